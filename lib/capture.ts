@@ -1,0 +1,129 @@
+import { Anomaly, CaptureError } from "./errors";
+import { readRecords } from "./capture/reader";
+import type { CaptureWarning, DecryptionSecrets, InterfaceInfo } from "./capture/types";
+import { Dissector } from "./decode/dissect";
+import { Layer, PacketTable } from "./table/packet-table";
+import { TcpAnalyzer } from "./tcp/analysis";
+import { AppDissector } from "./app/index";
+import { parseOptions, ReadOptionsSchema, type ReadOptions } from "./options";
+
+export interface CaptureMeta {
+  /** Path of the file, or "<bytes>". */
+  source: string;
+  format: "pcap" | "pcap-nsec" | "pcapng";
+  compressed: boolean;
+  byteOrder: "little" | "big";
+  version: string;
+  fileSize: number;
+  sections: number;
+  interfaces: InterfaceInfo[];
+  comments: string[];
+  secrets: DecryptionSecrets[];
+  nameRecords: { address: string; names: string[] }[];
+  interfaceStats: { ifIndex: number; received?: number; dropped?: number }[];
+  packetCount: number;
+  /** Epoch seconds of the first / last packet (file order) and min/max timestamps. */
+  firstTime: number | null;
+  lastTime: number | null;
+  minTime: number | null;
+  maxTime: number | null;
+  duration: number;
+  /** Framing problems (lax mode): every packet before the fault was kept. */
+  warnings: CaptureWarning[];
+}
+
+/**
+ * Read a capture into a columnar packet table, in one pass over the file:
+ * frame → dissect → TCP analysis → application layers, per record, with no object per packet.
+ */
+export function loadCapture(input: string | Uint8Array, options?: ReadOptions): {
+  table: PacketTable;
+  tcp: TcpAnalyzer;
+  app: AppDissector;
+  meta: CaptureMeta;
+} {
+  const opts = parseOptions(ReadOptionsSchema, options, "readCapture");
+  if (typeof input !== "string" && !(input instanceof Uint8Array)) {
+    throw new TypeError("readCapture: expected a file path (string) or the capture's bytes (Uint8Array)");
+  }
+  const size = typeof input === "string" ? safeSize(input) : input.length;
+  // Capacity estimate: ~1 row per 60 bytes of file; pages never written are never touched.
+  const table = new PacketTable(Math.min(Math.max(1024, Math.ceil(size / 60)), 1 << 26));
+  const dissector = new Dissector(table);
+  const tcp = new TcpAnalyzer(table);
+  const app = new AppDissector(table, tcp);
+  const linkTypes: number[] = [];
+  const maxPackets = opts.maxPackets ?? Infinity;
+  const payload = dissector.payload;
+
+  const sink = {
+    onInterface(info: InterfaceInfo) {
+      linkTypes[info.index] = info.linkType;
+    },
+    onPacket(buf: Uint8Array, off: number, capLen: number, wireLen: number, tsSec: number, tsNsec: number, ifIndex: number, fileOffset: number) {
+      if (table.length >= maxPackets) return;
+      const row = table.addRow();
+      table.tsSec[row] = tsSec;
+      table.tsNsec[row] = tsNsec;
+      table.capLen[row] = capLen;
+      table.wireLen[row] = wireLen;
+      table.fileOffset[row] = fileOffset;
+      table.tcpStream[row] = -1;
+      if (ifIndex !== 0) table.touch("ifIndex")[row] = ifIndex;
+      if (capLen < wireLen) table.layers[row] |= Layer.TRUNCATED;
+      else if (capLen > wireLen) table.flag(row, Anomaly.CAPLEN_EXCEEDS_LEN);
+      dissector.dissect(row, buf, off, capLen, linkTypes[ifIndex]);
+      if (!opts.tcpAnalysis) return;
+      const layers = table.layers[row];
+      if (layers & Layer.TCP) {
+        tcp.analyze(row);
+        if (opts.appLayers && !(layers & Layer.ICMP_QUOTED)) app.tcpPayload(row, buf, payload.off, payload.capLen);
+      } else if (opts.appLayers) {
+        if (layers & Layer.UDP && !(layers & Layer.ICMP_QUOTED)) app.udpPayload(row, buf, payload.off, payload.capLen);
+        else if (layers & (Layer.ICMP | Layer.ICMPV6)) app.icmp(row, buf, payload.off, payload.capLen);
+      }
+    },
+  };
+  const result = readRecords(input, sink, { strict: opts.strict });
+  if (opts.tcpAnalysis) tcp.finish();
+  if (opts.tcpAnalysis && opts.appLayers) app.finish();
+
+  const n = table.length;
+  let minT = Infinity;
+  let maxT = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const x = table.tsSec[i] + table.tsNsec[i] / 1e9;
+    if (x < minT) minT = x;
+    if (x > maxT) maxT = x;
+  }
+  const meta: CaptureMeta = {
+    source: typeof input === "string" ? input : "<bytes>",
+    format: result.format,
+    compressed: result.compressed,
+    byteOrder: result.byteOrder,
+    version: result.version,
+    fileSize: result.fileSize,
+    sections: result.sections,
+    interfaces: result.interfaces,
+    comments: result.comments,
+    secrets: result.secrets,
+    nameRecords: result.nameRecords,
+    interfaceStats: result.interfaceStats,
+    packetCount: n,
+    firstTime: n ? table.time(0) : null,
+    lastTime: n ? table.time(n - 1) : null,
+    minTime: n ? minT : null,
+    maxTime: n ? maxT : null,
+    duration: n ? maxT - minT : 0,
+    warnings: result.warnings,
+  };
+  return { table, tcp, app, meta };
+}
+
+function safeSize(path: string): number {
+  try {
+    return require("node:fs").statSync(path).size;
+  } catch (e) {
+    throw new CaptureError("io_error", 0, 0, `cannot open capture ${path}: ${(e as Error).message}`);
+  }
+}

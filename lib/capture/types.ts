@@ -1,0 +1,43 @@
+import type { CaptureErrorCode } from "../errors";
+
+export type CaptureFormat = "pcap" | "pcap-nsec" | "pcapng";
+
+export interface InterfaceInfo {
+  /** Index over the whole file (interfaces of later sections follow those of earlier ones). */
+  index: number;
+  section: number;
+  linkType: number;
+  linkTypeName: string;
+  snapLen: number;
+  name?: string;
+  description?: string;
+  /** Timestamp resolution in seconds per unit (1e-6 by default). */
+  tsResolution: number;
+  /** if_tsoffset in seconds. */
+  tsOffset: number;
+  packets: number;
+}
+
+export interface DecryptionSecrets {
+  /** Secrets type, e.g. 0x544c534b = TLS key log. */
+  type: number;
+  typeName: string;
+  /** The secrets themselves (for TLS: NSS key log text). */
+  data: Uint8Array;
+  /** Number of packets read before this block. */
+  afterPacket: number;
+}
+
+export interface CaptureWarning {
+  code: CaptureErrorCode;
+  byteOffset: number;
+  recordIndex: number;
+  message: string;
+}
+
+/** What a capture reader feeds: interfaces as they are declared, then packets in file order. */
+export interface RecordSink {
+  /** An interface was declared (pcap: the file header; pcapng: an IDB). Always before its packets. */
+  onInterface(info: InterfaceInfo): void;
+  onPacket(buf: Uint8Array, off: number, capLen: number, wireLen: number, tsSec: number, tsNsec: number, ifIndex: number, fileOffset: number): void;
+}

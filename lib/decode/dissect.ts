@@ -1,0 +1,623 @@
+import { Anomaly } from "../errors";
+import { ipv4ToString, ipv6ToString, macToString } from "../format";
+import { NumberKeyCache, StringDict } from "../table/dict";
+import { Layer, PacketTable, TcpOpt } from "../table/packet-table";
+import { linkTypeName } from "../capture/link-type";
+
+export const ETHERTYPE_IPV4 = 0x0800;
+export const ETHERTYPE_ARP = 0x0806;
+export const ETHERTYPE_IPV6 = 0x86dd;
+export const ETHERTYPE_VLAN = 0x8100;
+export const ETHERTYPE_QINQ = 0x88a8;
+export const ETHERTYPE_QINQ_OLD = 0x9100;
+export const IPPROTO_ICMP = 1;
+export const IPPROTO_TCP = 6;
+export const IPPROTO_UDP = 17;
+export const IPPROTO_ICMPV6 = 58;
+
+/** Where the transport payload of the last dissected packet is (offsets into the buffer given to dissect). */
+export interface PayloadRef {
+  off: number;
+  /** Captured payload bytes (≤ the length the IP header reports). */
+  capLen: number;
+}
+
+/**
+ * Decodes one frame into the row's columns. One instance per table: it keeps the address caches.
+ * Never throws on packet contents: problems set anomaly bits and decoding stops at that layer.
+ */
+export class Dissector {
+  readonly payload: PayloadRef = { off: 0, capLen: 0 };
+  private readonly ip4: NumberKeyCache;
+  private readonly mac: NumberKeyCache;
+  private readonly ip6 = new Map<string, number>();
+  private readonly strings: StringDict;
+  readonly P: Record<string, number>;
+  private view: DataView | null = null;
+  private viewBuf: ArrayBufferLike | null = null;
+
+  constructor(private readonly t: PacketTable) {
+    this.strings = t.strings;
+    this.ip4 = new NumberKeyCache(t.strings, ipv4ToString);
+    this.mac = new NumberKeyCache(t.strings, macToString);
+    const names = ["Ethernet", "ARP", "IPv4", "IPv6", "TCP", "UDP", "ICMP", "ICMPv6", "LLC", "SLL", "Null/Loopback", "VLAN", "IGMP", "GRE", "ESP", "SCTP"];
+    this.P = {};
+    for (const n of names) this.P[n] = t.strings.intern(n);
+  }
+
+  private dv(buf: Uint8Array): DataView {
+    if (this.viewBuf !== buf.buffer || this.view === null) {
+      this.view = new DataView(buf.buffer, buf.byteOffset === 0 ? 0 : 0);
+      this.viewBuf = buf.buffer;
+    }
+    return this.view;
+  }
+
+  /** Decode a frame at buf[off, off+capLen) with the given link type into `row`. Returns the top layer bit reached. */
+  dissect(row: number, buf: Uint8Array, off: number, capLen: number, linkType: number): void {
+    const t = this.t;
+    this.payload.off = 0;
+    this.payload.capLen = 0;
+    const end = off + capLen;
+    const base = buf.byteOffset;
+    const v = this.dv(buf);
+    // DataView offsets are relative to the underlying ArrayBuffer.
+    const vo = base;
+    switch (linkType) {
+      case 1:
+        this.ethernet(row, buf, v, vo, off, end);
+        return;
+      case 113:
+        this.sll(row, buf, v, vo, off, end);
+        return;
+      case 276:
+        this.sll2(row, buf, v, vo, off, end);
+        return;
+      case 0:
+      case 108: {
+        t.layers[row] |= Layer.NULL;
+        if (end - off < 4) {
+          this.malformedLink(row, "Null/Loopback");
+          return;
+        }
+        let af: number;
+        if (linkType === 108) af = v.getUint32(vo + off, false);
+        else {
+          // Host byte order of the capturing machine: small values tell which.
+          const le = v.getUint32(vo + off, true);
+          af = le < 0x10000 ? le : v.getUint32(vo + off, false);
+        }
+        t.proto[row] = this.P["Null/Loopback"];
+        if (af === 2) this.ipv4(row, buf, v, vo, off + 4, end);
+        else if (af === 24 || af === 28 || af === 30 || af === 10 || af === 23) this.ipv6(row, buf, v, vo, off + 4, end);
+        return;
+      }
+      case 101:
+      case 12:
+      case 14:
+      case 228:
+      case 229: {
+        t.layers[row] |= Layer.RAW;
+        if (end - off < 1) {
+          this.malformedLink(row, "Raw");
+          return;
+        }
+        const ver = buf[off] >> 4;
+        if (linkType === 228 || (linkType !== 229 && ver === 4)) this.ipv4(row, buf, v, vo, off, end);
+        else if (linkType === 229 || ver === 6) this.ipv6(row, buf, v, vo, off, end);
+        else {
+          t.proto[row] = this.strings.intern("Raw");
+          t.flag(row, Anomaly.IPV4_BAD_VERSION);
+        }
+        return;
+      }
+      default:
+        t.proto[row] = this.strings.intern(unknownLinkProto(linkType));
+        t.flag(row, Anomaly.UNKNOWN_LINK_TYPE);
+        return;
+    }
+  }
+
+  private malformedLink(row: number, proto: string): void {
+    this.t.proto[row] = this.strings.intern(proto);
+    this.t.flag(row, Anomaly.LINK_TRUNCATED);
+  }
+
+  private ethernet(row: number, buf: Uint8Array, v: DataView, vo: number, off: number, end: number): void {
+    const t = this.t;
+    if (end - off < 14) {
+      this.malformedLink(row, "Ethernet");
+      return;
+    }
+    t.layers[row] |= Layer.ETH;
+    const dst = v.getUint16(vo + off, false) * 4294967296 + v.getUint32(vo + off + 2, false);
+    const src = v.getUint16(vo + off + 6, false) * 4294967296 + v.getUint32(vo + off + 8, false);
+    const dstId = this.mac.id(dst);
+    const srcId = this.mac.id(src);
+    t.ethDst[row] = dstId;
+    t.ethSrc[row] = srcId;
+    t.src[row] = srcId;
+    t.dst[row] = dstId;
+    t.proto[row] = this.P.Ethernet;
+    let type = v.getUint16(vo + off + 12, false);
+    let p = off + 14;
+    let tagged = false;
+    while (type === ETHERTYPE_VLAN || type === ETHERTYPE_QINQ || type === ETHERTYPE_QINQ_OLD) {
+      if (end - p < 4) {
+        t.flag(row, Anomaly.VLAN_TRUNCATED);
+        t.proto[row] = this.P.VLAN;
+        return;
+      }
+      if (!tagged) {
+        t.touch("vlanId")[row] = v.getUint16(vo + p, false) & 0x0fff;
+        tagged = true;
+      }
+      t.layers[row] |= Layer.VLAN;
+      type = v.getUint16(vo + p + 2, false);
+      p += 4;
+    }
+    t.ethType[row] = type;
+    this.etherPayload(row, buf, v, vo, p, end, type);
+  }
+
+  private etherPayload(row: number, buf: Uint8Array, v: DataView, vo: number, p: number, end: number, type: number): void {
+    const t = this.t;
+    if (type === ETHERTYPE_IPV4) this.ipv4(row, buf, v, vo, p, end);
+    else if (type === ETHERTYPE_IPV6) this.ipv6(row, buf, v, vo, p, end);
+    else if (type === ETHERTYPE_ARP) this.arp(row, buf, v, vo, p, end);
+    else if (type <= 1500) {
+      t.layers[row] |= Layer.LLC;
+      t.proto[row] = this.P.LLC;
+    } else {
+      t.proto[row] = this.strings.intern(etherTypeProto(type));
+    }
+  }
+
+  private sll(row: number, buf: Uint8Array, v: DataView, vo: number, off: number, end: number): void {
+    const t = this.t;
+    if (end - off < 16) {
+      this.malformedLink(row, "SLL");
+      return;
+    }
+    t.layers[row] |= Layer.SLL;
+    const halen = v.getUint16(vo + off + 4, false);
+    if (halen === 6) {
+      const src = v.getUint16(vo + off + 6, false) * 4294967296 + v.getUint32(vo + off + 8, false);
+      const id = this.mac.id(src);
+      t.ethSrc[row] = id;
+      t.src[row] = id;
+    }
+    t.proto[row] = this.P.SLL;
+    const type = v.getUint16(vo + off + 14, false);
+    t.ethType[row] = type;
+    this.etherPayload(row, buf, v, vo, off + 16, end, type);
+  }
+
+  private sll2(row: number, buf: Uint8Array, v: DataView, vo: number, off: number, end: number): void {
+    const t = this.t;
+    if (end - off < 20) {
+      this.malformedLink(row, "SLL");
+      return;
+    }
+    t.layers[row] |= Layer.SLL2;
+    const halen = buf[off + 11];
+    if (halen === 6) {
+      const src = v.getUint16(vo + off + 12, false) * 4294967296 + v.getUint32(vo + off + 14, false);
+      const id = this.mac.id(src);
+      t.ethSrc[row] = id;
+      t.src[row] = id;
+    }
+    t.proto[row] = this.P.SLL;
+    const type = v.getUint16(vo + off, false);
+    t.ethType[row] = type;
+    this.etherPayload(row, buf, v, vo, off + 20, end, type);
+  }
+
+  private arp(row: number, buf: Uint8Array, v: DataView, vo: number, p: number, end: number): void {
+    const t = this.t;
+    t.proto[row] = this.P.ARP;
+    if (end - p < 8) {
+      t.flag(row, Anomaly.ARP_TRUNCATED);
+      return;
+    }
+    t.layers[row] |= Layer.ARP;
+    const hlen = buf[p + 4];
+    const plen = buf[p + 5];
+    const op = v.getUint16(vo + p + 6, false);
+    if (end - p < 8 + 2 * hlen + 2 * plen) {
+      t.flag(row, Anomaly.ARP_TRUNCATED);
+      return;
+    }
+    if (hlen === 6 && plen === 4) {
+      const sha = v.getUint16(vo + p + 8, false) * 4294967296 + v.getUint32(vo + p + 10, false);
+      const spa = v.getUint32(vo + p + 14, false);
+      const tha = v.getUint16(vo + p + 18, false) * 4294967296 + v.getUint32(vo + p + 20, false);
+      const tpa = v.getUint32(vo + p + 24, false);
+      let info: string;
+      if (op === 1) {
+        info = spa === tpa ? `Gratuitous ARP for ${ipv4ToString(spa)} (Request)` : `Who has ${ipv4ToString(tpa)}? Tell ${ipv4ToString(spa)}`;
+        if (spa === 0) info = `Who has ${ipv4ToString(tpa)}? (ARP Probe)`;
+      } else if (op === 2) {
+        info = spa === tpa ? `Gratuitous ARP for ${ipv4ToString(spa)} (Reply)` : `${ipv4ToString(spa)} is at ${macToString(sha)}`;
+      } else info = `ARP opcode ${op}`;
+      void tha;
+      t.touch("appInfo")[row] = this.strings.intern(info);
+    }
+  }
+
+  private ipv4(row: number, buf: Uint8Array, v: DataView, vo: number, p: number, end: number): void {
+    const t = this.t;
+    t.proto[row] = this.P.IPv4;
+    if (end - p < 20) {
+      t.flag(row, Anomaly.IPV4_TRUNCATED);
+      return;
+    }
+    const vihl = buf[p];
+    if (vihl >> 4 !== 4) {
+      t.flag(row, Anomaly.IPV4_BAD_VERSION);
+      return;
+    }
+    const ihl = (vihl & 15) * 4;
+    if (ihl < 20 || end - p < ihl) {
+      t.flag(row, Anomaly.IPV4_BAD_IHL);
+      return;
+    }
+    t.layers[row] |= Layer.IPV4;
+    let totalLen = v.getUint16(vo + p + 2, false);
+    if (totalLen === 0) totalLen = end - p; // TSO/offloaded capture: length left at 0
+    if (totalLen < ihl) {
+      t.flag(row, Anomaly.IPV4_BAD_TOTAL_LEN);
+      return;
+    }
+    const src = v.getUint32(vo + p + 12, false);
+    const dst = v.getUint32(vo + p + 16, false);
+    const srcId = this.ip4.id(src);
+    const dstId = this.ip4.id(dst);
+    t.ipSrc[row] = srcId;
+    t.ipDst[row] = dstId;
+    t.src[row] = srcId;
+    t.dst[row] = dstId;
+    t.ipTos[row] = buf[p + 1];
+    t.ipLen[row] = totalLen;
+    t.ipHdrLen[row] = ihl;
+    t.ipId[row] = v.getUint16(vo + p + 4, false);
+    const ff = v.getUint16(vo + p + 6, false);
+    t.ipFlagsFrag[row] = ff;
+    t.ipTtl[row] = buf[p + 8];
+    const proto = buf[p + 9];
+    t.ipProto[row] = proto;
+    const fragOff = ff & 0x1fff;
+    if (fragOff !== 0 || ff & 0x2000) t.layers[row] |= Layer.IP_FRAGMENT;
+    if (fragOff !== 0) {
+      t.layers[row] |= Layer.IP_LATER_FRAGMENT;
+      return;
+    }
+    const l4 = p + ihl;
+    const l4Len = totalLen - ihl; // length the IP header reports (may exceed what was captured)
+    this.transport(row, buf, v, vo, l4, end, l4Len, proto, false);
+  }
+
+  private ipv6(row: number, buf: Uint8Array, v: DataView, vo: number, p: number, end: number): void {
+    const t = this.t;
+    t.proto[row] = this.P.IPv6;
+    if (end - p < 40) {
+      t.flag(row, Anomaly.IPV6_TRUNCATED);
+      return;
+    }
+    if (buf[p] >> 4 !== 6) {
+      t.flag(row, Anomaly.IPV4_BAD_VERSION);
+      return;
+    }
+    t.layers[row] |= Layer.IPV6;
+    const payloadLen = v.getUint16(vo + p + 4, false);
+    const srcId = this.ip6Id(buf, p + 8);
+    const dstId = this.ip6Id(buf, p + 24);
+    t.ipSrc[row] = srcId;
+    t.ipDst[row] = dstId;
+    t.src[row] = srcId;
+    t.dst[row] = dstId;
+    t.ipTos[row] = ((v.getUint16(vo + p, false) >> 4) & 0xff);
+    t.ipTtl[row] = buf[p + 7];
+    t.ipLen[row] = payloadLen + 40;
+    let next = buf[p + 6];
+    let q = p + 40;
+    let remaining = payloadLen === 0 ? end - q : payloadLen; // jumbogram/TSO: use what we have
+    // Extension headers
+    for (let guard = 0; guard < 16; guard++) {
+      if (next === 0 || next === 43 || next === 60 || next === 135 || next === 139 || next === 140) {
+        if (end - q < 8) {
+          t.flag(row, Anomaly.IPV6_BAD_EXT_HEADER);
+          t.ipProto[row] = next;
+          return;
+        }
+        const hl = (buf[q + 1] + 1) * 8;
+        if (end - q < hl) {
+          t.flag(row, Anomaly.IPV6_BAD_EXT_HEADER);
+          t.ipProto[row] = next;
+          return;
+        }
+        next = buf[q];
+        q += hl;
+        remaining -= hl;
+      } else if (next === 44) {
+        if (end - q < 8) {
+          t.flag(row, Anomaly.IPV6_BAD_EXT_HEADER);
+          t.ipProto[row] = next;
+          return;
+        }
+        const fo = v.getUint16(vo + q + 2, false);
+        t.layers[row] |= Layer.IP_FRAGMENT;
+        t.ipId[row] = v.getUint32(vo + q + 4, false) & 0xffff;
+        next = buf[q];
+        q += 8;
+        remaining -= 8;
+        if (fo >> 3 !== 0) {
+          t.layers[row] |= Layer.IP_LATER_FRAGMENT;
+          t.ipProto[row] = next;
+          return;
+        }
+      } else if (next === 51) {
+        if (end - q < 8) {
+          t.flag(row, Anomaly.IPV6_BAD_EXT_HEADER);
+          t.ipProto[row] = next;
+          return;
+        }
+        const hl = (buf[q + 1] + 2) * 4;
+        next = buf[q];
+        q += hl;
+        remaining -= hl;
+      } else break;
+    }
+    t.ipHdrLen[row] = q - p;
+    t.ipProto[row] = next;
+    this.transport(row, buf, v, vo, q, end, remaining, next, false);
+  }
+
+  private ip6Id(buf: Uint8Array, off: number): number {
+    // Key on the raw 16 bytes (hex) to avoid formatting each time.
+    let key = "";
+    for (let i = 0; i < 16; i += 4) key += ((buf[off + i] << 24) | (buf[off + i + 1] << 16) | (buf[off + i + 2] << 8) | buf[off + i + 3]).toString(36) + ".";
+    let id = this.ip6.get(key);
+    if (id === undefined) {
+      id = this.strings.intern(ipv6ToString(buf, off));
+      this.ip6.set(key, id);
+    }
+    return id;
+  }
+
+  /**
+   * Transport layer. `l4Len` is the length the IP header reports for the transport segment (Wireshark's
+   * reported length), `end` the end of the captured bytes.
+   */
+  private transport(row: number, buf: Uint8Array, v: DataView, vo: number, p: number, end: number, l4Len: number, proto: number, quoted: boolean): void {
+    const t = this.t;
+    if (proto === IPPROTO_TCP) {
+      if (!quoted) t.proto[row] = this.P.TCP;
+      const avail = end - p;
+      if (avail < 20 && !(quoted && avail >= 8)) {
+        t.flag(row, Anomaly.TCP_TRUNCATED);
+        return;
+      }
+      t.layers[row] |= Layer.TCP;
+      t.srcPort[row] = v.getUint16(vo + p, false);
+      t.dstPort[row] = v.getUint16(vo + p + 2, false);
+      t.tcpSeq[row] = v.getUint32(vo + p + 4, false);
+      if (avail < 20) {
+        // ICMP-quoted header cut after 8 bytes: ports and seq only.
+        t.tcpAnalysis[row] = 0;
+        return;
+      }
+      t.tcpAck[row] = v.getUint32(vo + p + 8, false);
+      const hl = (buf[p + 12] >> 4) * 4;
+      t.tcpFlags[row] = ((buf[p + 12] & 0x0f) << 8) | buf[p + 13];
+      t.tcpWin[row] = v.getUint16(vo + p + 14, false);
+      const urg = v.getUint16(vo + p + 18, false);
+      if (urg !== 0) t.touch("tcpUrg")[row] = urg;
+      t.tcpHdrLen[row] = hl;
+      if (hl < 20 || (hl > l4Len && !quoted)) {
+        t.flag(row, Anomaly.TCP_BAD_DATA_OFFSET);
+        return;
+      }
+      if (hl > 20) {
+        if (avail < hl) {
+          t.flag(row, Anomaly.TCP_TRUNCATED);
+        } else this.tcpOptions(row, buf, v, vo, p + 20, p + hl);
+      }
+      const segLen = l4Len - hl;
+      t.tcpLen[row] = segLen > 0 ? segLen : 0;
+      const payOff = p + hl;
+      const payCap = Math.max(0, Math.min(end, p + l4Len) - payOff);
+      if (payCap < segLen) t.layers[row] |= Layer.PAYLOAD_TRUNCATED;
+      this.payload.off = payOff;
+      this.payload.capLen = payCap;
+      return;
+    }
+    if (proto === IPPROTO_UDP) {
+      if (!quoted) t.proto[row] = this.P.UDP;
+      if (end - p < 8) {
+        t.flag(row, Anomaly.UDP_TRUNCATED);
+        return;
+      }
+      t.layers[row] |= Layer.UDP;
+      t.srcPort[row] = v.getUint16(vo + p, false);
+      t.dstPort[row] = v.getUint16(vo + p + 2, false);
+      const ulen = v.getUint16(vo + p + 4, false);
+      t.touch("udpLen")[row] = ulen;
+      if (!quoted && (ulen < 8 || ulen > l4Len)) t.flag(row, Anomaly.UDP_BAD_LEN);
+      const payLen = Math.max(0, Math.min(ulen, l4Len) - 8);
+      this.payload.off = p + 8;
+      this.payload.capLen = Math.max(0, Math.min(end - (p + 8), payLen));
+      return;
+    }
+    if (proto === IPPROTO_ICMP || proto === IPPROTO_ICMPV6) {
+      const v6 = proto === IPPROTO_ICMPV6;
+      t.proto[row] = v6 ? this.P.ICMPv6 : this.P.ICMP;
+      if (end - p < 4) {
+        t.flag(row, Anomaly.ICMP_TRUNCATED);
+        return;
+      }
+      t.layers[row] |= v6 ? Layer.ICMPV6 : Layer.ICMP;
+      const type = buf[p];
+      t.touch("icmpType")[row] = type;
+      t.touch("icmpCode")[row] = buf[p + 1];
+      this.payload.off = p;
+      this.payload.capLen = Math.max(0, Math.min(end, p + l4Len) - p);
+      // ICMP errors quote the offending IP header + 8 bytes: decode the quoted TCP/UDP ports.
+      const isError = v6 ? type >= 1 && type <= 4 : type === 3 || type === 4 || type === 5 || type === 11 || type === 12;
+      if (isError && end - p >= 8 + 20) {
+        const q = p + 8;
+        if (!v6 && buf[q] >> 4 === 4) {
+          const ihl = (buf[q] & 15) * 4;
+          const qproto = buf[q + 9];
+          const qff = v.getUint16(vo + q + 6, false);
+          if (ihl >= 20 && (qff & 0x1fff) === 0 && end - q >= ihl + 8 && (qproto === IPPROTO_TCP || qproto === IPPROTO_UDP)) {
+            const qtotal = v.getUint16(vo + q + 2, false);
+            t.layers[row] |= Layer.ICMP_QUOTED;
+            // Quoted addresses are needed to key the quoted flow.
+            t.ipSrc[row] = this.ip4.id(v.getUint32(vo + q + 12, false));
+            t.ipDst[row] = this.ip4.id(v.getUint32(vo + q + 16, false));
+            const saveOff = this.payload.off;
+            const saveCap = this.payload.capLen;
+            this.transport(row, buf, v, vo, q + ihl, end, Math.max(0, qtotal - ihl), qproto, true);
+            this.payload.off = saveOff;
+            this.payload.capLen = saveCap;
+          }
+        } else if (v6 && buf[q] >> 4 === 6 && end - q >= 48) {
+          const qnext = buf[q + 6];
+          if (qnext === IPPROTO_TCP || qnext === IPPROTO_UDP) {
+            t.layers[row] |= Layer.ICMP_QUOTED;
+            t.ipSrc[row] = this.ip6Id(buf, q + 8);
+            t.ipDst[row] = this.ip6Id(buf, q + 24);
+            const qlen = v.getUint16(vo + q + 4, false);
+            const saveOff = this.payload.off;
+            const saveCap = this.payload.capLen;
+            this.transport(row, buf, v, vo, q + 40, end, qlen, qnext, true);
+            this.payload.off = saveOff;
+            this.payload.capLen = saveCap;
+          }
+        }
+      }
+      return;
+    }
+    const name = IP_PROTO_NAMES[proto];
+    if (name) t.proto[row] = this.strings.intern(name);
+  }
+
+  private tcpOptions(row: number, buf: Uint8Array, v: DataView, vo: number, p: number, end: number): void {
+    const t = this.t;
+    t.layers[row] |= Layer.TCP_OPTIONS;
+    let seq = 0;
+    let n = 0;
+    const push = (code: number) => {
+      if (n < 8) seq |= code << (4 * n++);
+    };
+    while (p < end) {
+      const kind = buf[p];
+      if (kind === 0) {
+        push(TcpOpt.EOL);
+        break;
+      }
+      if (kind === 1) {
+        push(TcpOpt.NOP);
+        p++;
+        continue;
+      }
+      if (p + 1 >= end) {
+        t.flag(row, Anomaly.TCP_OPTION_OVERRUN);
+        break;
+      }
+      const len = buf[p + 1];
+      if (len < 2 || p + len > end) {
+        t.flag(row, Anomaly.TCP_OPTION_OVERRUN);
+        break;
+      }
+      switch (kind) {
+        case 2:
+          if (len === 4) {
+            t.touch("tcpMss")[row] = v.getUint16(vo + p + 2, false);
+            push(TcpOpt.MSS);
+          } else push(TcpOpt.OTHER);
+          break;
+        case 3:
+          if (len === 3) {
+            t.touch("tcpWsShift")[row] = buf[p + 2];
+            push(TcpOpt.WS);
+          } else push(TcpOpt.OTHER);
+          break;
+        case 4:
+          push(TcpOpt.SACK_PERM);
+          break;
+        case 5: {
+          const nb = Math.floor((len - 2) / 8);
+          if (nb > 0) {
+            const first = t.addSack(v.getUint32(vo + p + 2, false), v.getUint32(vo + p + 6, false));
+            for (let i = 1; i < nb; i++) t.addSack(v.getUint32(vo + p + 2 + 8 * i, false), v.getUint32(vo + p + 6 + 8 * i, false));
+            t.touch("tcpSackIdx")[row] = first;
+            t.touch("tcpSackN")[row] = nb;
+          }
+          push(TcpOpt.SACK);
+          break;
+        }
+        case 8:
+          if (len === 10) {
+            t.touch("tcpTsVal")[row] = v.getUint32(vo + p + 2, false);
+            t.touch("tcpTsEcr")[row] = v.getUint32(vo + p + 6, false);
+            push(TcpOpt.TS);
+          } else push(TcpOpt.OTHER);
+          break;
+        case 6:
+          push(TcpOpt.ECHO);
+          break;
+        case 7:
+          push(TcpOpt.ECHO_REPLY);
+          break;
+        case 19:
+          push(TcpOpt.MD5);
+          break;
+        case 28:
+          push(TcpOpt.UTO);
+          break;
+        case 30:
+          push(TcpOpt.MPTCP);
+          break;
+        case 34:
+          push(TcpOpt.TFO);
+          break;
+        default:
+          push(TcpOpt.OTHER);
+      }
+      p += len;
+    }
+    t.touch("tcpOptSeq")[row] = seq;
+  }
+}
+
+const IP_PROTO_NAMES: Record<number, string> = { 2: "IGMP", 47: "GRE", 50: "ESP", 51: "AH", 89: "OSPF", 103: "PIMv2", 112: "VRRP", 132: "SCTP" };
+
+function etherTypeProto(type: number): string {
+  switch (type) {
+    case 0x88cc:
+      return "LLDP";
+    case 0x8035:
+      return "RARP";
+    case 0x888e:
+      return "EAPOL";
+    case 0x8863:
+    case 0x8864:
+      return "PPPoE";
+    case 0x8847:
+    case 0x8848:
+      return "MPLS";
+    case 0x88f7:
+      return "PTPv2";
+    case 0x893a:
+      return "IEEE1905.1a";
+    default:
+      return `0x${type.toString(16).padStart(4, "0")}`;
+  }
+}
+
+function unknownLinkProto(lt: number): string {
+  if (lt >= 147 && lt <= 162) return `USER${lt - 147}`;
+  return linkTypeName(lt);
+}

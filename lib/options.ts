@@ -1,0 +1,29 @@
+import { z } from "zod";
+
+export const ReadOptionsSchema = z
+  .object({
+    /** Throw a CaptureError at the first framing fault instead of keeping the packets before it. */
+    strict: z.boolean().default(false),
+    /** Run Wireshark-style TCP sequence analysis (streams, relative numbers, flags, RTT). */
+    tcpAnalysis: z.boolean().default(true),
+    /** Dissect application layers (TLS, HTTP, DNS). */
+    appLayers: z.boolean().default(true),
+    /** Stop after this many packets. */
+    maxPackets: z.number().int().positive().optional(),
+  })
+  .strict();
+
+export type ReadOptions = z.input<typeof ReadOptionsSchema>;
+export type ResolvedReadOptions = z.output<typeof ReadOptionsSchema>;
+
+/** Validate options with zod, turning a failure into one clear message that names the bad option. */
+export function parseOptions<S extends z.ZodTypeAny>(schema: S, value: unknown, what: string): z.output<S> {
+  const r = schema.safeParse(value ?? {});
+  if (r.success) return r.data;
+  const msgs = r.error.issues.map((i) => {
+    const key = i.path.length ? i.path.join(".") : "";
+    if (i.code === "unrecognized_keys") return `unknown option${(i as any).keys.length > 1 ? "s" : ""} ${(i as any).keys.map((k: string) => `"${k}"`).join(", ")}`;
+    return `option "${key}": ${i.message}`;
+  });
+  throw new TypeError(`${what}: ${msgs.join("; ")}`);
+}
