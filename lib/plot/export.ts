@@ -1,0 +1,167 @@
+/**
+ * Save figures as .html (standalone, offline: plotly.js inlined), .png or .svg (rendered by
+ * plotly.js's `Plotly.toImage` in headless Chromium). One browser with plotly.js loaded is reused for
+ * all images of a process; it closes itself after a short idle time, on {@link closeBrowser}, and is
+ * killed by playwright when the process exits.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { figureHtml, inKernel, plotlyJs } from "../notebook/display";
+import { escapeHtml, toPlainJson } from "../notebook/html";
+import { launchChromium } from "./browser";
+import type { Figure } from "./figure";
+
+export interface SavePlotOptions {
+  /** Image / page width in CSS pixels; default layout.width or 900. */
+  width?: number;
+  /** Image / page height in CSS pixels; default layout.height or 500. */
+  height?: number;
+  /** Pixel ratio of PNG output; default 1. */
+  scale?: number;
+  /** Page title (.html); default the figure title or "pcapframe plot". */
+  title?: string;
+}
+
+export type ImageFormat = "png" | "svg";
+
+function sized(fig: Figure, opts: SavePlotOptions): Figure {
+  const layout = { ...(fig.layout ?? {}) };
+  if (opts.width !== undefined) layout.width = opts.width;
+  if (opts.height !== undefined) layout.height = opts.height;
+  return { data: fig.data, layout, config: fig.config };
+}
+
+function titleOf(fig: Figure): string | undefined {
+  const t = (fig.layout as { title?: unknown })?.title;
+  if (typeof t === "string") return t;
+  if (t && typeof t === "object" && typeof (t as { text?: unknown }).text === "string") return (t as { text: string }).text;
+  return undefined;
+}
+
+/** A complete offline HTML page showing `fig` (plotly.js inlined, no network needed). */
+export function figurePageHtml(fig: Figure, opts: SavePlotOptions = {}): string {
+  const title = opts.title ?? titleOf(fig) ?? "pcapframe plot";
+  return [
+    "<!DOCTYPE html>",
+    '<html lang="en"><head><meta charset="utf-8">',
+    `<title>${escapeHtml(title)}</title>`,
+    "<style>body { margin: 0; font-family: sans-serif; }</style>",
+    "</head><body>",
+    figureHtml(sized(fig, opts), { includePlotlyJs: true }),
+    "</body></html>",
+    "",
+  ].join("\n");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shared browser session
+
+interface Session {
+  browser: Browser;
+  page: Page;
+}
+
+let session: Promise<Session> | undefined;
+let queue: Promise<unknown> = Promise.resolve();
+let idleTimer: NodeJS.Timeout | undefined;
+
+async function openSession(): Promise<Session> {
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage();
+    await page.setContent(
+      `<!DOCTYPE html><html><head><meta charset="utf-8"></head><body><script>${plotlyJs()}</script></body></html>`,
+      { timeout: 120_000 },
+    );
+    await page.waitForFunction(() => typeof (globalThis as unknown as { Plotly?: unknown }).Plotly === "object", undefined, {
+      timeout: 120_000,
+    });
+    return { browser, page };
+  } catch (e) {
+    await browser.close().catch(() => undefined);
+    throw e;
+  }
+}
+
+function getSession(): Promise<Session> {
+  if (!session) {
+    const s = openSession();
+    session = s;
+    s.catch(() => {
+      if (session === s) session = undefined;
+    });
+  }
+  return session;
+}
+
+function scheduleIdleClose(): void {
+  if (idleTimer) clearTimeout(idleTimer);
+  const ms = Number(process.env.PCAPFRAME_BROWSER_IDLE_MS) || (inKernel() ? 120_000 : 2_000);
+  idleTimer = setTimeout(() => void closeBrowser(), ms);
+  idleTimer.unref();
+}
+
+/** Close the shared export browser (no-op if none is open). */
+export async function closeBrowser(): Promise<void> {
+  if (idleTimer) clearTimeout(idleTimer);
+  idleTimer = undefined;
+  const s = session;
+  session = undefined;
+  if (!s) return;
+  try {
+    const { browser } = await s;
+    await browser.close();
+  } catch {
+    // launch failed or browser already gone
+  }
+}
+
+function decodeDataUrl(url: string): Buffer {
+  const comma = url.indexOf(",");
+  if (!url.startsWith("data:") || comma < 0) throw new Error("Plotly.toImage returned no data URL");
+  const meta = url.slice(5, comma);
+  const body = url.slice(comma + 1);
+  return meta.endsWith(";base64") ? Buffer.from(body, "base64") : Buffer.from(decodeURIComponent(body), "utf8");
+}
+
+/** Render `fig` to PNG or SVG bytes with plotly.js in the shared headless Chromium. */
+export async function figureToImage(fig: Figure, format: ImageFormat, opts: SavePlotOptions = {}): Promise<Buffer> {
+  const plain = toPlainJson({ data: fig.data ?? [], layout: fig.layout ?? {}, config: fig.config ?? {} });
+  const width = opts.width ?? (typeof plain.layout.width === "number" ? plain.layout.width : 900);
+  const height = opts.height ?? (typeof plain.layout.height === "number" ? plain.layout.height : 500);
+  const scale = opts.scale ?? 1;
+  const job = queue.then(async () => {
+    const { page } = await getSession();
+    const url = await page.evaluate(
+      async ({ fig, o }) => {
+        const P = (globalThis as unknown as { Plotly: { toImage(f: unknown, o: unknown): Promise<string> } }).Plotly;
+        return P.toImage(fig, o);
+      },
+      { fig: plain, o: { format, width, height, scale } },
+    );
+    return decodeDataUrl(url);
+  });
+  queue = job.catch(() => undefined);
+  try {
+    return await job;
+  } finally {
+    scheduleIdleClose();
+  }
+}
+
+/**
+ * Save `fig` to `file`; the extension picks the format: `.html` (standalone offline page), `.png`,
+ * `.svg`. Creates the parent directory. Returns the absolute path written.
+ */
+export async function savePlot(fig: Figure, file: string, opts: SavePlotOptions = {}): Promise<string> {
+  const abs = path.resolve(file);
+  const ext = path.extname(abs).toLowerCase();
+  let content: string | Buffer;
+  if (ext === ".html" || ext === ".htm") content = figurePageHtml(fig, opts);
+  else if (ext === ".png" || ext === ".svg") content = await figureToImage(fig, ext.slice(1) as ImageFormat, opts);
+  else throw new Error(`savePlot: unsupported extension "${ext}" (use .html, .png or .svg)`);
+  await fs.promises.mkdir(path.dirname(abs), { recursive: true });
+  await fs.promises.writeFile(abs, content);
+  return abs;
+}
