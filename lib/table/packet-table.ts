@@ -30,6 +30,8 @@ export const Layer = {
   TCP_OPTIONS: 1 << 21,
   /** Not the first fragment of a fragmented IP datagram: no transport header. */
   IP_LATER_FRAGMENT: 1 << 22,
+  /** The TCP payload only feeds an application PDU that completes later: Info ends with "[TCP segment of a reassembled PDU]". */
+  PDU_SEGMENT: 1 << 23,
 } as const;
 
 /** TCP option codes stored (4 bits each, in header order, up to 8) in `tcpOptSeq`. */
