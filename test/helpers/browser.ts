@@ -1,0 +1,84 @@
+/** Open exported HTML in headless Chromium with the network blocked, and report what rendered. */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { pathToFileURL } from "node:url";
+import { chromiumAvailable, launchChromium } from "../../lib/plot/browser";
+
+export { chromiumAvailable };
+
+export const TEST_OUTPUT = path.resolve(__dirname, "..", "..", "test-output");
+
+export interface OfflinePageResult {
+  /** Elements with class js-plotly-plot (one per drawn plot). */
+  plots: number;
+  /** `.main-svg` elements (plotly draws 2–3 per plot). */
+  mainSvgs: number;
+  /** Scatter markers drawn (`.scatterlayer .point`). */
+  points: number;
+  /** Uncaught exceptions in the page. */
+  pageErrors: string[];
+  /** console.error messages. */
+  consoleErrors: string[];
+  /** Non-file: requests that were aborted (the page wanted the network). */
+  blockedRequests: string[];
+  /** Absolute path of the screenshot (PNG). */
+  screenshot: string;
+  title: string;
+  /** From navigation start until the expected plots were drawn (or the wait gave up). */
+  renderMs: number;
+}
+
+/**
+ * Open `htmlPath` via file:// with every non-file request aborted, wait until `expectPlots` plots are
+ * drawn (default 1; gives up after `timeoutMs` without throwing), take a screenshot into test-output/.
+ */
+export async function openHtmlOffline(
+  htmlPath: string,
+  opts: { expectPlots?: number; timeoutMs?: number; screenshotName?: string; viewport?: { width: number; height: number } } = {},
+): Promise<OfflinePageResult> {
+  const expectPlots = opts.expectPlots ?? 1;
+  const timeoutMs = opts.timeoutMs ?? 120_000;
+  fs.mkdirSync(TEST_OUTPUT, { recursive: true });
+  const screenshot = path.join(
+    TEST_OUTPUT,
+    opts.screenshotName ?? path.basename(htmlPath).replace(/\.html?$/i, "") + ".png",
+  );
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage({ viewport: opts.viewport ?? { width: 1200, height: 900 } });
+    const pageErrors: string[] = [];
+    const consoleErrors: string[] = [];
+    const blockedRequests: string[] = [];
+    page.on("pageerror", (e) => pageErrors.push(String(e)));
+    page.on("console", (m) => {
+      if (m.type() === "error") consoleErrors.push(m.text());
+    });
+    await page.route("**", (route) => {
+      const url = route.request().url();
+      if (url.startsWith("file:") || url.startsWith("data:")) return route.continue();
+      blockedRequests.push(url);
+      return route.abort();
+    });
+    const t0 = Date.now();
+    await page.goto(pathToFileURL(path.resolve(htmlPath)).href, { waitUntil: "load", timeout: timeoutMs });
+    await page
+      .waitForFunction(
+        (n) => document.querySelectorAll(".js-plotly-plot .main-svg").length > 0 &&
+          document.querySelectorAll(".js-plotly-plot").length >= n,
+        expectPlots,
+        { timeout: Math.max(1000, timeoutMs - (Date.now() - t0)) },
+      )
+      .catch(() => undefined);
+    const renderMs = Date.now() - t0;
+    const counts = await page.evaluate(() => ({
+      plots: document.querySelectorAll(".js-plotly-plot").length,
+      mainSvgs: document.querySelectorAll(".main-svg").length,
+      points: document.querySelectorAll(".scatterlayer .point").length,
+      title: document.title,
+    }));
+    await page.screenshot({ path: screenshot, fullPage: true });
+    return { ...counts, pageErrors, consoleErrors, blockedRequests, screenshot, renderMs };
+  } finally {
+    await browser.close();
+  }
+}
