@@ -18,6 +18,7 @@ interface ClientConfig {
   lingerMs: number;
   mediaTimeoutMs: number;
   playMs: number;
+  abortDownload?: boolean;
   playwright?: string;
   screenshot?: string;
 }
@@ -39,6 +40,8 @@ const CHROMIUM_ARGS = [
 // typings, so give them just enough of a shape here.
 /* eslint-disable @typescript-eslint/no-explicit-any */
 declare const document: any;
+declare const fetch: any;
+declare const AbortController: any;
 type HTMLMediaElement = any;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -104,6 +107,21 @@ async function main(): Promise<void> {
       Array.from(document.images as any[]).every((i: any) => i.complete && i.naturalWidth > 0),
     );
     if (cfg.playMs > 0) await sleep(cfg.playMs);
+    if (cfg.abortDownload) {
+      // A cancelled download: read the first chunk, then abort. Chromium
+      // closes that HTTP/1.1 connection with data still unread → RST.
+      result.abort = await page.evaluate(async () => {
+        const ctl = new AbortController();
+        try {
+          const r = await fetch("/clip.webm?cancelled-download", { cache: "no-store", signal: ctl.signal });
+          const first = await r.body.getReader().read();
+          ctl.abort();
+          return { status: r.status, firstChunk: first.value ? first.value.length : 0 };
+        } catch (e) {
+          return { error: String(e) };
+        }
+      });
+    }
     if (cfg.screenshot) await page.screenshot({ path: cfg.screenshot, fullPage: true });
     // Let idle keep-alive connections time out on the server (FIN from server).
     await sleep(cfg.lingerMs);

@@ -63,6 +63,10 @@ export const LabOptionsSchema = z
     lingerMs: z.number().int().min(0).max(30_000).default(5_000),
     /** Server's HTTP keep-alive timeout; shorter than lingerMs gives server-side FINs. */
     keepAliveTimeoutMs: z.number().int().min(100).max(60_000).default(3_000),
+    /** Server-side pacing of each response in bytes/s (0 = unpaced); makes requests overlap. */
+    rate: z.number().int().min(0).max(1_000_000_000).default(1_250_000),
+    /** Fetch the video once more and abort it after the first bytes (a cancelled download: RST). */
+    abortDownload: z.boolean().default(true),
     /** Upper bound for the whole run. */
     timeoutMs: z.number().int().min(10_000).max(600_000).default(60_000),
     /** Chromium executable. */
@@ -234,6 +238,7 @@ export async function runLab(options: LabOptions = {}): Promise<LabResult> {
       tls: cfg.tls,
       cipher: CIPHERS[cfg.tls],
       keepAliveTimeoutMs: cfg.keepAliveTimeoutMs,
+      rateBytesPerSec: cfg.rate,
       keylog: serverKeylog,
     })]);
     children.push(server);
@@ -242,7 +247,7 @@ export async function runLab(options: LabOptions = {}): Promise<LabResult> {
     // 2. tcpdump on the client's interface.
     const rawPcap = path.join(tmp, "capture.pcap");
     const tcpdump = spawnTracked("tcpdump", ip, ["netns", "exec", ns.client, findExe("tcpdump") as string,
-      "-i", IFACE, "-n", "-s", "0", "-U", "-Z", "root", "--time-stamp-precision=nano", "-w", rawPcap]);
+      "-i", IFACE, "-n", "-s", "0", "-U", "--immediate-mode", "-Z", "root", "--time-stamp-precision=nano", "-w", rawPcap]);
     children.push(tcpdump);
     await waitForLine(tcpdump, /listening on/, Math.min(10_000, remaining()), "tcpdump");
 
@@ -256,6 +261,7 @@ export async function runLab(options: LabOptions = {}): Promise<LabResult> {
       keylog: keylogTmp,
       lingerMs: cfg.lingerMs,
       playMs: cfg.playMs,
+      abortDownload: cfg.abortDownload,
       mediaTimeoutMs: Math.max(2_000, Math.min(25_000, remaining() - cfg.lingerMs - cfg.playMs - 8_000)),
       playwright: localRequire.resolve("playwright-core"),
       screenshot,
@@ -269,7 +275,7 @@ export async function runLab(options: LabOptions = {}): Promise<LabResult> {
     }
 
     // 4. Let the last teardown packets arrive, then stop tcpdump cleanly.
-    await sleep(500);
+    await sleep(1_000);
     killGroup(tcpdump, "SIGINT");
     await waitExit(tcpdump, 5_000, "tcpdump stop");
     const dropped = cfg.loss > 0 ? droppedPackets(ns) : 0;
@@ -364,6 +370,7 @@ export async function runLab(options: LabOptions = {}): Promise<LabResult> {
         mtu: MTU,
         offloads: findExe("ethtool") ? "tx checksum, TSO, GSO, GRO off on all veths" : "gso_max_segs 1 (ethtool missing)",
         ipv6: "disabled",
+        serverSysctl: "net.ipv4.tcp_early_retrans=0 (no tail loss probes)",
       },
       page: {
         major: cfg.major,
@@ -376,7 +383,13 @@ export async function runLab(options: LabOptions = {}): Promise<LabResult> {
           video: fs.statSync(media.video).size,
         },
       },
-      timing: { playMs: cfg.playMs, lingerMs: cfg.lingerMs, keepAliveTimeoutMs: cfg.keepAliveTimeoutMs },
+      timing: {
+        playMs: cfg.playMs,
+        lingerMs: cfg.lingerMs,
+        keepAliveTimeoutMs: cfg.keepAliveTimeoutMs,
+        serverPacingBytesPerSec: cfg.rate,
+      },
+      abortedDownload: cfg.abortDownload ? "the video fetched once more with fetch() and aborted after its first chunk" : null,
       browser: {
         chromiumVersion,
         args: "--headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update --disable-sync --no-first-run --disable-quic --ignore-certificate-errors --autoplay-policy=no-user-gesture-required, fresh --user-data-dir",

@@ -23,6 +23,8 @@ interface ServerConfig {
   tls: "1.2" | "1.3";
   cipher: string;
   keepAliveTimeoutMs: number;
+  /** Per-response pacing in bytes/s (0 = as fast as the veth goes). */
+  rateBytesPerSec: number;
   keylog?: string;
 }
 
@@ -112,9 +114,27 @@ function main(): void {
       logReq(status, 0);
       return;
     }
-    const stream = fs.createReadStream(file, { start, end });
-    stream.pipe(res);
+    // Paced like a link of rateBytesPerSec: without it the veth moves a whole
+    // picture in a few milliseconds, requests never overlap and Chromium has
+    // no reason to open parallel connections.
+    const stream = fs.createReadStream(file, { start, end, highWaterMark: 16 * 1024 });
+    const t0 = Date.now();
+    let sent = 0;
+    stream.on("data", (chunk) => {
+      sent += chunk.length;
+      const ok = res.write(chunk);
+      const due = cfg.rateBytesPerSec > 0 ? t0 + (sent / cfg.rateBytesPerSec) * 1000 : 0;
+      const wait = due - Date.now();
+      if (!ok || wait > 0) {
+        stream.pause();
+        const resume = () => setTimeout(() => stream.resume(), Math.max(0, due - Date.now()));
+        if (!ok) res.once("drain", resume);
+        else resume();
+      }
+    });
+    stream.on("end", () => res.end());
     stream.on("error", () => res.destroy());
+    res.on("close", () => stream.destroy());
     res.on("finish", () => logReq(status, end - start + 1));
     res.on("close", () => {
       if (!res.writableFinished) logReq(status, -1);
