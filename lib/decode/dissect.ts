@@ -1,6 +1,6 @@
 import { Anomaly } from "../errors";
 import { ipv4ToString, ipv6ToString, macToString } from "../format";
-import { NumberKeyCache, StringDict } from "../table/dict";
+import { StringDict, WordKeyInterner } from "../table/dict";
 import { Layer, PacketTable, TcpOpt } from "../table/packet-table";
 import { linkTypeName } from "../capture/link-type";
 
@@ -28,9 +28,9 @@ export interface PayloadRef {
  */
 export class Dissector {
   readonly payload: PayloadRef = { off: 0, capLen: 0 };
-  private readonly ip4: NumberKeyCache;
-  private readonly mac: NumberKeyCache;
-  private readonly ip6 = new Map<string, number>();
+  private readonly ip4: WordKeyInterner;
+  private readonly mac: WordKeyInterner;
+  private readonly ip6: WordKeyInterner;
   private readonly strings: StringDict;
   readonly P: Record<string, number>;
   private view: DataView | null = null;
@@ -38,8 +38,18 @@ export class Dissector {
 
   constructor(private readonly t: PacketTable) {
     this.strings = t.strings;
-    this.ip4 = new NumberKeyCache(t.strings, ipv4ToString);
-    this.mac = new NumberKeyCache(t.strings, macToString);
+    this.ip4 = new WordKeyInterner(t.strings, 1, (k) => ipv4ToString(k[0]));
+    this.mac = new WordKeyInterner(t.strings, 2, (k) => macToString(k[0] * 4294967296 + k[1]));
+    const b16 = new Uint8Array(16);
+    this.ip6 = new WordKeyInterner(t.strings, 4, (k) => {
+      for (let i = 0; i < 4; i++) {
+        b16[4 * i] = k[i] >>> 24;
+        b16[4 * i + 1] = (k[i] >>> 16) & 255;
+        b16[4 * i + 2] = (k[i] >>> 8) & 255;
+        b16[4 * i + 3] = k[i] & 255;
+      }
+      return ipv6ToString(b16, 0);
+    });
     const names = ["Ethernet", "ARP", "IPv4", "IPv6", "TCP", "UDP", "ICMP", "ICMPv6", "LLC", "SLL", "Null/Loopback", "VLAN", "IGMP", "GRE", "ESP", "SCTP"];
     this.P = {};
     for (const n of names) this.P[n] = t.strings.intern(n);
@@ -130,10 +140,8 @@ export class Dissector {
       return;
     }
     t.layers[row] |= Layer.ETH;
-    const dst = v.getUint16(vo + off, false) * 4294967296 + v.getUint32(vo + off + 2, false);
-    const src = v.getUint16(vo + off + 6, false) * 4294967296 + v.getUint32(vo + off + 8, false);
-    const dstId = this.mac.id(dst);
-    const srcId = this.mac.id(src);
+    const dstId = this.mac.id2(v.getUint16(vo + off, false), v.getUint32(vo + off + 2, false));
+    const srcId = this.mac.id2(v.getUint16(vo + off + 6, false), v.getUint32(vo + off + 8, false));
     t.ethDst[row] = dstId;
     t.ethSrc[row] = srcId;
     t.src[row] = srcId;
@@ -149,7 +157,7 @@ export class Dissector {
         return;
       }
       if (!tagged) {
-        t.touch("vlanId")[row] = v.getUint16(vo + p, false) & 0x0fff;
+        (t.vlanId ?? t.touch("vlanId"))[row] = v.getUint16(vo + p, false) & 0x0fff;
         tagged = true;
       }
       t.layers[row] |= Layer.VLAN;
@@ -182,8 +190,7 @@ export class Dissector {
     t.layers[row] |= Layer.SLL;
     const halen = v.getUint16(vo + off + 4, false);
     if (halen === 6) {
-      const src = v.getUint16(vo + off + 6, false) * 4294967296 + v.getUint32(vo + off + 8, false);
-      const id = this.mac.id(src);
+      const id = this.mac.id2(v.getUint16(vo + off + 6, false), v.getUint32(vo + off + 8, false));
       t.ethSrc[row] = id;
       t.src[row] = id;
     }
@@ -202,8 +209,7 @@ export class Dissector {
     t.layers[row] |= Layer.SLL2;
     const halen = buf[off + 11];
     if (halen === 6) {
-      const src = v.getUint16(vo + off + 12, false) * 4294967296 + v.getUint32(vo + off + 14, false);
-      const id = this.mac.id(src);
+      const id = this.mac.id2(v.getUint16(vo + off + 12, false), v.getUint32(vo + off + 14, false));
       t.ethSrc[row] = id;
       t.src[row] = id;
     }
@@ -241,7 +247,7 @@ export class Dissector {
         info = spa === tpa ? `Gratuitous ARP for ${ipv4ToString(spa)} (Reply)` : `${ipv4ToString(spa)} is at ${macToString(sha)}`;
       } else info = `ARP opcode ${op}`;
       void tha;
-      t.touch("appInfo")[row] = this.strings.intern(info);
+      (t.appInfo ?? t.touch("appInfo"))[row] = this.strings.intern(info);
     }
   }
 
@@ -271,8 +277,8 @@ export class Dissector {
     }
     const src = v.getUint32(vo + p + 12, false);
     const dst = v.getUint32(vo + p + 16, false);
-    const srcId = this.ip4.id(src);
-    const dstId = this.ip4.id(dst);
+    const srcId = this.ip4.id1(src);
+    const dstId = this.ip4.id1(dst);
     t.ipSrc[row] = srcId;
     t.ipDst[row] = dstId;
     t.src[row] = srcId;
@@ -374,15 +380,9 @@ export class Dissector {
   }
 
   private ip6Id(buf: Uint8Array, off: number): number {
-    // Key on the raw 16 bytes (hex) to avoid formatting each time.
-    let key = "";
-    for (let i = 0; i < 16; i += 4) key += ((buf[off + i] << 24) | (buf[off + i + 1] << 16) | (buf[off + i + 2] << 8) | buf[off + i + 3]).toString(36) + ".";
-    let id = this.ip6.get(key);
-    if (id === undefined) {
-      id = this.strings.intern(ipv6ToString(buf, off));
-      this.ip6.set(key, id);
-    }
-    return id;
+    const k = this.ip6.k;
+    for (let i = 0; i < 4; i++) k[i] = ((buf[off + 4 * i] << 24) | (buf[off + 4 * i + 1] << 16) | (buf[off + 4 * i + 2] << 8) | buf[off + 4 * i + 3]) >>> 0;
+    return this.ip6.lookup();
   }
 
   /**
@@ -412,7 +412,7 @@ export class Dissector {
       t.tcpFlags[row] = ((buf[p + 12] & 0x0f) << 8) | buf[p + 13];
       t.tcpWin[row] = v.getUint16(vo + p + 14, false);
       const urg = v.getUint16(vo + p + 18, false);
-      if (urg !== 0) t.touch("tcpUrg")[row] = urg;
+      if (urg !== 0) (t.tcpUrg ?? t.touch("tcpUrg"))[row] = urg;
       t.tcpHdrLen[row] = hl;
       if (hl < 20 || (hl > l4Len && !quoted)) {
         t.flag(row, Anomaly.TCP_BAD_DATA_OFFSET);
@@ -442,7 +442,7 @@ export class Dissector {
       t.srcPort[row] = v.getUint16(vo + p, false);
       t.dstPort[row] = v.getUint16(vo + p + 2, false);
       const ulen = v.getUint16(vo + p + 4, false);
-      t.touch("udpLen")[row] = ulen;
+      (t.udpLen ?? t.touch("udpLen"))[row] = ulen;
       if (!quoted && (ulen < 8 || ulen > l4Len)) t.flag(row, Anomaly.UDP_BAD_LEN);
       const payLen = Math.max(0, Math.min(ulen, l4Len) - 8);
       this.payload.off = p + 8;
@@ -458,8 +458,8 @@ export class Dissector {
       }
       t.layers[row] |= v6 ? Layer.ICMPV6 : Layer.ICMP;
       const type = buf[p];
-      t.touch("icmpType")[row] = type;
-      t.touch("icmpCode")[row] = buf[p + 1];
+      (t.icmpType ?? t.touch("icmpType"))[row] = type;
+      (t.icmpCode ?? t.touch("icmpCode"))[row] = buf[p + 1];
       this.payload.off = p;
       this.payload.capLen = Math.max(0, Math.min(end, p + l4Len) - p);
       // ICMP errors quote the offending IP header + 8 bytes: decode the quoted TCP/UDP ports.
@@ -474,8 +474,8 @@ export class Dissector {
             const qtotal = v.getUint16(vo + q + 2, false);
             t.layers[row] |= Layer.ICMP_QUOTED;
             // Quoted addresses are needed to key the quoted flow.
-            t.ipSrc[row] = this.ip4.id(v.getUint32(vo + q + 12, false));
-            t.ipDst[row] = this.ip4.id(v.getUint32(vo + q + 16, false));
+            t.ipSrc[row] = this.ip4.id1(v.getUint32(vo + q + 12, false));
+            t.ipDst[row] = this.ip4.id1(v.getUint32(vo + q + 16, false));
             const saveOff = this.payload.off;
             const saveCap = this.payload.capLen;
             this.transport(row, buf, v, vo, q + ihl, end, Math.max(0, qtotal - ihl), qproto, true);
@@ -508,17 +508,14 @@ export class Dissector {
     t.layers[row] |= Layer.TCP_OPTIONS;
     let seq = 0;
     let n = 0;
-    const push = (code: number) => {
-      if (n < 8) seq |= code << (4 * n++);
-    };
     while (p < end) {
       const kind = buf[p];
       if (kind === 0) {
-        push(TcpOpt.EOL);
+        if (n < 8) seq |= TcpOpt.EOL << (4 * n++);
         break;
       }
       if (kind === 1) {
-        push(TcpOpt.NOP);
+        if (n < 8) seq |= TcpOpt.NOP << (4 * n++);
         p++;
         continue;
       }
@@ -534,61 +531,61 @@ export class Dissector {
       switch (kind) {
         case 2:
           if (len === 4) {
-            t.touch("tcpMss")[row] = v.getUint16(vo + p + 2, false);
-            push(TcpOpt.MSS);
-          } else push(TcpOpt.OTHER);
+            (t.tcpMss ?? t.touch("tcpMss"))[row] = v.getUint16(vo + p + 2, false);
+            if (n < 8) seq |= TcpOpt.MSS << (4 * n++);
+          } else if (n < 8) seq |= TcpOpt.OTHER << (4 * n++);
           break;
         case 3:
           if (len === 3) {
-            t.touch("tcpWsShift")[row] = buf[p + 2];
-            push(TcpOpt.WS);
-          } else push(TcpOpt.OTHER);
+            (t.tcpWsShift ?? t.touch("tcpWsShift"))[row] = buf[p + 2];
+            if (n < 8) seq |= TcpOpt.WS << (4 * n++);
+          } else if (n < 8) seq |= TcpOpt.OTHER << (4 * n++);
           break;
         case 4:
-          push(TcpOpt.SACK_PERM);
+          if (n < 8) seq |= TcpOpt.SACK_PERM << (4 * n++);
           break;
         case 5: {
           const nb = Math.floor((len - 2) / 8);
           if (nb > 0) {
             const first = t.addSack(v.getUint32(vo + p + 2, false), v.getUint32(vo + p + 6, false));
             for (let i = 1; i < nb; i++) t.addSack(v.getUint32(vo + p + 2 + 8 * i, false), v.getUint32(vo + p + 6 + 8 * i, false));
-            t.touch("tcpSackIdx")[row] = first;
-            t.touch("tcpSackN")[row] = nb;
+            (t.tcpSackIdx ?? t.touch("tcpSackIdx"))[row] = first;
+            (t.tcpSackN ?? t.touch("tcpSackN"))[row] = nb;
           }
-          push(TcpOpt.SACK);
+          if (n < 8) seq |= TcpOpt.SACK << (4 * n++);
           break;
         }
         case 8:
           if (len === 10) {
-            t.touch("tcpTsVal")[row] = v.getUint32(vo + p + 2, false);
-            t.touch("tcpTsEcr")[row] = v.getUint32(vo + p + 6, false);
-            push(TcpOpt.TS);
-          } else push(TcpOpt.OTHER);
+            (t.tcpTsVal ?? t.touch("tcpTsVal"))[row] = v.getUint32(vo + p + 2, false);
+            (t.tcpTsEcr ?? t.touch("tcpTsEcr"))[row] = v.getUint32(vo + p + 6, false);
+            if (n < 8) seq |= TcpOpt.TS << (4 * n++);
+          } else if (n < 8) seq |= TcpOpt.OTHER << (4 * n++);
           break;
         case 6:
-          push(TcpOpt.ECHO);
+          if (n < 8) seq |= TcpOpt.ECHO << (4 * n++);
           break;
         case 7:
-          push(TcpOpt.ECHO_REPLY);
+          if (n < 8) seq |= TcpOpt.ECHO_REPLY << (4 * n++);
           break;
         case 19:
-          push(TcpOpt.MD5);
+          if (n < 8) seq |= TcpOpt.MD5 << (4 * n++);
           break;
         case 28:
-          push(TcpOpt.UTO);
+          if (n < 8) seq |= TcpOpt.UTO << (4 * n++);
           break;
         case 30:
-          push(TcpOpt.MPTCP);
+          if (n < 8) seq |= TcpOpt.MPTCP << (4 * n++);
           break;
         case 34:
-          push(TcpOpt.TFO);
+          if (n < 8) seq |= TcpOpt.TFO << (4 * n++);
           break;
         default:
-          push(TcpOpt.OTHER);
+          if (n < 8) seq |= TcpOpt.OTHER << (4 * n++);
       }
       p += len;
     }
-    t.touch("tcpOptSeq")[row] = seq;
+    (t.tcpOptSeq ?? t.touch("tcpOptSeq"))[row] = seq;
   }
 }
 
