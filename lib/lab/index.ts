@@ -163,7 +163,11 @@ function missingTools(cfg: LabConfig): string[] {
  * and removes everything it created (also on error and on SIGINT/SIGTERM).
  */
 export async function runLab(options: LabOptions = {}): Promise<LabResult> {
-  const cfg = LabOptionsSchema.parse(options);
+  const parsed = LabOptionsSchema.safeParse(options);
+  if (!parsed.success) {
+    throw new Error(`invalid lab options (loss is a fraction: 0.03 = 3 %):\n${z.prettifyError(parsed.error)}`);
+  }
+  const cfg = parsed.data;
   const started = Date.now();
   const deadline = started + cfg.timeoutMs;
   const remaining = () => Math.max(1_000, deadline - Date.now());
