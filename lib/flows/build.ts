@@ -1,0 +1,586 @@
+/**
+ * buildFlows: one row per TCP stream (Wireshark's tcp.stream), per UDP 5-tuple, and per address pair
+ * for other IP protocols, computed from the packet columns in one pass (plus the tcptrace engine for
+ * TCP). See docs/flows-differences.md for how the numbers relate to tshark and tcptrace.
+ */
+import type { Capture } from "../capture-class";
+import { Layer, TcpFlag, TcpOpt, type PacketTable } from "../table/packet-table";
+import { TA } from "../tcp/flags";
+import { tcpStreams } from "./streams";
+import { F64, SampleKind, TcptraceConn, ttAverage, ttStdev, type TraceSink } from "./tcptrace";
+import { FlowTable, type FlowColumn, type FlowColumnKind } from "./table";
+
+/** Everything the flow build produced; kept on the Capture (WeakMap) so helpers reuse it. */
+export interface FlowAnalysis {
+  table: FlowTable;
+  /** flow row per packet row (-1: not part of a flow) */
+  flowOfRow: Int32Array;
+  /** 1 when the packet travels B→A */
+  dirOfRow: Uint8Array;
+  /** stream id per row (-1 non-TCP) */
+  stream: Int32Array;
+  /** flow row of each TCP stream */
+  flowOfStream: Int32Array;
+  /** A endpoint of each flow: [ipId, port] */
+  conns: (TcptraceConn | null)[];
+  samples: {
+    flow: F64; dir: F64; ackRow: F64; dataRow: F64; us: F64; kind: F64;
+  };
+  rexmits: {
+    flow: F64; dir: F64; row: F64; bytes: F64; origRow: F64; sinceUs: F64;
+  };
+  /** packets per flow in file order: rows listed flow by flow (CSR) */
+  rowsStart: Int32Array;
+  rowsList: Int32Array;
+  /** Wireshark analysis available (tcpAnalysis filled by the analyzer) */
+  wiresharkFlags: boolean;
+  streamsComputed: boolean;
+}
+
+const cache = new WeakMap<Capture, FlowAnalysis>();
+
+/** `pcapframe flows FILE --csv` columns (times and RTTs in seconds; a2b = data sent by A). */
+export const FLOW_CSV_COLUMNS = [
+  "stream", "proto", "addr_a", "port_a", "addr_b", "port_b", "start", "duration",
+  "pkts_a2b", "bytes_a2b", "pkts_b2a", "bytes_b2a", "irtt",
+  "rtt_samples_a2b", "rtt_min_a2b", "rtt_avg_a2b", "rtt_max_a2b", "rtt_stdev_a2b",
+  "rtt_samples_b2a", "rtt_min_b2a", "rtt_avg_b2a", "rtt_max_b2a", "rtt_stdev_b2a",
+  "retrans_pkts_a2b", "retrans_bytes_a2b", "retrans_pkts_b2a", "retrans_bytes_b2a",
+  "state", "history", "sni", "tls_version", "tls_cipher",
+] as const;
+
+const PORT_APPS: Record<number, string> = {
+  20: "ftp-data", 21: "ftp", 22: "ssh", 23: "telnet", 25: "smtp", 53: "dns", 67: "dhcp", 68: "dhcp", 80: "http",
+  110: "pop3", 123: "ntp", 137: "netbios-ns", 138: "netbios-dgm", 139: "netbios-ssn", 143: "imap", 161: "snmp",
+  389: "ldap", 443: "https", 445: "smb", 465: "smtps", 502: "modbus", 554: "rtsp", 587: "submission", 636: "ldaps",
+  853: "dns-over-tls", 993: "imaps", 995: "pop3s", 1723: "pptp", 1883: "mqtt", 3306: "mysql", 3389: "rdp",
+  5060: "sip", 5353: "mdns", 5432: "postgresql", 6379: "redis", 8080: "http-alt", 8443: "https-alt",
+};
+
+/** Options of the TCP handshake (per side). */
+interface Side {
+  mss: number; ws: number; sackPerm: boolean; ts: boolean; seen: boolean;
+}
+
+function optsOf(t: PacketTable, r: number, side: Side): void {
+  side.seen = true;
+  const seq = t.tcpOptSeq ? t.tcpOptSeq[r] : 0;
+  let s = seq;
+  while (s) {
+    const code = s & 15;
+    if (code === TcpOpt.MSS && t.tcpMss) side.mss = t.tcpMss[r];
+    else if (code === TcpOpt.WS && t.tcpWsShift) side.ws = t.tcpWsShift[r];
+    else if (code === TcpOpt.SACK_PERM) side.sackPerm = true;
+    else if (code === TcpOpt.TS) side.ts = true;
+    s >>>= 4;
+  }
+}
+
+/** Zeek-style logarithmic letter: record on the 1st, 10th, 100th… event. */
+function logCount(n: number): boolean {
+  return n === 1 || n === 10 || n === 100 || n === 1000 || n === 10000 || n === 100000;
+}
+
+function usOf(t: PacketTable, r: number): number {
+  return t.tsSec[r] * 1e6 + Math.floor(t.tsNsec[r] / 1000);
+}
+
+function quantile(sorted: Float64Array, q: number): number {
+  const n = sorted.length;
+  if (!n) return NaN;
+  const pos = (n - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+}
+
+/**
+ * Build (or return the cached) flow analysis of a capture. `buildFlows(cap)` returns its table.
+ */
+export function analyzeFlows(cap: Capture): FlowAnalysis {
+  const hit = cache.get(cap);
+  if (hit) return hit;
+  const t = cap.packets;
+  const n = t.length;
+  const { stream, count: nStreams, computed } = tcpStreams(t);
+  const flowOfRow = new Int32Array(n).fill(-1);
+  const dirOfRow = new Uint8Array(n);
+
+  // ---- pass 1: flow identity (TCP by stream; UDP by 5-tuple; other IP by address pair + protocol)
+  const flowOfStream = new Int32Array(nStreams).fill(-1);
+  const flowStream: number[] = [];
+  const flowProto: number[] = []; // 6 tcp, 17 udp, else ip proto
+  const flowA: number[] = [];
+  const flowB: number[] = [];
+  const flowPA: number[] = [];
+  const flowPB: number[] = [];
+  const flowFirst: number[] = [];
+  const udpMap = new Map<number, Map<number, number>>();
+  const otherMap = new Map<string, number>();
+  const layers = t.layers;
+  let anyAnalysis = false;
+  const newFlow = (proto: number, s: number, a: number, pa: number, b: number, pb: number, r: number): number => {
+    const f = flowStream.length;
+    flowStream.push(s);
+    flowProto.push(proto);
+    flowA.push(a);
+    flowPA.push(pa);
+    flowB.push(b);
+    flowPB.push(pb);
+    flowFirst.push(r);
+    return f;
+  };
+  for (let r = 0; r < n; r++) {
+    const ly = layers[r];
+    if ((ly & (Layer.IPV4 | Layer.IPV6)) === 0) continue;
+    if ((ly & Layer.TCP) !== 0 && (ly & Layer.ICMP_QUOTED) === 0) {
+      const s = stream[r];
+      if (s < 0) continue;
+      if (t.tcpAnalysis[r] & TA.FLAG_MASK) anyAnalysis = true;
+      let f = flowOfStream[s];
+      if (f < 0) f = flowOfStream[s] = newFlow(6, s, t.ipSrc[r], t.srcPort[r], t.ipDst[r], t.dstPort[r], r);
+      flowOfRow[r] = f;
+      continue;
+    }
+    if ((ly & Layer.UDP) !== 0 && (ly & Layer.ICMP_QUOTED) === 0) {
+      const eS = t.ipSrc[r] * 65536 + t.srcPort[r];
+      const eD = t.ipDst[r] * 65536 + t.dstPort[r];
+      const lo = eS <= eD ? eS : eD;
+      const hi = eS <= eD ? eD : eS;
+      let inner = udpMap.get(lo);
+      if (!inner) udpMap.set(lo, (inner = new Map()));
+      let f = inner.get(hi);
+      if (f === undefined) {
+        f = newFlow(17, -1, t.ipSrc[r], t.srcPort[r], t.ipDst[r], t.dstPort[r], r);
+        inner.set(hi, f);
+      }
+      flowOfRow[r] = f;
+      continue;
+    }
+    // other IP protocols (ICMP incl. errors quoting TCP/UDP): outer addresses
+    const sa = t.src[r];
+    const da = t.dst[r];
+    const p = t.ipProto[r];
+    const key = sa < da ? `${p}:${sa}:${da}` : `${p}:${da}:${sa}`;
+    let f = otherMap.get(key);
+    if (f === undefined) {
+      f = newFlow(p, -1, sa, -1, da, -1, r);
+      otherMap.set(key, f);
+    }
+    flowOfRow[r] = f;
+  }
+  const nFlows = flowStream.length;
+
+  // TCP: A = sender of the first pure SYN, else of the first packet.
+  const synSeen = new Uint8Array(nFlows);
+  for (let r = 0; r < n; r++) {
+    const f = flowOfRow[r];
+    if (f < 0 || flowProto[f] !== 6 || synSeen[f]) continue;
+    if ((t.tcpFlags[r] & (TcpFlag.SYN | TcpFlag.ACK)) === TcpFlag.SYN) {
+      synSeen[f] = 1;
+      if (!(t.ipSrc[r] === flowA[f] && t.srcPort[r] === flowPA[f])) {
+        const a = flowA[f], pa = flowPA[f];
+        flowA[f] = flowB[f];
+        flowPA[f] = flowPB[f];
+        flowB[f] = a;
+        flowPB[f] = pa;
+      }
+    }
+  }
+
+  // ---- pass 2: per-flow counters + tcptrace engine
+  const pkts = [new Float64Array(nFlows), new Float64Array(nFlows)];
+  const bytes = [new Float64Array(nFlows), new Float64Array(nFlows)];
+  const payload = [new Float64Array(nFlows), new Float64Array(nFlows)];
+  const startUs = new Float64Array(nFlows).fill(NaN);
+  const endUs = new Float64Array(nFlows).fill(NaN);
+  const startT = new Float64Array(nFlows).fill(NaN);
+  const endT = new Float64Array(nFlows).fill(NaN);
+  const side: Side[][] = [[], []];
+  const hsFrame = { syn: new Float64Array(nFlows).fill(NaN), synack: new Float64Array(nFlows).fill(NaN), ack3: new Float64Array(nFlows).fill(NaN) };
+  const irtt = new Float64Array(nFlows).fill(NaN);
+  const lastSynT = new Float64Array(nFlows).fill(NaN);
+  const firstFin = new Int8Array(nFlows).fill(-1);
+  const firstRst = new Int8Array(nFlows).fill(-1);
+  const finFrame = [new Float64Array(nFlows).fill(NaN), new Float64Array(nFlows).fill(NaN)];
+  const rstFrame = new Float64Array(nFlows).fill(NaN);
+  const finEnd = [new Float64Array(nFlows).fill(NaN), new Float64Array(nFlows).fill(NaN)];
+  const finAcked = [new Uint8Array(nFlows), new Uint8Array(nFlows)];
+  const synFlags = new Uint8Array(nFlows); // 1 orig SYN, 2 resp SYN/ACK, 4 orig SYN/ACK, 8 resp SYN
+  const finFlags = new Uint8Array(nFlows); // 1 orig FIN, 2 resp FIN, 4 orig RST, 8 resp RST
+  const finBeforeRst = new Uint8Array(nFlows);
+  const hist: string[] = new Array(nFlows).fill("");
+  const histOnce = new Uint16Array(nFlows); // bits: A a D d
+  const lastFinSeq = [new Float64Array(nFlows).fill(NaN), new Float64Array(nFlows).fill(NaN)];
+  const lastRstSeq = [new Float64Array(nFlows).fill(NaN), new Float64Array(nFlows).fill(NaN)];
+  const lastSynSeq = [new Float64Array(nFlows).fill(NaN), new Float64Array(nFlows).fill(NaN)];
+  const zwCount = [new Uint32Array(nFlows), new Uint32Array(nFlows)];
+  const rtCount = [new Uint32Array(nFlows), new Uint32Array(nFlows)];
+  const ws = {
+    retrans: [new Float64Array(nFlows), new Float64Array(nFlows)],
+    fast: [new Float64Array(nFlows), new Float64Array(nFlows)],
+    spurious: [new Float64Array(nFlows), new Float64Array(nFlows)],
+    ooo: [new Float64Array(nFlows), new Float64Array(nFlows)],
+    dupack: [new Float64Array(nFlows), new Float64Array(nFlows)],
+    zwp: [new Float64Array(nFlows), new Float64Array(nFlows)],
+    lost: [new Float64Array(nFlows), new Float64Array(nFlows)],
+  };
+  const dataSegs = [new Float64Array(nFlows), new Float64Array(nFlows)];
+  const conns: (TcptraceConn | null)[] = new Array(nFlows).fill(null);
+  const samples = { flow: new F64(), dir: new F64(), ackRow: new F64(), dataRow: new F64(), us: new F64(), kind: new F64() };
+  const rexmits = { flow: new F64(), dir: new F64(), row: new F64(), bytes: new F64(), origRow: new F64(), sinceUs: new F64() };
+  const sink: TraceSink = {
+    sample(c, d, ackRow, dataRow, us, kind) {
+      samples.flow.push(c); samples.dir.push(d); samples.ackRow.push(ackRow); samples.dataRow.push(dataRow); samples.us.push(us); samples.kind.push(kind);
+    },
+    rexmit(c, d, row, b, orig, since) {
+      rexmits.flow.push(c); rexmits.dir.push(d); rexmits.row.push(row); rexmits.bytes.push(b); rexmits.origRow.push(orig); rexmits.sinceUs.push(since);
+      rtCount[d][c]++;
+      if (logCount(rtCount[d][c])) hist[c] += d ? "t" : "T";
+    },
+  };
+  const rowCount = new Int32Array(nFlows + 1);
+  const tcpFlags = t.tcpFlags;
+  for (let r = 0; r < n; r++) {
+    const f = flowOfRow[r];
+    if (f < 0) continue;
+    rowCount[f + 1]++;
+    const proto = flowProto[f];
+    let d: number;
+    if (proto === 6 || proto === 17) d = t.ipSrc[r] === flowA[f] && t.srcPort[r] === flowPA[f] ? 0 : 1;
+    else d = t.src[r] === flowA[f] ? 0 : 1;
+    dirOfRow[r] = d;
+    pkts[d][f]++;
+    bytes[d][f] += t.wireLen[r];
+    const tm = t.tsSec[r] + t.tsNsec[r] / 1e9;
+    if (Number.isNaN(startT[f])) startT[f] = tm;
+    endT[f] = tm;
+    if (proto === 17) {
+      const ul = t.udpLen ? t.udpLen[r] : 0;
+      const pl = ul > 8 ? ul - 8 : 0;
+      payload[d][f] += pl;
+      if (pl > 0 && !(histOnce[f] & (d ? 8 : 4))) {
+        histOnce[f] |= d ? 8 : 4;
+        hist[f] += d ? "d" : "D";
+      }
+      continue;
+    }
+    if (proto !== 6) continue;
+    const fl = tcpFlags[r];
+    const len = t.tcpLen[r];
+    const seq = t.tcpSeq[r];
+    payload[d][f] += len;
+    if (len > 0) dataSegs[d][f]++;
+    const us = usOf(t, r);
+    if (Number.isNaN(startUs[f])) startUs[f] = us;
+    endUs[f] = us;
+    // Wireshark analysis kinds
+    const ta = t.tcpAnalysis[r];
+    if (ta & TA.FLAG_MASK) {
+      if (ta & TA.SPURIOUS_RETRANSMISSION) ws.spurious[d][f]++;
+      else if (ta & TA.FAST_RETRANSMISSION) ws.fast[d][f]++;
+      else if (ta & TA.RETRANSMISSION) ws.retrans[d][f]++;
+      if (ta & TA.OUT_OF_ORDER) ws.ooo[d][f]++;
+      if (ta & TA.DUPLICATE_ACK) ws.dupack[d][f]++;
+      if (ta & TA.ZERO_WINDOW_PROBE) ws.zwp[d][f]++;
+      if (ta & TA.LOST_SEGMENT) ws.lost[d][f]++;
+    }
+    // handshake
+    const SYN = (fl & TcpFlag.SYN) !== 0;
+    const ACK = (fl & TcpFlag.ACK) !== 0;
+    const FIN = (fl & TcpFlag.FIN) !== 0;
+    const RST = (fl & TcpFlag.RST) !== 0;
+    if (SYN) {
+      if (!side[d][f]) side[d][f] = { mss: NaN, ws: NaN, sackPerm: false, ts: false, seen: false };
+      if (!side[d][f].seen) optsOf(t, r, side[d][f]);
+      if (!ACK) {
+        if (Number.isNaN(hsFrame.syn[f])) hsFrame.syn[f] = r;
+        lastSynT[f] = tm;
+        synFlags[f] |= d ? 8 : 1;
+      } else {
+        if (Number.isNaN(hsFrame.synack[f])) hsFrame.synack[f] = r;
+        synFlags[f] |= d ? 2 : 4;
+      }
+      if (lastSynSeq[d][f] !== seq) {
+        lastSynSeq[d][f] = seq;
+        hist[f] += ACK ? (d ? "h" : "H") : d ? "s" : "S";
+      }
+      if (FIN || RST) hist[f] += d ? "q" : "Q";
+    } else if (ACK && !Number.isNaN(lastSynT[f]) && Number.isNaN(irtt[f])) {
+      irtt[f] = tm - lastSynT[f];
+      hsFrame.ack3[f] = r;
+    }
+    if (!SYN && !FIN && !RST && ACK && len === 0 && !(histOnce[f] & (d ? 2 : 1))) {
+      histOnce[f] |= d ? 2 : 1;
+      hist[f] += d ? "a" : "A";
+    }
+    if (len > 0 && !(histOnce[f] & (d ? 8 : 4))) {
+      histOnce[f] |= d ? 8 : 4;
+      hist[f] += d ? "d" : "D";
+    }
+    if (FIN) {
+      if (firstFin[f] < 0) firstFin[f] = d;
+      if (Number.isNaN(finFrame[d][f])) finFrame[d][f] = r;
+      finEnd[d][f] = (seq + len + (SYN ? 2 : 1)) % 4294967296;
+      finFlags[f] |= d ? 2 : 1;
+      if (lastFinSeq[d][f] !== seq) {
+        lastFinSeq[d][f] = seq;
+        hist[f] += d ? "f" : "F";
+      }
+    }
+    if (RST) {
+      if (firstRst[f] < 0) {
+        firstRst[f] = d;
+        rstFrame[f] = r;
+        if ((finFlags[f] & 3) === 3) finBeforeRst[f] = 1;
+      }
+      finFlags[f] |= d ? 8 : 4;
+      if (lastRstSeq[d][f] !== seq) {
+        lastRstSeq[d][f] = seq;
+        hist[f] += d ? "r" : "R";
+      }
+    }
+    if (ACK && !Number.isNaN(finEnd[1 - d][f]) && t.tcpAck[r] === finEnd[1 - d][f]) finAcked[1 - d][f] = 1;
+    if (t.tcpWin[r] === 0 && !SYN && !FIN && !RST) {
+      zwCount[d][f]++;
+      if (logCount(zwCount[d][f])) hist[f] += d ? "w" : "W";
+    }
+    // tcptrace engine
+    let c = conns[f];
+    if (!c) c = conns[f] = new TcptraceConn(f, sink);
+    let wsOpt = -1;
+    if (SYN && t.tcpOptSeq) {
+      let s = t.tcpOptSeq[r];
+      while (s) {
+        if ((s & 15) === TcpOpt.WS) wsOpt = 1;
+        s >>>= 4;
+      }
+    }
+    c.packet(d, r, us, fl, seq, t.tcpAck[r], len, t.tcpWin[r], wsOpt);
+  }
+  // rows per flow (CSR)
+  for (let f = 0; f < nFlows; f++) rowCount[f + 1] += rowCount[f];
+  const rowsStart = rowCount;
+  const rowsList = new Int32Array(rowsStart[nFlows]);
+  {
+    const fill = rowsStart.slice(0, nFlows);
+    for (let r = 0; r < n; r++) {
+      const f = flowOfRow[r];
+      if (f >= 0) rowsList[fill[f]++] = r;
+    }
+  }
+
+  // ---- per-direction RTT quantiles from the valid samples
+  const med = [new Float64Array(nFlows).fill(NaN), new Float64Array(nFlows).fill(NaN)];
+  const p95 = [new Float64Array(nFlows).fill(NaN), new Float64Array(nFlows).fill(NaN)];
+  {
+    const m = samples.flow.n;
+    const cnt = new Int32Array(nFlows * 2 + 1);
+    const sf = samples.flow.a, sd = samples.dir.a, sk = samples.kind.a, su = samples.us.a;
+    for (let i = 0; i < m; i++) if (sk[i] === SampleKind.VALID) cnt[sf[i] * 2 + sd[i] + 1]++;
+    for (let k = 0; k < nFlows * 2; k++) cnt[k + 1] += cnt[k];
+    const vals = new Float64Array(cnt[nFlows * 2]);
+    const pos = cnt.slice(0, nFlows * 2);
+    for (let i = 0; i < m; i++) if (sk[i] === SampleKind.VALID) vals[pos[sf[i] * 2 + sd[i]]++] = su[i] / 1e6;
+    for (let k = 0; k < nFlows * 2; k++) {
+      if (cnt[k + 1] === cnt[k]) continue;
+      const s = vals.subarray(cnt[k], cnt[k + 1]).sort();
+      med[k & 1][k >> 1] = quantile(s, 0.5);
+      p95[k & 1][k >> 1] = quantile(s, 0.95);
+    }
+  }
+
+  // ---- columns
+  const cols: FlowColumn[] = [];
+  const num = (name: string, description: string, f: (i: number) => number) => {
+    const a = new Float64Array(nFlows);
+    for (let i = 0; i < nFlows; i++) a[i] = f(i);
+    cols.push({ name, kind: "number", description, data: a });
+  };
+  const str = (name: string, description: string, f: (i: number) => string | null) => {
+    const a: (string | null)[] = new Array(nFlows);
+    for (let i = 0; i < nFlows; i++) a[i] = f(i);
+    cols.push({ name, kind: "string", description, data: a });
+  };
+  const bool = (name: string, description: string, f: (i: number) => boolean | null) => {
+    const a: (boolean | null)[] = new Array(nFlows);
+    for (let i = 0; i < nFlows; i++) a[i] = f(i);
+    cols.push({ name, kind: "boolean", description, data: a });
+  };
+  const S = t.strings;
+  const isTcp = (i: number) => flowProto[i] === 6;
+  const tcb = (i: number, d: number) => conns[i]?.t[d] ?? null;
+  const tcpNum = (i: number, v: () => number) => (isTcp(i) ? v() : NaN);
+  const protoName = (p: number) => (p === 6 ? "tcp" : p === 17 ? "udp" : p === 1 ? "icmp" : p === 58 ? "icmpv6" : `ip-${p}`);
+  const app = cap.app as unknown as {
+    streamTls?: (s: number) => { sni?: string | null; version?: string | null; cipherName?: string | null; cipher?: string | number | null; alpn?: string | string[] | null } | null | undefined;
+    streamHttp?: (s: number) => { host?: string | null } | null | undefined;
+  };
+  const tls = new Array<ReturnType<NonNullable<typeof app.streamTls>> | null>(nFlows).fill(null);
+  const http = new Array<ReturnType<NonNullable<typeof app.streamHttp>> | null>(nFlows).fill(null);
+  for (let i = 0; i < nFlows; i++) {
+    if (!isTcp(i)) continue;
+    try {
+      tls[i] = typeof app.streamTls === "function" ? app.streamTls(flowStream[i]) ?? null : null;
+    } catch {
+      tls[i] = null;
+    }
+    try {
+      http[i] = typeof app.streamHttp === "function" ? app.streamHttp(flowStream[i]) ?? null : null;
+    } catch {
+      http[i] = null;
+    }
+  }
+  const dirName = ["a2b", "b2a"];
+  const sideName = ["a", "b"];
+
+  num("stream", "Wireshark tcp.stream (TCP rows only)", (i) => (isTcp(i) ? flowStream[i] : NaN));
+  str("proto", "tcp / udp / icmp / icmpv6 / ip-N", (i) => protoName(flowProto[i]));
+  str("addr_a", "address of A (originator: first SYN sender, else first packet's sender)", (i) => S.get(flowA[i]));
+  num("port_a", "port of A", (i) => (flowPA[i] >= 0 ? flowPA[i] : NaN));
+  str("addr_b", "address of B (responder)", (i) => S.get(flowB[i]));
+  num("port_b", "port of B", (i) => (flowPB[i] >= 0 ? flowPB[i] : NaN));
+  num("start", "epoch seconds of the first packet (file order)", (i) => startT[i]);
+  num("end", "epoch seconds of the last packet (file order)", (i) => endT[i]);
+  num("duration", "last − first packet time (s), like tshark's Conversations", (i) => endT[i] - startT[i]);
+  num("first_frame", "frame number of the first packet", (i) => flowFirst[i] + 1);
+  for (let d = 0; d < 2; d++) {
+    const dn = dirName[d];
+    num(`pkts_${dn}`, `frames sent by ${d ? "B" : "A"}`, (i) => pkts[d][i]);
+    num(`bytes_${dn}`, `frame bytes sent by ${d ? "B" : "A"} (frame.len, as Wireshark's Conversations)`, (i) => bytes[d][i]);
+    num(`payload_${dn}`, `TCP/UDP payload bytes sent by ${d ? "B" : "A"} (retransmissions included)`, (i) => payload[d][i]);
+    num(`data_pkts_${dn}`, `TCP segments with payload sent by ${d ? "B" : "A"}`, (i) => tcpNum(i, () => dataSegs[d][i]));
+    num(`unique_bytes_${dn}`, "tcptrace 'unique bytes sent': payload not retransmitted (probes excluded)", (i) => tcpNum(i, () => tcb(i, d)?.uniqueBytes ?? 0));
+    num(`throughput_${dn}`, "unique bytes / flow duration (B/s; tcptrace's throughput); UDP: payload / duration", (i) => {
+      const dur = endT[i] - startT[i];
+      if (!(dur > 0)) return NaN;
+      return (isTcp(i) ? tcb(i, d)?.uniqueBytes ?? 0 : payload[d][i]) / dur;
+    });
+  }
+  // handshake
+  for (let d = 0; d < 2; d++) {
+    const sn = sideName[d];
+    num(`mss_${sn}`, `MSS option in ${sn.toUpperCase()}'s SYN`, (i) => side[d][i]?.mss ?? NaN);
+    num(`ws_${sn}`, `window-scale shift in ${sn.toUpperCase()}'s SYN`, (i) => side[d][i]?.ws ?? NaN);
+    bool(`sack_perm_${sn}`, `SACK permitted in ${sn.toUpperCase()}'s SYN`, (i) => (side[d][i] ? side[d][i].sackPerm : null));
+    bool(`ts_${sn}`, `timestamps in ${sn.toUpperCase()}'s SYN`, (i) => (side[d][i] ? side[d][i].ts : null));
+  }
+  num("irtt", "Wireshark iRTT: first non-SYN ACK after the latest pure SYN − that SYN (s)", (i) => irtt[i]);
+  num("syn_frame", "frame number of the first SYN", (i) => hsFrame.syn[i] + 1);
+  num("synack_frame", "frame number of the first SYN/ACK", (i) => hsFrame.synack[i] + 1);
+  num("ack_frame", "frame number of the handshake-completing ACK", (i) => hsFrame.ack3[i] + 1);
+  for (let d = 0; d < 2; d++) num(`rtt_3whs_${dirName[d]}`, "tcptrace 'RTT from 3WHS' (s): a2b SYN→SYN/ACK, b2a SYN/ACK→ACK; 0 when the SYN was retransmitted", (i) => tcpNum(i, () => (tcb(i, d)?.rtt3whs ?? 0) / 1e6));
+  // teardown
+  str("first_fin", "who sent the first FIN (A/B)", (i) => (firstFin[i] < 0 ? null : firstFin[i] ? "B" : "A"));
+  str("first_rst", "who sent the first RST (A/B)", (i) => (firstRst[i] < 0 ? null : firstRst[i] ? "B" : "A"));
+  num("fin_frame_a", "frame number of A's first FIN", (i) => finFrame[0][i] + 1);
+  num("fin_frame_b", "frame number of B's first FIN", (i) => finFrame[1][i] + 1);
+  num("rst_frame", "frame number of the first RST", (i) => rstFrame[i] + 1);
+  bool("fin_close", "four-way close completed: both FINs seen and each ACKed by the peer", (i) => (isTcp(i) ? finAcked[0][i] === 1 && finAcked[1][i] === 1 : null));
+  // Zeek
+  str("state", "Zeek conn_state (S0 S1 SF REJ S2 S3 RSTO RSTR RSTOS0 RSTRH SH SHR OTH)", (i) => connState(flowProto[i], synFlags[i], finFlags[i], firstRst[i], finBeforeRst[i], pkts[0][i], pkts[1][i]));
+  str("history", "Zeek-style history letters (upper case = A)", (i) => hist[i]);
+  // TLS / HTTP / app
+  str("sni", "TLS server name", (i) => tls[i]?.sni ?? null);
+  str("tls_version", "negotiated TLS version", (i) => tls[i]?.version ?? null);
+  str("tls_cipher", "negotiated cipher suite", (i) => (tls[i]?.cipherName ?? (tls[i]?.cipher != null ? String(tls[i]!.cipher) : null)) ?? null);
+  str("alpn", "ALPN protocol(s)", (i) => {
+    const a = tls[i]?.alpn;
+    return a == null ? null : Array.isArray(a) ? a.join(",") : String(a);
+  });
+  str("http_host", "HTTP Host header", (i) => http[i]?.host ?? null);
+  str("app", "application guess: tls/http from the dissectors, else by port", (i) => {
+    if (tls[i] && (tls[i]!.sni || tls[i]!.version)) return "tls";
+    if (http[i] && http[i]!.host) return "http";
+    if (flowProto[i] !== 6 && flowProto[i] !== 17) return null;
+    const pa = flowPA[i], pb = flowPB[i];
+    const g = PORT_APPS[pb] ?? PORT_APPS[pa];
+    if (flowProto[i] === 17 && (pb === 443 || pa === 443)) return "quic";
+    return g ?? null;
+  });
+  // RTT (tcptrace method)
+  for (let d = 0; d < 2; d++) {
+    const dn = dirName[d];
+    const who = d ? "B" : "A";
+    num(`rtt_samples_${dn}`, `tcptrace RTT samples for data sent by ${who} (Karn-valid)`, (i) => tcpNum(i, () => tcb(i, d)?.rttCount ?? 0));
+    num(`rtt_min_${dn}`, "min RTT (s)", (i) => { const x = tcb(i, d); return x && x.rttCount ? x.rttMin / 1e6 : NaN; });
+    num(`rtt_avg_${dn}`, "mean RTT (s), tcptrace: sum/(n+0.0001)", (i) => { const x = tcb(i, d); return x && x.rttCount ? ttAverage(x.rttSum, x.rttCount) / 1e6 : NaN; });
+    num(`rtt_max_${dn}`, "max RTT (s)", (i) => { const x = tcb(i, d); return x && x.rttCount ? x.rttMax / 1e6 : NaN; });
+    num(`rtt_stdev_${dn}`, "RTT stdev (s), n−1, 0 when n ≤ 2", (i) => { const x = tcb(i, d); return x && x.rttCount ? ttStdev(x.rttSum, x.rttSum2, x.rttCount) / 1e6 : NaN; });
+    num(`rtt_median_${dn}`, "median RTT (s)", (i) => med[d][i]);
+    num(`rtt_p95_${dn}`, "95th percentile RTT (s, linear interpolation)", (i) => p95[d][i]);
+    num(`rtt_ambiguous_${dn}`, "ACKs of retransmitted segments (no sample, Karn)", (i) => tcpNum(i, () => tcb(i, d)?.rttAmback ?? 0));
+    num(`rtt_post_loss_${dn}`, "exact ACKs after an earlier segment was resent later (no sample)", (i) => tcpNum(i, () => tcb(i, d)?.rttNosample ?? 0));
+  }
+  // retransmissions
+  for (let d = 0; d < 2; d++) {
+    const dn = dirName[d];
+    num(`retrans_pkts_${dn}`, "tcptrace 'rexmt data pkts' (packets overlapping already-seen bytes; SYN/FIN count)", (i) => tcpNum(i, () => tcb(i, d)?.rexmitPkts ?? 0));
+    num(`retrans_bytes_${dn}`, "tcptrace 'rexmt data bytes'", (i) => tcpNum(i, () => tcb(i, d)?.rexmitBytes ?? 0));
+    num(`out_of_order_${dn}`, "tcptrace 'outoforder pkts' (filled a hole)", (i) => tcpNum(i, () => tcb(i, d)?.outOrderPkts ?? 0));
+    num(`zwnd_probes_${dn}`, "tcptrace 'zwnd probe pkts'", (i) => tcpNum(i, () => tcb(i, d)?.zwndProbes ?? 0));
+    num(`dup_acks_tt_${dn}`, "tcptrace 'duplicate acks' sent by the other side for this direction's data", (i) => tcpNum(i, () => tcb(i, d)?.rttDupack ?? 0));
+    const wsv = (arr: Float64Array[]) => (i: number) => (isTcp(i) && anyAnalysis ? arr[d][i] : NaN);
+    num(`ws_retrans_${dn}`, "Wireshark Retransmission (plain; fast/spurious counted apart)", wsv(ws.retrans));
+    num(`ws_fast_retrans_${dn}`, "Wireshark Fast Retransmission", wsv(ws.fast));
+    num(`ws_spurious_${dn}`, "Wireshark Spurious Retransmission", wsv(ws.spurious));
+    num(`ws_out_of_order_${dn}`, "Wireshark Out-Of-Order", wsv(ws.ooo));
+    num(`ws_dup_acks_${dn}`, "Wireshark Dup ACKs sent in this direction", wsv(ws.dupack));
+    num(`ws_zero_window_probes_${dn}`, "Wireshark ZeroWindowProbe", wsv(ws.zwp));
+    num(`ws_lost_segments_${dn}`, "Wireshark 'Previous segment not captured'", wsv(ws.lost));
+    num(`loss_rate_${dn}`, "retransmitted data packets / data packets (tcptrace rexmt ÷ actual data pkts)", (i) => {
+      const x = tcb(i, d);
+      if (!x || !x.dataPkts) return NaN;
+      return x.rexmitPkts / x.dataPkts;
+    });
+  }
+  const table = new FlowTable(nFlows, cols);
+  const res: FlowAnalysis = {
+    table, flowOfRow, dirOfRow, stream, flowOfStream, conns, samples, rexmits, rowsStart, rowsList,
+    wiresharkFlags: anyAnalysis, streamsComputed: computed,
+  };
+  cache.set(cap, res);
+  return res;
+}
+
+function connState(proto: number, syn: number, fin: number, firstRst: number, finBeforeRst: number, pa: number, pb: number): string | null {
+  if (proto !== 6) {
+    if (proto === 17 || proto === 1 || proto === 58) return pa > 0 && pb > 0 ? "SF" : "S0";
+    return "OTH";
+  }
+  const origSyn = (syn & 1) !== 0;
+  const respSynAck = (syn & 2) !== 0;
+  const origFin = (fin & 1) !== 0, respFin = (fin & 2) !== 0;
+  const origRst = (fin & 4) !== 0, respRst = (fin & 8) !== 0;
+  if (origSyn && !respSynAck) {
+    if (respRst) return "REJ";
+    if (origRst) return "RSTOS0";
+    if (origFin) return "SH";
+    return "S0";
+  }
+  if (!origSyn && respSynAck) {
+    if (respRst) return "RSTRH";
+    if (respFin) return "SHR";
+    return "OTH";
+  }
+  if (origSyn && respSynAck) {
+    if (firstRst >= 0 && !finBeforeRst) return firstRst === 0 ? "RSTO" : "RSTR";
+    if (origFin && respFin) return "SF";
+    if (origFin) return "S2";
+    if (respFin) return "S3";
+    return "S1";
+  }
+  return "OTH";
+}
+
+/** The flow table of a capture (cached per Capture). */
+export function buildFlows(cap: Capture): FlowTable {
+  return analyzeFlows(cap).table;
+}
+
+/** Write the CLI's flow CSV (`FLOW_CSV_COLUMNS`) to `write`. */
+export function writeFlowsCSV(cap: Capture, write: (chunk: string) => void): void {
+  buildFlows(cap).writeCSV([...FLOW_CSV_COLUMNS], write);
+}
+
+export type { FlowColumnKind };
