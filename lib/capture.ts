@@ -1,4 +1,4 @@
-import { Anomaly, CaptureError } from "./errors";
+import { Anomaly, CaptureError, TRUNCATION_ANOMALIES } from "./errors";
 import { readRecords } from "./capture/reader";
 import type { CaptureWarning, DecryptionSecrets, InterfaceInfo } from "./capture/types";
 import { Dissector } from "./decode/dissect";
@@ -73,6 +73,8 @@ export function loadCapture(input: string | Uint8Array, options?: ReadOptions): 
       if (capLen < wireLen) table.layers[row] |= Layer.TRUNCATED;
       else if (capLen > wireLen) table.flag(row, Anomaly.CAPLEN_EXCEEDS_LEN);
       dissector.dissect(row, buf, off, capLen, linkTypes[ifIndex]);
+      // A header cut by the snaplen is "[Packet size limited during capture]", not a malformed packet.
+      if (capLen < wireLen && table.anomaly && table.anomaly[row] & TRUNCATION_ANOMALIES) table.anomaly[row] &= ~TRUNCATION_ANOMALIES;
       if (!opts.tcpAnalysis) return;
       const layers = table.layers[row];
       if (layers & Layer.TCP) {

@@ -61,6 +61,11 @@ export const Anomaly = {
   CAPLEN_EXCEEDS_LEN: 1 << 19,
 } as const;
 
+/** Anomalies that only mean "the frame ends early": not malformations when the snaplen cut the frame. */
+export const TRUNCATION_ANOMALIES =
+  Anomaly.LINK_TRUNCATED | Anomaly.VLAN_TRUNCATED | Anomaly.ARP_TRUNCATED | Anomaly.IPV4_TRUNCATED | Anomaly.IPV6_TRUNCATED |
+  Anomaly.IPV6_BAD_EXT_HEADER | Anomaly.TCP_TRUNCATED | Anomaly.UDP_TRUNCATED | Anomaly.ICMP_TRUNCATED;
+
 export const ANOMALY_INFO: Record<number, { code: string; layer: string; message: string }> = {
   [Anomaly.LINK_TRUNCATED]: { code: "link_truncated", layer: "link", message: "frame shorter than its link-layer header" },
   [Anomaly.VLAN_TRUNCATED]: { code: "vlan_truncated", layer: "vlan", message: "frame ends inside a VLAN tag" },

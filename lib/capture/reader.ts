@@ -90,25 +90,32 @@ export function readRecords(input: string | Uint8Array, sink: RecordSink, opts: 
       try {
         out = zlib.gunzipSync(whole, { finishFlush: zlib.constants.Z_SYNC_FLUSH });
       } catch (e) {
-        throw new CaptureError("gzip_error", 0, 0, `gzip data could not be decompressed: ${(e as Error).message}`);
+        // Corrupt deflate data: nothing can be framed. (A merely truncated stream decompresses to
+        // the bytes before the cut, which the capture reader then frames as far as possible.)
+        walker.fault("gzip_error", 0, `gzip data could not be decompressed: ${(e as Error).message}`);
+        out = Buffer.alloc(0);
       }
       compressed = true;
       src = ByteSource.fromBytes(new Uint8Array(out.buffer, out.byteOffset, out.byteLength));
     }
     result.compressed = compressed;
-    if (!src.ensure(0, 4)) {
-      throw new CaptureError(src.size === 0 ? "empty_file" : "truncated_file_header", 0, 0, src.size === 0 ? "empty file" : "file too short to hold a capture header");
-    }
-    const le = src.view.getUint32(0, true);
-    const be = src.view.getUint32(0, false);
-    if (le === PCAPNG_SHB) {
-      result.format = "pcapng";
-      readPcapng(src, sink, walker, result);
-    } else if (le === PCAP_MAGIC_US || be === PCAP_MAGIC_US || le === PCAP_MAGIC_NS || be === PCAP_MAGIC_NS) {
-      readPcap(src, sink, walker, result);
+    if (walker.stopped) {
+      // gzip fault already recorded
+    } else if (!src.ensure(0, 4)) {
+      if (src.size === 0) walker.fault("empty_file", 0, "empty file: not a capture");
+      else walker.fault("truncated_file_header", 0, `file too short to hold a capture header (${src.size} bytes)`);
     } else {
-      const hex = Array.from(src.buf.subarray(0, 4), (b) => b.toString(16).padStart(2, "0")).join(" ");
-      throw new CaptureError("bad_magic", 0, 0, `not a pcap, pcapng or gzip file (magic bytes ${hex})`);
+      const le = src.view.getUint32(0, true);
+      const be = src.view.getUint32(0, false);
+      if (le === PCAPNG_SHB) {
+        result.format = "pcapng";
+        readPcapng(src, sink, walker, result);
+      } else if (le === PCAP_MAGIC_US || be === PCAP_MAGIC_US || le === PCAP_MAGIC_NS || be === PCAP_MAGIC_NS) {
+        readPcap(src, sink, walker, result);
+      } else {
+        const hex = Array.from(src.buf.subarray(0, 4), (b) => b.toString(16).padStart(2, "0")).join(" ");
+        walker.fault("bad_magic", 0, `not a pcap, pcapng or gzip file (magic bytes ${hex})`);
+      }
     }
   } finally {
     src.close();

@@ -615,6 +615,6 @@ function etherTypeProto(type: number): string {
 }
 
 function unknownLinkProto(lt: number): string {
-  if (lt >= 147 && lt <= 162) return `USER${lt - 147}`;
+  if (lt >= 147 && lt <= 162) return ""; // tshark: user DLTs without a dissector show an empty Protocol
   return linkTypeName(lt);
 }
