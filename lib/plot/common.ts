@@ -1,0 +1,215 @@
+/**
+ * Shared pieces of the figure builders: option validation, the view of the TCP analysis the plots
+ * read, hover text, trace-type choice for large captures and colours.
+ */
+import { z } from "zod";
+import type { Capture } from "../capture-class";
+import { Layer, TcpFlag } from "../table/packet-table";
+import { TA } from "../tcp/flags";
+
+// ---------------------------------------------------------------------------------------------
+// Options
+
+/**
+ * Validate `opts` with `schema`; on failure throw one TypeError naming the function, the option and
+ * what was wrong (the first zod issue), e.g. `seqGraph: option "direction": Invalid option: …`.
+ */
+export function parseOptions<S extends z.ZodType>(fn: string, schema: S, opts: unknown): z.output<S> {
+  const r = schema.safeParse(opts ?? {});
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  const path = issue.path.length ? issue.path.map(String).join(".") : "";
+  let msg = issue.message;
+  if (issue.code === "unrecognized_keys") msg = `unknown option(s) ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
+  throw new TypeError(path ? `${fn}: option "${path}": ${msg}` : `${fn}: ${msg}`);
+}
+
+/** A TCP stream index (tcp.stream). */
+export const streamIndex = z.number().int().nonnegative();
+
+/** `stream` or `streams` (at least one); returns the list. */
+export function streamList(fn: string, o: { stream?: number; streams?: number[] }): number[] {
+  const list = o.streams ?? (o.stream !== undefined ? [o.stream] : undefined);
+  if (!list || list.length === 0) throw new TypeError(`${fn}: option "stream" (or "streams") is required`);
+  return list;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The TCP analysis as the plots see it
+
+/**
+ * The per-row TCP analysis accessors the plots use (`cap.tcp`, lib/tcp/analysis.ts). Accessed
+ * through this interface so that a missing accessor degrades (NaN / empty) instead of breaking.
+ */
+export interface TcpView {
+  relSeq(row: number): number;
+  relAck(row: number): number;
+  nxtSeq(row: number): number;
+  winCalc(row: number): number;
+  /** tcp.analysis.ack_rtt in seconds, NaN when absent. */
+  ackRtt(row: number): number;
+  /** tcp.analysis.acks_frame (1-based frame number), 0 when absent. */
+  acksFrame(row: number): number;
+  /** tcp.analysis.bytes_in_flight, 0 when absent. */
+  bytesInFlight(row: number): number;
+  /** 0 = direction of the stream's first packet (a→b), 1 = the reverse (b→a). */
+  dir(row: number): number;
+  /** Relative SACK edges [le0, re0, le1, re1, …]. */
+  sackRel(row: number): ArrayLike<number>;
+}
+
+type Loose = Partial<Record<keyof TcpView, (row: number) => unknown>>;
+
+/** A {@link TcpView} of `cap.tcp`, with neutral fallbacks for accessors the analyzer lacks. */
+export function tcpView(cap: Capture): TcpView {
+  const t = cap.tcp as unknown as Loose;
+  const p = cap.packets;
+  const call = <K extends keyof TcpView>(k: K): ((row: number) => ReturnType<TcpView[K]>) | undefined => {
+    const f = t[k];
+    return typeof f === "function" ? (f.bind(cap.tcp) as (row: number) => ReturnType<TcpView[K]>) : undefined;
+  };
+  return {
+    relSeq: call("relSeq") ?? ((r) => p.tcpSeq[r]),
+    relAck: call("relAck") ?? ((r) => p.tcpAck[r]),
+    nxtSeq: call("nxtSeq") ?? ((r) => p.tcpSeq[r] + p.tcpLen[r]),
+    winCalc: call("winCalc") ?? ((r) => p.tcpWin[r]),
+    ackRtt: call("ackRtt") ?? (() => NaN),
+    acksFrame: call("acksFrame") ?? ((r) => p.tcpAcksFrame?.[r] ?? 0),
+    bytesInFlight: call("bytesInFlight") ?? ((r) => p.tcpBif?.[r] ?? 0),
+    dir: call("dir") ?? ((r) => (p.tcpAnalysis[r] & TA.DIR_REVERSE ? 1 : 0)),
+    sackRel: call("sackRel") ?? (() => []),
+  };
+}
+
+/** True when the row has a full TCP header (not one quoted inside an ICMP error). */
+export function isTcpRow(cap: Capture, row: number): boolean {
+  return (cap.packets.layers[row] & (Layer.TCP | Layer.ICMP_QUOTED)) === Layer.TCP;
+}
+
+/** Rows of each stream, in file order (one pass over the table). */
+export function streamRows(cap: Capture, streams: readonly number[]): Map<number, number[]> {
+  const out = new Map<number, number[]>();
+  for (const s of streams) out.set(s, []);
+  const col = cap.packets.tcpStream;
+  const n = cap.packets.length;
+  for (let r = 0; r < n; r++) {
+    const s = col[r];
+    if (s < 0) continue;
+    const list = out.get(s);
+    if (list && isTcpRow(cap, r)) list.push(r);
+  }
+  for (const [s, rows] of out) {
+    if (rows.length === 0) {
+      const max = maxStream(cap);
+      throw new RangeError(
+        max < 0 ? `stream ${s}: the capture has no TCP streams` : `stream ${s}: no such TCP stream (streams 0…${max})`,
+      );
+    }
+  }
+  return out;
+}
+
+function maxStream(cap: Capture): number {
+  let m = -1;
+  const col = cap.packets.tcpStream;
+  for (let r = 0; r < cap.packets.length; r++) if (col[r] > m) m = col[r];
+  return m;
+}
+
+/** "10.0.0.1:443" style endpoint text of the row's source. */
+export function srcEndpoint(cap: Capture, row: number): string {
+  return endpoint(cap.packets.strings.get(cap.packets.src[row]), cap.packets.srcPort[row]);
+}
+
+/** Endpoint text of the row's destination. */
+export function dstEndpoint(cap: Capture, row: number): string {
+  return endpoint(cap.packets.strings.get(cap.packets.dst[row]), cap.packets.dstPort[row]);
+}
+
+function endpoint(addr: string, port: number): string {
+  return addr.includes(":") ? `[${addr}]:${port}` : `${addr}:${port}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hover text
+
+/** Hover text of one packet: frame number, relative time and the Info column. */
+export function hoverText(cap: Capture, row: number): string {
+  return `#${row + 1}  ${cap.relativeTime(row).toFixed(6)} s<br>${hoverSafe(cap.info(row))}`;
+}
+
+/**
+ * Plotly renders hover text as a small HTML subset; text from the capture must not be able to add
+ * markup (links, styles), so `<`, `>` and `&` are escaped.
+ */
+export function hoverSafe(s: string): string {
+  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Large captures
+
+/** Above this many points in one figure, traces are drawn with WebGL (`scattergl`). */
+export const GL_THRESHOLD = 20_000;
+
+/** "scattergl" when `points` exceeds the threshold, else "scatter". */
+export function scatterType(points: number, threshold = GL_THRESHOLD): "scatter" | "scattergl" {
+  return points > threshold ? "scattergl" : "scatter";
+}
+
+/**
+ * Keep at most about `max` of `rows`: every row for which `keep(row)` is true (flagged packets),
+ * plus an even subsample of the others. Returns `rows` itself when it is short enough.
+ */
+export function downsample(rows: number[], max: number, keep: (row: number) => boolean): number[] {
+  if (rows.length <= max) return rows;
+  let flagged = 0;
+  for (const r of rows) if (keep(r)) flagged++;
+  const room = Math.max(1, max - flagged);
+  const step = (rows.length - flagged) / room;
+  const out: number[] = [];
+  let acc = 0;
+  for (const r of rows) {
+    if (keep(r)) {
+      out.push(r);
+      continue;
+    }
+    acc += 1;
+    if (acc >= step) {
+      acc -= step;
+      out.push(r);
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Colours
+
+/** Per-stream colours (plotly's default qualitative palette). */
+export const STREAM_COLORS = [
+  "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
+];
+
+export function streamColor(i: number): string {
+  return STREAM_COLORS[i % STREAM_COLORS.length];
+}
+
+export const hasFlag = (cap: Capture, row: number, bit: number): boolean => (cap.packets.tcpAnalysis[row] & bit) !== 0;
+export const hasTcpFlag = (cap: Capture, row: number, bit: number): boolean => (cap.packets.tcpFlags[row] & bit) !== 0;
+export { TA, TcpFlag, Layer };
+
+/** Common layout pieces: white background, hover by closest point, legend on the right. */
+export function baseLayout(title: string): Record<string, unknown> {
+  return {
+    title: { text: title },
+    template: undefined,
+    hovermode: "closest",
+    plot_bgcolor: "#ffffff",
+    paper_bgcolor: "#ffffff",
+    legend: { orientation: "v", x: 1.02, y: 1, xanchor: "left" },
+    margin: { l: 80, r: 20, t: 60, b: 60 },
+  };
+}
+
+export const AXIS_STYLE = { showline: true, linecolor: "#444", mirror: true, gridcolor: "#e5e5e5", zeroline: false } as const;

@@ -1,0 +1,327 @@
+/**
+ * Time/sequence graphs of TCP streams: Stevens (a point per segment) and tcptrace (data segments as
+ * vertical bars, ACK and receive-window step lines and SACK blocks from the reverse direction, and
+ * labelled markers for retransmissions, out-of-order, duplicate ACKs, zero window, window full,
+ * SYN/FIN/RST).
+ *
+ * Layout: one panel per (stream, direction), stacked top to bottom in the order of `streams`
+ * (a→b above b→a), all sharing one time axis (seconds since the first packet of the capture). Each
+ * panel has its own y axis of that direction's sequence numbers, because relative sequence numbers
+ * of different connections (or directions) are unrelated and would overlap on one axis. Data bars
+ * of one stream have that stream's colour in every panel; ACK/window/SACK lines and the markers keep
+ * tcptrace's colours (adapted to a white background) and one legend entry each, so clicking a legend
+ * entry hides that element in all panels.
+ */
+import { z } from "zod";
+import type { Capture } from "../capture-class";
+import type { Figure } from "./figure";
+import {
+  AXIS_STYLE,
+  baseLayout,
+  downsample,
+  GL_THRESHOLD,
+  hasFlag,
+  hasTcpFlag,
+  hoverText,
+  parseOptions,
+  scatterType,
+  srcEndpoint,
+  dstEndpoint,
+  streamColor,
+  streamIndex,
+  streamList,
+  streamRows,
+  TA,
+  TcpFlag,
+  tcpView,
+} from "./common";
+
+export const SeqGraphOptions = z.strictObject({
+  stream: streamIndex.optional(),
+  streams: z.array(streamIndex).min(1).optional(),
+  /** a2b: data sent by the stream's first sender (ACKs from the other side); b2a the reverse. */
+  direction: z.enum(["a2b", "b2a", "both"]).default("both"),
+  style: z.enum(["stevens", "tcptrace"]).default("tcptrace"),
+  /** Relative sequence/ack numbers (Wireshark's default); false plots the raw 32-bit values. */
+  relative: z.boolean().default(true),
+  /** Draw with WebGL above this many points. */
+  glThreshold: z.number().int().positive().default(GL_THRESHOLD),
+  /** At most this many data segments per panel; the rest are subsampled (flagged segments are always kept). */
+  maxSegments: z.number().int().positive().default(200_000),
+  /** Text labels (R, O, 3, Z…) next to markers; default only when there are fewer than 2000 markers. */
+  labels: z.boolean().optional(),
+  /**
+   * Initial y range of each panel: "data" fits data bars, ACK line and SACK blocks (the window line
+   * may leave the top; double-click autoscales), "all" includes the window line too.
+   */
+  yRange: z.enum(["data", "all"]).default("data"),
+  title: z.string().optional(),
+  height: z.number().int().positive().optional(),
+});
+export type SeqGraphOptions = z.input<typeof SeqGraphOptions>;
+
+/** Marker kinds: label text, colour, symbol, and whether it sits on the data (fwd) or the ACK line (rev). */
+interface MarkerKind {
+  key: string;
+  name: string;
+  label: string;
+  color: string;
+  symbol: string;
+  side: "fwd" | "rev";
+  test: (cap: Capture, row: number) => boolean;
+  /** y position: "top" (seq+len), "seq", "ack" (reverse ack), "win" (ack + window). */
+  at: "top" | "seq" | "ack" | "win";
+}
+
+const RETX_ANY = TA.RETRANSMISSION | TA.FAST_RETRANSMISSION | TA.SPURIOUS_RETRANSMISSION;
+
+/** The markers drawn, in legend order. Retransmission kinds are disjoint: R = neither fast nor spurious. */
+export const SEQ_MARKERS: readonly MarkerKind[] = [
+  {
+    key: "retransmission", name: "R retransmission", label: "R", color: "#e00000", symbol: "square-open", side: "fwd", at: "top",
+    test: (c, r) => hasFlag(c, r, TA.RETRANSMISSION) && !hasFlag(c, r, TA.FAST_RETRANSMISSION | TA.SPURIOUS_RETRANSMISSION),
+  },
+  { key: "fast_retransmission", name: "F fast retransmission", label: "F", color: "#a00000", symbol: "diamond-open", side: "fwd", at: "top", test: (c, r) => hasFlag(c, r, TA.FAST_RETRANSMISSION) },
+  {
+    key: "spurious_retransmission", name: "S spurious retransmission", label: "Sp", color: "#ff6a00", symbol: "star-open", side: "fwd", at: "top",
+    test: (c, r) => hasFlag(c, r, TA.SPURIOUS_RETRANSMISSION) && !hasFlag(c, r, TA.FAST_RETRANSMISSION),
+  },
+  { key: "out_of_order", name: "O out-of-order", label: "O", color: "#ff4fa7", symbol: "circle-open", side: "fwd", at: "top", test: (c, r) => hasFlag(c, r, TA.OUT_OF_ORDER) },
+  { key: "lost_segment", name: "previous segment not captured", label: "?", color: "#7f7f7f", symbol: "triangle-down-open", side: "fwd", at: "seq", test: (c, r) => hasFlag(c, r, TA.LOST_SEGMENT) },
+  { key: "window_full", name: "W window full", label: "W", color: "#8b4513", symbol: "triangle-up", side: "fwd", at: "top", test: (c, r) => hasFlag(c, r, TA.WINDOW_FULL) },
+  { key: "zero_window_probe", name: "P zero-window probe", label: "P", color: "#ff8c00", symbol: "hourglass", side: "fwd", at: "top", test: (c, r) => hasFlag(c, r, TA.ZERO_WINDOW_PROBE) },
+  { key: "syn", name: "SYN", label: "SYN", color: "#ff8c00", symbol: "diamond", side: "fwd", at: "seq", test: (c, r) => hasTcpFlag(c, r, TcpFlag.SYN) },
+  { key: "fin", name: "FIN", label: "FIN", color: "#ff8c00", symbol: "square", side: "fwd", at: "seq", test: (c, r) => hasTcpFlag(c, r, TcpFlag.FIN) },
+  { key: "rst", name: "RST (sent)", label: "RST_OUT", color: "#d000d0", symbol: "x", side: "fwd", at: "seq", test: (c, r) => hasTcpFlag(c, r, TcpFlag.RST) },
+  { key: "duplicate_ack", name: "3 duplicate ACK", label: "", color: "#006400", symbol: "line-ew-open", side: "rev", at: "ack", test: (c, r) => hasFlag(c, r, TA.DUPLICATE_ACK) },
+  { key: "zero_window", name: "Z zero window", label: "Z", color: "#d000d0", symbol: "x-thin-open", side: "rev", at: "win", test: (c, r) => hasFlag(c, r, TA.ZERO_WINDOW) },
+  { key: "rst_in", name: "RST (received)", label: "RST_IN", color: "#d000d0", symbol: "x", side: "rev", at: "ack", test: (c, r) => hasTcpFlag(c, r, TcpFlag.RST) },
+];
+
+/** Trace `meta` written by the builders (used by tests and by callers that post-process figures). */
+export interface TraceMeta {
+  kind: string;
+  stream?: number;
+  /** 0 = a→b, 1 = b→a: the direction of the data in the panel. */
+  dir?: number;
+  /** Rows (0-based) of the points, in point order (gaps excluded). */
+  rows?: number[];
+}
+
+interface Panel {
+  stream: number;
+  dir: number;
+  streamIdx: number;
+}
+
+/**
+ * Time/sequence graph of one or more TCP streams. See the module comment for the layout.
+ *
+ *   seqGraph(cap, { stream: 0 })                                   // tcptrace style, both directions
+ *   seqGraph(cap, { streams: [0, 1], direction: "b2a", style: "stevens" })
+ */
+export function seqGraph(cap: Capture, options: SeqGraphOptions): Figure {
+  const o = parseOptions("seqGraph", SeqGraphOptions, options);
+  const streams = streamList("seqGraph", o);
+  const byStream = streamRows(cap, streams);
+  const tcp = tcpView(cap);
+  const dirs = o.direction === "a2b" ? [0] : o.direction === "b2a" ? [1] : [0, 1];
+  const panels: Panel[] = [];
+  streams.forEach((stream, streamIdx) => dirs.forEach((dir) => panels.push({ stream, dir, streamIdx })));
+
+  const seqOf = o.relative ? (r: number) => tcp.relSeq(r) : (r: number) => cap.packets.tcpSeq[r];
+  const ackOf = o.relative ? (r: number) => tcp.relAck(r) : (r: number) => cap.packets.tcpAck[r];
+  const len = cap.packets.tcpLen;
+  const flags = cap.packets.tcpFlags;
+
+  // Count points first so every trace of the figure uses the same trace type.
+  let points = 0;
+  for (const rows of byStream.values()) points += rows.length * 3;
+  const type = scatterType(points, o.glThreshold);
+  const gl = type === "scattergl";
+
+  const data: Record<string, unknown>[] = [];
+  const layout = baseLayout(o.title ?? defaultTitle(cap, streams, byStream, o.style));
+  const n = panels.length;
+  const gap = n > 1 ? 0.06 / (n - 1) : 0;
+  const h = (1 - gap * (n - 1)) / n;
+  const shown = new Set<string>();
+  let markerCount = 0;
+
+  const markerTraces: Record<string, unknown>[] = [];
+  panels.forEach((panel, i) => {
+    const yName = i === 0 ? "y" : `y${i + 1}`;
+    const axisKey = i === 0 ? "yaxis" : `yaxis${i + 1}`;
+    const top = 1 - i * (h + gap);
+    const rows = byStream.get(panel.stream)!;
+    const fwd = rows.filter((r) => tcp.dir(r) === panel.dir);
+    const rev = rows.filter((r) => tcp.dir(r) !== panel.dir);
+    const first = rows[0];
+    const a = tcp.dir(first) === 0 ? srcEndpoint(cap, first) : dstEndpoint(cap, first);
+    const b = tcp.dir(first) === 0 ? dstEndpoint(cap, first) : srcEndpoint(cap, first);
+    const arrow = panel.dir === 0 ? `${a} → ${b}` : `${b} → ${a}`;
+    layout[axisKey] = {
+      ...AXIS_STYLE,
+      domain: [Math.max(0, top - h), Math.min(1, top)],
+      title: { text: `s${panel.stream} ${panel.dir === 0 ? "a→b" : "b→a"}<br>${o.relative ? "rel. " : ""}seq`, font: { size: 11 } },
+      anchor: "x",
+      tickformat: "~s",
+      exponentformat: "SI",
+    };
+    (layout.annotations as unknown[] | undefined) ?? (layout.annotations = []);
+    (layout.annotations as unknown[]).push({
+      text: `stream ${panel.stream}: ${arrow}`, xref: "paper", yref: "paper", x: 0.01, y: Math.min(1, top),
+      xanchor: "left", yanchor: "top", showarrow: false, font: { size: 11, color: "#333" }, bgcolor: "rgba(255,255,255,0.7)",
+    });
+    const color = streamColor(panel.streamIdx);
+    const showOnce = (key: string): boolean => {
+      if (shown.has(key)) return false;
+      shown.add(key);
+      return true;
+    };
+    const multi = streams.length > 1;
+
+    if (o.style === "stevens") {
+      const pts = downsample(fwd, o.maxSegments, (r) => (cap.packets.tcpAnalysis[r] & TA.FLAG_MASK) !== 0);
+      data.push({
+        type, mode: "markers", name: multi ? `stream ${panel.stream} segments` : "segments",
+        legendgroup: `seg-s${panel.stream}`, showlegend: showOnce(`seg-s${panel.stream}`), yaxis: yName,
+        x: pts.map((r) => cap.relativeTime(r)), y: pts.map(seqOf),
+        marker: { color, size: 4 }, hovertext: pts.map((r) => hoverText(cap, r)), hoverinfo: "text",
+        customdata: pts.map((r) => r + 1), meta: { kind: "segments", stream: panel.stream, dir: panel.dir, rows: pts } satisfies TraceMeta,
+      });
+    } else {
+      const dataRows = downsample(
+        fwd.filter((r) => len[r] > 0),
+        o.maxSegments,
+        (r) => (cap.packets.tcpAnalysis[r] & TA.FLAG_MASK) !== 0,
+      );
+      const x: (number | null)[] = [];
+      const y: (number | null)[] = [];
+      const ht: string[] = [];
+      const cd: (number | null)[] = [];
+      for (const r of dataRows) {
+        const t = cap.relativeTime(r);
+        const s = seqOf(r);
+        const txt = hoverText(cap, r);
+        x.push(t, t, null);
+        y.push(s, s + len[r], null);
+        ht.push(txt, txt, "");
+        cd.push(r + 1, r + 1, null);
+      }
+      data.push({
+        type, mode: gl ? "lines" : "lines+markers", name: multi ? `stream ${panel.stream} data` : "data segments",
+        legendgroup: `data-s${panel.stream}`, showlegend: dataRows.length > 0 && showOnce(`data-s${panel.stream}`), yaxis: yName,
+        x, y, hovertext: ht, hoverinfo: "text", customdata: cd, connectgaps: false,
+        line: { color, width: 1.5 }, marker: { symbol: "line-ew-open", size: 5, color },
+        meta: { kind: "data", stream: panel.stream, dir: panel.dir, rows: dataRows } satisfies TraceMeta,
+      });
+
+      const ackRows = rev.filter((r) => (flags[r] & TcpFlag.ACK) !== 0);
+      const ackX = ackRows.map((r) => cap.relativeTime(r));
+      const ackHt = ackRows.map((r) => hoverText(cap, r));
+      data.push({
+        type, mode: "lines", name: "ACK", legendgroup: "ack", showlegend: ackRows.length > 0 && showOnce("ack"), yaxis: yName,
+        x: ackX, y: ackRows.map(ackOf), line: { color: "#00a000", width: 1.2, shape: "hv" },
+        hovertext: ackHt, hoverinfo: "text", customdata: ackRows.map((r) => r + 1),
+        meta: { kind: "ack", stream: panel.stream, dir: panel.dir, rows: ackRows } satisfies TraceMeta,
+      });
+      data.push({
+        type, mode: "lines", name: "receive window", legendgroup: "win", showlegend: ackRows.length > 0 && showOnce("win"), yaxis: yName,
+        x: ackX, y: ackRows.map((r) => ackOf(r) + tcp.winCalc(r)), line: { color: "#c8a600", width: 1.2, shape: "hv" },
+        hovertext: ackHt, hoverinfo: "text", customdata: ackRows.map((r) => r + 1),
+        meta: { kind: "window", stream: panel.stream, dir: panel.dir, rows: ackRows } satisfies TraceMeta,
+      });
+
+      const sx: (number | null)[] = [];
+      const sy: (number | null)[] = [];
+      const sh: string[] = [];
+      const sRows: number[] = [];
+      const rawBase = o.relative ? 0 : cap.packets.tcpAck[rev[0] ?? first] - tcp.relAck(rev[0] ?? first);
+      for (const r of rev) {
+        const edges = tcp.sackRel(r);
+        if (!edges || edges.length < 2) continue;
+        const t = cap.relativeTime(r);
+        const txt = hoverText(cap, r);
+        for (let k = 0; k + 1 < edges.length; k += 2) {
+          sx.push(t, t, null);
+          sy.push(edges[k] + rawBase, edges[k + 1] + rawBase, null);
+          sh.push(txt, txt, "");
+        }
+        sRows.push(r);
+      }
+      if (sRows.length) {
+        data.push({
+          type, mode: gl ? "lines" : "lines+markers", name: "SACK blocks", legendgroup: "sack", showlegend: showOnce("sack"), yaxis: yName,
+          x: sx, y: sy, hovertext: sh, hoverinfo: "text", connectgaps: false,
+          line: { color: "#8000c0", width: 2 }, marker: { symbol: "line-ew-open", size: 6, color: "#8000c0" },
+          meta: { kind: "sack", stream: panel.stream, dir: panel.dir, rows: sRows } satisfies TraceMeta,
+        });
+      }
+    }
+
+    if (o.style === "tcptrace" && o.yRange === "data") {
+      let lo = Infinity;
+      let hi = -Infinity;
+      for (const t of data) {
+        const meta = t.meta as TraceMeta;
+        if (t.yaxis !== yName || meta.kind === "window") continue;
+        for (const v of t.y as (number | null)[]) {
+          if (v === null) continue;
+          if (v < lo) lo = v;
+          if (v > hi) hi = v;
+        }
+      }
+      if (lo <= hi) {
+        const pad = Math.max(5, (hi - lo) * 0.06);
+        (layout[axisKey] as Record<string, unknown>).range = [lo - pad, hi + pad];
+      }
+    }
+
+    for (const m of SEQ_MARKERS) {
+      if (o.style === "stevens" && m.side === "rev") continue;
+      const src = m.side === "fwd" ? fwd : rev;
+      const mRows = src.filter((r) => m.test(cap, r));
+      if (!mRows.length) continue;
+      markerCount += mRows.length;
+      const yAt = (r: number): number => {
+        if (m.at === "seq" || o.style === "stevens") return seqOf(r);
+        if (m.at === "top") return seqOf(r) + len[r];
+        if (m.at === "ack") return ackOf(r);
+        return ackOf(r) + tcp.winCalc(r);
+      };
+      const label =
+        m.key === "duplicate_ack"
+          ? (r: number) => ((cap.packets.tcpDupAckNum?.[r] ?? 0) === 3 ? "3" : "")
+          : () => m.label;
+      markerTraces.push({
+        type, mode: "markers+text", name: m.name, legendgroup: m.key, showlegend: showOnce(m.key), yaxis: yName,
+        x: mRows.map((r) => cap.relativeTime(r)), y: mRows.map(yAt),
+        text: mRows.map(label), textposition: "top center", textfont: { color: m.color, size: 10 },
+        marker: { color: m.color, symbol: m.symbol, size: m.key === "duplicate_ack" ? 8 : 9, line: { color: m.color, width: 1.5 } },
+        hovertext: mRows.map((r) => hoverText(cap, r)), hoverinfo: "text", customdata: mRows.map((r) => r + 1),
+        meta: { kind: m.key, stream: panel.stream, dir: panel.dir, rows: mRows } satisfies TraceMeta,
+      });
+    }
+  });
+  const labels = o.labels ?? markerCount < 2000;
+  if (!labels) for (const t of markerTraces) t.mode = "markers";
+  data.push(...markerTraces);
+
+  layout.xaxis = {
+    ...AXIS_STYLE,
+    title: { text: "time since capture start (s)" },
+    exponentformat: "none",
+    anchor: n === 1 ? "y" : `y${n}`,
+    domain: [0, 1],
+  };
+  layout.height = o.height ?? Math.max(420, 120 + 300 * n);
+  layout.showlegend = true;
+  return { data, layout, config: { responsive: true, displaylogo: false } };
+}
+
+function defaultTitle(cap: Capture, streams: number[], byStream: Map<number, number[]>, style: string): string {
+  const first = byStream.get(streams[0])![0];
+  const who = streams.length === 1 ? `stream ${streams[0]} (${srcEndpoint(cap, first)} ↔ ${dstEndpoint(cap, first)})` : `streams ${streams.join(", ")}`;
+  return `Time/sequence graph (${style === "stevens" ? "Stevens" : "tcptrace"}): ${who}`;
+}
