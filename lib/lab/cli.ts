@@ -8,12 +8,13 @@
  * Prints the LabResult as JSON on stdout. Exit code 1 on error, 2 on bad usage.
  */
 import { parseArgs } from "node:util";
-import { runLab, type LabOptions } from "./index";
+import { removeStaleNamespaces, runLab, type LabOptions } from "./index";
 
 const USAGE = `usage: node dist/lab/cli.js [--loss 0.03] [--tls 1.2|1.3] [--out data/] [--name lab]
        [--student "1811398 Li Hua"] [--major "Computer Networks capture test page"]
        [--media lab|small] [--play MS] [--linger MS] [--timeout MS] [--screenshot FILE]
        [--chromium /usr/bin/chromium] [--cache-dir DIR] [--keep-temp] [--note TEXT]
+       node dist/lab/cli.js --cleanup   (remove pf-* namespaces left by killed runs)
 Runs as root. --loss is a fraction (0.03 = 3 % of the server's data segments dropped).`;
 
 /** Turns argv into LabOptions (validation happens in runLab). */
@@ -37,11 +38,17 @@ export function parseLabArgs(argv: string[]): LabOptions {
       "cache-dir": { type: "string" },
       "keep-temp": { type: "boolean" },
       note: { type: "string" },
+      cleanup: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
   });
   if (values.help) {
     process.stdout.write(USAGE + "\n");
+    process.exit(0);
+  }
+  if (values.cleanup) {
+    const removed = removeStaleNamespaces();
+    process.stdout.write(removed.length ? `removed: ${removed.join(" ")}\n` : "no stale lab namespaces\n");
     process.exit(0);
   }
   const num = (v: string | undefined, flag: string) => {

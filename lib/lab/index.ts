@@ -33,7 +33,7 @@ import { countPcapngPackets, pcapToPcapng } from "./pcapng";
 import { findExe, killGroup, sleep, spawnTracked, tail, tryRun, waitExit, waitForLine, type Spawned } from "./sys";
 
 export { countPcapngPackets, pcapToPcapng } from "./pcapng";
-export { staleNamespaces } from "./netns";
+export { removeStaleNamespaces, staleNamespaces } from "./netns";
 
 export const LabOptionsSchema = z
   .object({

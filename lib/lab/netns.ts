@@ -172,3 +172,11 @@ export function staleNamespaces(): string[] {
     .map((l) => l.split(/\s+/)[0])
     .filter((n) => /^pf-(srv|sw|cli)-[0-9a-f]+$/.test(n));
 }
+
+/** Removes namespaces left behind by runs that were killed with SIGKILL; returns their names. */
+export function removeStaleNamespaces(): string[] {
+  const stale = staleNamespaces();
+  const ids = new Set(stale.map((n) => n.replace(/^pf-(srv|sw|cli)-/, "")));
+  for (const id of ids) destroyTopology(newNamespaceNames(id));
+  return stale;
+}
