@@ -57,6 +57,17 @@ export function loadCapture(input: string | Uint8Array, options?: ReadOptions): 
   const payload = dissector.payload;
 
   const sink = {
+    onCustomBlock(pen: number, copyable: boolean, dataLen: number, fileOffset: number) {
+      if (table.length >= maxPackets) return;
+      const row = table.addRow();
+      table.capLen[row] = dataLen;
+      table.wireLen[row] = dataLen;
+      table.fileOffset[row] = fileOffset;
+      table.tcpStream[row] = -1;
+      table.proto[row] = table.strings.intern("PCAPNG");
+      const penName = pen === 32473 ? "Example Enterprise Number for Documentation Use" : "Unknown";
+      table.touch("appInfo")[row] = table.strings.intern(`Custom Block: PEN = ${penName} (${pen}), ${copyable ? "will" : "will not"} be copied`);
+    },
     onInterface(info: InterfaceInfo) {
       linkTypes[info.index] = info.linkType;
     },

@@ -14,7 +14,7 @@ Usage:
   pcapframe flows FILE [--csv]             one row per TCP stream / UDP flow, with RTT and retransmission stats
   pcapframe plot FILE --stream N --kind seq|tcptrace|rtt|throughput|inflight|ladder -o out.png|out.svg|out.html
   pcapframe compare FILE                   per-packet disagreements with tshark (needs tshark)
-  pcapframe lab [--loss 0.03] [--tls 1.2|1.3] [--out data] [--name NAME]
+  pcapframe lab [--loss 0.03] [--tls 1.2|1.3] [--out data] [--name NAME] [--cleanup]
                                            record a real browser ↔ HTTPS server capture (root, netns)
   pcapframe start                          the main job: summary of data/lab-lossy.pcapng + notebooks to out/
   pcapframe columns                        list the packet-table columns
@@ -70,7 +70,7 @@ export async function main(argv: string[]): Promise<number> {
       case "compare":
         return cmdCompare(args);
       case "lab":
-        return await cmdLab(args);
+        return await cmdLab(argv.slice(argv.indexOf("lab") + 1));
       case "start":
         return await cmdStart(args);
       case "columns":
@@ -207,16 +207,12 @@ function cmdCompare(args: Args): number {
   return 0;
 }
 
-async function cmdLab(args: Args): Promise<number> {
+async function cmdLab(argv: string[]): Promise<number> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const lab = require("./lab/index");
-  const opts: Record<string, unknown> = {};
-  if (args.flags.loss !== undefined) opts.loss = Number(args.flags.loss);
-  if (args.flags.tls !== undefined) opts.tls = String(args.flags.tls);
-  if (args.flags.out !== undefined || args.flags.o !== undefined) opts.outDir = String(args.flags.out ?? args.flags.o);
-  if (args.flags.name !== undefined) opts.name = String(args.flags.name);
-  if (args.flags.student !== undefined) opts.student = String(args.flags.student);
-  const res = await lab.runLab(opts);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { parseLabArgs } = require("./lab/cli");
+  const res = await lab.runLab(parseLabArgs(argv));
   out(JSON.stringify(res, null, 2) + "\n");
   return 0;
 }

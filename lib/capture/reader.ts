@@ -407,8 +407,16 @@ function readPcapng(src: ByteSource, sink: RecordSink, w: Walker, r: ReadResult)
         }
         break;
       }
+      case 0x00000bad:
+      case 0x40000bad:
+        // Custom blocks: Wireshark lists them as frames (Protocol PCAPNG); we keep a row for them too.
+        if (sink.onCustomBlock && bodyEnd - body >= 4) {
+          sink.onCustomBlock(v.getUint32(body, little), type === 0x00000bad, bodyEnd - body - 4, src.base + body);
+          w.packets++;
+        }
+        break;
       default:
-        // Unknown and custom blocks (0xBAD, 0x40000BAD, …) are skipped.
+        // Unknown blocks are skipped.
         break;
     }
     pos += len;

@@ -39,5 +39,7 @@ export interface CaptureWarning {
 export interface RecordSink {
   /** An interface was declared (pcap: the file header; pcapng: an IDB). Always before its packets. */
   onInterface(info: InterfaceInfo): void;
+  /** A pcapng custom block (0xBAD / 0x40000BAD): Wireshark shows it as a frame of its own. */
+  onCustomBlock?(pen: number, copyable: boolean, dataLen: number, fileOffset: number): void;
   onPacket(buf: Uint8Array, off: number, capLen: number, wireLen: number, tsSec: number, tsNsec: number, ifIndex: number, fileOffset: number): void;
 }
