@@ -1,20 +1,654 @@
-// PLACEHOLDER — to be replaced by the TCP analysis implementation (issue 3).
-import type { PacketTable } from "../table/packet-table";
+/**
+ * TCP analysis with Wireshark 4.0 semantics (tshark -2 -n, default preferences): tcp.stream, relative
+ * sequence numbers, window scaling, every tcp.analysis.* flag, dup-ACK numbering, ack RTT, iRTT, bytes in
+ * flight, push bytes, RTO. Streaming: analyze(row) is called once per TCP row in file order; results are
+ * frozen per frame (no look-ahead), as Wireshark's first pass.
+ *
+ * Storage: flags/direction in `tcpAnalysis`, stream in `tcpStream`, and the lazy columns tcpAcksFrame,
+ * tcpBif, tcpPushBytes, tcpDupAckNum, tcpDupAckFrame. Relative numbers, the calculated window, ack_rtt
+ * and rto are derived on demand (ack_rtt = time(row) − time(acks_frame), rto = time(row) − time(rto_frame),
+ * relative = raw − final per-stream base, which is what the second pass of tshark -2 prints).
+ */
+import { Layer, PacketTable, TcpFlag, TcpOpt } from "../table/packet-table";
+import { TA } from "./flags";
+import { Flow, MAX_UNACKED, StreamState, type TcpStreamInfo } from "./stream";
+import { buildInfo, analysisPrefix as prefixOf } from "./info";
+import { explain, type WhyRecord, type WhyItem } from "./why";
 
-/** TCP analysis flag bits (column tcpAnalysis), mirroring tcp.analysis.* */
-export const TcpFlagBit = {} as Record<string, number>;
+export type { TcpStreamInfo } from "./stream";
+export type { WhyItem } from "./why";
+
+const SYN = TcpFlag.SYN;
+const ACK = TcpFlag.ACK;
+const FIN = TcpFlag.FIN;
+const RST = TcpFlag.RST;
+const PSH = TcpFlag.PSH;
+const SFR = SYN | FIN | RST;
+
+/** Bad TCP header (data offset) anomaly bit, see lib/errors.ts (Anomaly.TCP_BAD_DATA_OFFSET). */
+const ANOMALY_TCP_BAD_DATA_OFFSET = 1 << 10;
+
+/** a > b in 32-bit sequence space. */
+function gt(a: number, b: number): boolean {
+  return ((a - b) | 0) > 0;
+}
+function lt(a: number, b: number): boolean {
+  return ((a - b) | 0) < 0;
+}
+function le(a: number, b: number): boolean {
+  return ((a - b) | 0) <= 0;
+}
+/** a < b as Wireshark's guint64 comparisons of (possibly negative) nanosecond deltas. */
+function ltU64(a: number, b: number): boolean {
+  if (a < 0) return b < 0 ? a < b : false;
+  return b < 0 ? true : a < b;
+}
+
+/** Wireshark's ordering of the Sequence-analysis tests. Exposed for tests. */
+export const FAST_RETRANS_WINDOW_NS = 20_000_000;
+export const OOO_DEFAULT_THRESHOLD_NS = 3_000_000;
 
 export class TcpAnalyzer {
+  /** Number of tcp.stream indices allocated. */
+  streamCount = 0;
+  private readonly list: StreamState[] = [];
+  /** Conversation lookup: low address pair → ports → latest stream. */
+  private readonly convs = new Map<number, Map<number, StreamState>>();
+  private last: StreamState | null = null;
+  private lastKeyA = -1;
+  private lastKeyB = -1;
+  private lastKeyP = -1;
+  /** RTO reference frame of Retransmission rows (sparse). */
+  private readonly rtoFrames = new Map<number, number>();
+  /** Explanations of flagged rows (sparse). */
+  private readonly whyMap = new Map<number, WhyRecord>();
+  private infoCache: TcpStreamInfo[] | null = null;
+  /** Keep why() records (small cost on flagged rows only). */
+  explain = true;
+
   constructor(readonly t: PacketTable) {}
+
+  // ------------------------------------------------------------------ lookup
+
+  private lookup(row: number, src: number, sp: number, dst: number, dp: number): StreamState | undefined {
+    let a: number, b: number, p: number;
+    if (src < dst || (src === dst && sp <= dp)) {
+      a = src;
+      b = dst;
+      p = sp * 65536 + dp;
+    } else {
+      a = dst;
+      b = src;
+      p = dp * 65536 + sp;
+    }
+    if (a === this.lastKeyA && b === this.lastKeyB && p === this.lastKeyP && this.last) return this.last;
+    this.lastKeyA = a;
+    this.lastKeyB = b;
+    this.lastKeyP = p;
+    const inner = this.convs.get(a * 134217728 + b);
+    const s = inner?.get(p);
+    this.last = s ?? null;
+    void row;
+    return s;
+  }
+
+  private newStream(row: number, src: number, sp: number, dst: number, dp: number): StreamState {
+    const s = new StreamState(this.streamCount++, row, src, sp, dst, dp);
+    this.list.push(s);
+    let a: number, b: number, p: number;
+    if (src < dst || (src === dst && sp <= dp)) {
+      a = src;
+      b = dst;
+      p = sp * 65536 + dp;
+    } else {
+      a = dst;
+      b = src;
+      p = dp * 65536 + sp;
+    }
+    const k = a * 134217728 + b;
+    let inner = this.convs.get(k);
+    if (!inner) {
+      inner = new Map();
+      this.convs.set(k, inner);
+    }
+    inner.set(p, s);
+    this.lastKeyA = a;
+    this.lastKeyB = b;
+    this.lastKeyP = p;
+    this.last = s;
+    this.infoCache = null;
+    return s;
+  }
+
+  // ------------------------------------------------------------------ analysis
+
   /** Analyze row `row` (called in file order, right after it was dissected). */
   analyze(row: number): void {
-    this.t.tcpStream[row] = -1;
+    const t = this.t;
+    const layers = t.layers[row];
+    if (t.anomaly !== null && t.anomaly[row] & ANOMALY_TCP_BAD_DATA_OFFSET && !(layers & Layer.ICMP_QUOTED)) {
+      t.tcpStream[row] = -1;
+      return;
+    }
+    const src = t.ipSrc[row];
+    const dst = t.ipDst[row];
+    const sp = t.srcPort[row];
+    const dp = t.dstPort[row];
+    let s = this.lookup(row, src, sp, dst, dp);
+    if (layers & Layer.ICMP_QUOTED) {
+      // A TCP header quoted in an ICMP error: finds or creates the conversation (consumes an index), no analysis.
+      if (!s) s = this.newStream(row, src, sp, dst, dp);
+      t.tcpStream[row] = s.index;
+      const rdir = s.addrA === src && s.portA === sp ? 0 : 1;
+      t.tcpAnalysis[row] = (rdir ? TA.DIR_REVERSE : 0) | TA.NO_REL;
+      return;
+    }
+    if (!s) s = this.newStream(row, src, sp, dst, dp);
+    const flags = t.tcpFlags[row];
+    const seq = t.tcpSeq[row];
+    const ack = t.tcpAck[row];
+    let dir = s.addrA === src && s.portA === sp ? 0 : 1;
+    let fwd = s.f[dir];
+    let ta = 0;
+    const synAck = flags & (SYN | ACK);
+    if (synAck === SYN && fwd.baseSet && seq !== fwd.baseSeq) {
+      // Port reuse: a new SYN with a different ISN opens a new conversation (new stream index).
+      s = this.newStream(row, src, sp, dst, dp);
+      s.reused = true;
+      dir = 0;
+      fwd = s.f[0];
+      ta |= TA.REUSED_PORTS;
+    } else if (synAck === (SYN | ACK) && fwd.baseSet && seq !== fwd.baseSeq) {
+      ta |= TA.REUSED_PORTS;
+      fwd.baseSeq = seq;
+    }
+    const rev = s.f[dir ^ 1];
+    s.lastRow = row;
+    t.tcpStream[row] = s.index;
+
+    const len = t.tcpLen[row];
+    const win = t.tcpWin[row];
+    const sec = t.tsSec[row];
+    const nsec = t.tsNsec[row];
+    const frame = row + 1;
+    fwd.packets++;
+    fwd.bytes += len;
+
+    // relative bases
+    if (!fwd.baseSet) {
+      fwd.baseSeq = flags & SYN ? seq : (seq - 1) >>> 0;
+      fwd.baseSet = true;
+    }
+    if (!rev.baseSet && flags & ACK) {
+      rev.baseSeq = (ack - 1) >>> 0;
+      rev.baseSet = true;
+    }
+    if (flags & ACK) rev.validBif = true;
+
+    const next = fwd.nextseq;
+    const sfr = flags & SFR;
+    let dupNum = 0;
+    let dupFrame = 0;
+    fwdTests: {
+      // Zero window probe
+      if (len === 1 && seq === next && rev.window === 0) {
+        ta |= TA.ZERO_WINDOW_PROBE;
+        break fwdTests;
+      }
+      if (win === 0 && sfr === 0) ta |= TA.ZERO_WINDOW;
+      if (next !== 0 && gt(seq, next) && !(flags & RST)) {
+        ta |= TA.LOST_SEGMENT;
+        fwd.validBif = false;
+      }
+      if (len <= 1 && seq === ((next - 1) >>> 0) && sfr === 0) ta |= TA.KEEP_ALIVE;
+      if (len === 0 && win !== 0 && win !== fwd.window && seq === next && ack === fwd.lastack && sfr === 0) ta |= TA.WINDOW_UPDATE;
+      if (len > 0 && rev.winScale !== -1 && sfr === 0) {
+        const sh = rev.isFirstAck || rev.winScale === -2 ? 0 : rev.winScale;
+        const rw = rev.window === -1 ? 0xffffffff : rev.window;
+        if (((seq + len) >>> 0) === ((rev.lastack + ((rw << sh) >>> 0)) >>> 0)) ta |= TA.WINDOW_FULL;
+      }
+      if (len === 0 && seq === next && ack === fwd.lastack && win === fwd.window && sfr === 0) {
+        if (win !== 0 && rev.lastsegmentflags & TA.KEEP_ALIVE) {
+          ta |= TA.KEEP_ALIVE_ACK;
+          break fwdTests;
+        }
+        if (win === 0 && rev.lastsegmentflags & TA.ZERO_WINDOW_PROBE) {
+          ta |= TA.ZERO_WINDOW_PROBE_ACK;
+          break fwdTests;
+        }
+        if (win !== 0) {
+          fwd.dupacknum = fwd.dupacknum === -1 ? 1 : fwd.dupacknum + 1;
+          ta |= TA.DUPLICATE_ACK;
+          dupNum = fwd.dupacknum;
+          dupFrame = fwd.lastnondupack;
+          if (fwd.dupRows.length < 64) fwd.dupRows.push(row);
+        }
+      }
+    }
+    if (ack !== fwd.lastack) {
+      fwd.lastnondupack = frame;
+      fwd.dupacknum = 0;
+      if (fwd.dupRows.length) fwd.dupRows = [];
+    }
+
+    // ACKed unseen segment
+    let ackLostFrom = 0;
+    if (rev.maxseqtobeacked !== 0 && flags & ACK && gt(ack, rev.maxseqtobeacked)) {
+      ackLostFrom = rev.maxseqtobeacked;
+      if (lt(rev.maxseqtobeacked, rev.nextseq)) {
+        rev.maxseqtobeacked = rev.nextseq;
+        ta |= TA.ACK_LOST_SEGMENT;
+      } else if (rev.dupacknum === 0) {
+        rev.dupacknum = -1;
+        ta |= TA.ACK_LOST_SEGMENT;
+      }
+    }
+
+    // Retransmission family
+    let rtoFrame = 0;
+    let fastGapNs = 0;
+    let oooThr = 0;
+    if ((len > 0 || flags & (SYN | FIN)) && !(ta & TA.KEEP_ALIVE)) {
+      let notAdvanced = next !== 0 && lt(seq, next);
+      if (len > 1 && seq === ((next - 1) >>> 0)) notAdvanced = false;
+      if (len > 0 && rev.lastack !== 0 && le((seq + len) >>> 0, rev.lastack)) {
+        ta |= TA.SPURIOUS_RETRANSMISSION | TA.RETRANSMISSION;
+      } else if (notAdvanced) {
+        const dRev = (sec - rev.lastackSec) * 1e9 + (nsec - rev.lastackNsec);
+        fastGapNs = dRev;
+        if (rev.dupacknum >= 2 && rev.lastack === seq && ltU64(dRev, FAST_RETRANS_WINDOW_NS)) {
+          ta |= TA.FAST_RETRANSMISSION | TA.RETRANSMISSION;
+        } else {
+          oooThr = s.irttNs !== 0 ? s.irttNs : OOO_DEFAULT_THRESHOLD_NS;
+          const dNext = (sec - fwd.nextseqSec) * 1e9 + (nsec - fwd.nextseqNsec);
+          const end = (seq + len + (flags & (SYN | FIN) ? 1 : 0)) >>> 0;
+          if (ltU64(dNext, oooThr) && next !== end) {
+            ta |= TA.OUT_OF_ORDER;
+          } else {
+            ta |= TA.RETRANSMISSION;
+            rtoFrame = fwd.n > 0 ? fwd.uRow[0] + 1 : fwd.nextseqFrame;
+            this.rtoFrames.set(row, rtoFrame);
+          }
+        }
+      }
+    }
+
+    if (this.explain && ta & TA.FLAG_MASK) {
+      const rec: WhyRecord = { bits: ta & TA.FLAG_MASK, next, seq, len };
+      if (ta & (TA.RETRANSMISSION | TA.OUT_OF_ORDER)) rec.orig = this.findOriginal(fwd, seq);
+      if (ta & TA.FAST_RETRANSMISSION) {
+        rec.dupRows = rev.dupRows.slice();
+        rec.gapNs = fastGapNs;
+        rec.peerLastRow = rev.nextseqFrame;
+      }
+      if (ta & TA.OUT_OF_ORDER) {
+        rec.thrNs = oooThr;
+        rec.irttKnown = s.irttNs !== 0;
+        rec.nextFrame = fwd.nextseqFrame;
+        rec.gapNs = (sec - fwd.nextseqSec) * 1e9 + (nsec - fwd.nextseqNsec);
+      }
+      if (ta & TA.SPURIOUS_RETRANSMISSION) rec.peerAck = rev.lastack;
+      if (ta & TA.RETRANSMISSION && rtoFrame) rec.rtoFrame = rtoFrame;
+      if (ta & TA.ACK_LOST_SEGMENT) {
+        rec.peerMax = ackLostFrom;
+        rec.ack = ack;
+      }
+      if (ta & TA.WINDOW_FULL) {
+        rec.peerAck = rev.lastack;
+        rec.peerWin = rev.window;
+        rec.peerShift = rev.isFirstAck || rev.winScale === -2 ? 0 : rev.winScale;
+      }
+      if (ta & TA.WINDOW_UPDATE) rec.prevWin = fwd.window;
+      if (ta & TA.DUPLICATE_ACK) rec.dupFrame = dupFrame;
+      this.whyMap.set(row, rec);
+    }
+
+    // Bookkeeping
+    let nextseq = (seq + len) >>> 0;
+    const segment = len > 0 || (flags & (SYN | FIN)) !== 0;
+    if (segment && fwd.n < MAX_UNACKED) {
+      if (flags & (SYN | FIN)) nextseq = (nextseq + 1) >>> 0;
+      fwd.pushSegment(seq, nextseq, row, sec, nsec);
+    }
+    if (!(ta & TA.ZERO_WINDOW_PROBE)) {
+      if (gt(nextseq, fwd.nextseq) || fwd.nextseq === 0) {
+        fwd.nextseq = nextseq;
+        fwd.nextseqSec = sec;
+        fwd.nextseqNsec = nsec;
+        fwd.nextseqFrame = frame;
+      }
+      if (seq === fwd.maxseqtobeacked || fwd.maxseqtobeacked === 0) fwd.maxseqtobeacked = fwd.nextseq;
+    }
+    fwd.window = win;
+    fwd.lastack = ack;
+    fwd.lastackSec = sec;
+    fwd.lastackNsec = nsec;
+    fwd.lastsegmentflags = ta;
+
+    // ACK matching against the reverse unACKed list (oldest exact match wins).
+    let acked = 0;
+    const n = rev.n;
+    if (n > 0) {
+      const uSeq = rev.uSeq;
+      const uNext = rev.uNext;
+      let w = 0;
+      for (let i = 0; i < n; i++) {
+        const e = uNext[i];
+        let keep: boolean;
+        if (ack === e) {
+          if (acked === 0) acked = rev.uRow[i] + 1;
+          keep = false;
+        } else if (gt(ack, uSeq[i]) && le(ack, e)) {
+          uSeq[i] = ack;
+          keep = true;
+        } else keep = gt(e, ack);
+        if (keep) {
+          if (w !== i) {
+            uSeq[w] = uSeq[i];
+            uNext[w] = e;
+            rev.uRow[w] = rev.uRow[i];
+            rev.uSec[w] = rev.uSec[i];
+            rev.uNsec[w] = rev.uNsec[i];
+          }
+          w++;
+        }
+      }
+      rev.n = w;
+    }
+    if (acked !== 0) t.touch("tcpAcksFrame")[row] = acked;
+
+    // Bytes in flight / push bytes
+    let hasBif = false;
+    if (len > 0 && fwd.validBif && fwd.n > 0) {
+      const base = fwd.baseSeq;
+      const k = fwd.n - 1;
+      let first = (fwd.uSeq[k] - base) >>> 0;
+      let lastS = (fwd.uNext[k] - base) >>> 0;
+      for (let i = k - 1; i >= 0; i--) {
+        const f = (fwd.uSeq[i] - base) >>> 0;
+        if (gt(first, f)) first = f;
+        const l = (fwd.uNext[i] - base) >>> 0;
+        if (gt(l, lastS)) lastS = l;
+      }
+      let inFlight = (lastS - first) >>> 0;
+      if (rev.sackN > 0) {
+        let delivered = 0;
+        for (let i = 0; i < rev.sackN; i++) delivered += (rev.sackRe[i] - rev.sackLe[i]) >>> 0;
+        inFlight = (inFlight - delivered) >>> 0;
+      }
+      if (flags & (SYN | FIN)) inFlight = (inFlight - 1) >>> 0;
+      if (inFlight > 0 && inFlight < 2000000000) {
+        hasBif = true;
+        t.touch("tcpBif")[row] = inFlight;
+        if (fwd.pushSetLast) fwd.pushBytes = len;
+        else fwd.pushBytes += len;
+        fwd.pushSetLast = (flags & PSH) !== 0;
+        t.touch("tcpPushBytes")[row] = fwd.pushBytes;
+      }
+    }
+    if (ta & TA.DUPLICATE_ACK) {
+      t.touch("tcpDupAckNum")[row] = dupNum;
+      t.touch("tcpDupAckFrame")[row] = dupFrame;
+    }
+
+    // iRTT (after the packet's own analysis)
+    if (synAck === SYN) {
+      s.mruSynSec = sec;
+      s.mruSynNsec = nsec;
+    } else if (synAck === ACK && s.irttNs === 0 && (s.mruSynSec !== 0 || s.mruSynNsec !== 0)) {
+      s.irttNs = (sec - s.mruSynSec) * 1e9 + (nsec - s.mruSynNsec);
+    }
+
+    // Options (dissected after the analysis in Wireshark): window scale, MSS, SACK blocks.
+    const optSeq = layers & Layer.TCP_OPTIONS && t.tcpOptSeq !== null ? t.tcpOptSeq[row] : 0;
+    if (flags & SYN) {
+      if (synAck === SYN) {
+        if (s.synRow < 0) s.synRow = row;
+      } else if (s.synAckRow < 0) s.synAckRow = row;
+      if (optSeq !== 0) {
+        for (let o = optSeq; o !== 0; o >>>= 4) {
+          const c = o & 15;
+          if (c === TcpOpt.WS) {
+            const shift = Math.min(t.tcpWsShift![row], 14);
+            fwd.winScale = shift;
+            fwd.wsShift = shift;
+          } else if (c === TcpOpt.MSS) fwd.mss = t.tcpMss![row];
+          else if (c === TcpOpt.SACK_PERM) fwd.sackPerm = true;
+        }
+      }
+      if (fwd.winScale === -1) {
+        fwd.winScale = -2;
+        rev.winScale = -2;
+      } else if (synAck === (SYN | ACK) && rev.winScale === -2) fwd.winScale = -2;
+    }
+    if (synAck === ACK) fwd.isFirstAck = false;
+    if (flags & FIN && fwd.finRow < 0) fwd.finRow = row;
+    if (flags & RST && fwd.rstRow < 0) fwd.rstRow = row;
+    if (optSeq !== 0 && (optSeq & 0xf) !== 0) {
+      if (t.tcpTsVal !== null && hasOpt(optSeq, TcpOpt.TS)) fwd.ts = true;
+    }
+    const sackN = t.tcpSackN !== null ? t.tcpSackN[row] : 0;
+    fwd.sackN = 0;
+    if (sackN > 0) {
+      const idx = t.tcpSackIdx![row];
+      const edges = t.sackEdges;
+      const m = Math.min(sackN, 3);
+      for (let i = 0; i < m; i++) {
+        fwd.sackLe[i] = edges[(idx + i) * 2];
+        fwd.sackRe[i] = edges[(idx + i) * 2 + 1];
+      }
+      fwd.sackN = m;
+    }
+
+    let bits = ta;
+    if (dir) bits |= TA.DIR_REVERSE;
+    if (ta !== 0 || acked !== 0 || hasBif) bits |= TA.HAS_SEQ_ANALYSIS;
+    t.tcpAnalysis[row] = bits;
   }
+
+  /** Row of the oldest unACKed segment of `f` that contains `seq` (the transmission this one repeats), or -1. */
+  private findOriginal(f: Flow, seq: number): number {
+    for (let i = 0; i < f.n; i++) {
+      if (!lt(seq, f.uSeq[i]) && lt(seq, f.uNext[i])) return f.uRow[i];
+    }
+    for (let i = 0; i < f.n; i++) if (f.uSeq[i] === seq) return f.uRow[i];
+    return -1;
+  }
+
   /** Called once after the last packet. */
-  finish(): void {}
-  relSeq(row: number): number { return this.t.tcpSeq[row]; }
-  relAck(row: number): number { return this.t.tcpAck[row]; }
-  nxtSeq(row: number): number { return this.t.tcpSeq[row] + this.t.tcpLen[row]; }
-  winCalc(row: number): number { return this.t.tcpWin[row]; }
-  info(row: number): string { return `${this.t.srcPort[row]} → ${this.t.dstPort[row]}`; }
+  finish(): void {
+    this.infoCache = null;
+  }
+
+  // ------------------------------------------------------------------ per-row accessors
+
+  private stream(row: number): StreamState | null {
+    const s = this.t.tcpStream[row];
+    return s >= 0 ? this.list[s] : null;
+  }
+
+  /** 0 = direction of the stream's first packet, 1 = reverse; -1 when the row has no stream. */
+  dir(row: number): number {
+    if (this.t.tcpStream[row] < 0) return -1;
+    return this.t.tcpAnalysis[row] & TA.DIR_REVERSE ? 1 : 0;
+  }
+
+  /** tcp.seq (relative). */
+  relSeq(row: number): number {
+    const s = this.stream(row);
+    const seq = this.t.tcpSeq[row];
+    if (!s || this.t.tcpAnalysis[row] & TA.NO_REL) return seq;
+    const f = s.f[this.dir(row)];
+    return f.baseSet ? (seq - f.baseSeq) >>> 0 : seq;
+  }
+
+  /** tcp.ack (relative when the ACK flag is set; raw otherwise, as tshark). */
+  relAck(row: number): number {
+    const s = this.stream(row);
+    const ack = this.t.tcpAck[row];
+    if (!s || this.t.tcpAnalysis[row] & TA.NO_REL || !(this.t.tcpFlags[row] & ACK)) return ack;
+    const f = s.f[this.dir(row) ^ 1];
+    return f.baseSet ? (ack - f.baseSeq) >>> 0 : ack;
+  }
+
+  /** tcp.nxtseq (relative): seq + len, +1 for SYN/FIN. */
+  nxtSeq(row: number): number {
+    const fl = this.t.tcpFlags[row];
+    return (this.relSeq(row) + this.t.tcpLen[row] + (fl & (SYN | FIN) ? 1 : 0)) >>> 0;
+  }
+
+  /** tcp.window_size_scalefactor: multiplier, -1 unknown, -2 no scaling; NaN on SYN (absent in tshark). */
+  winScale(row: number): number {
+    const s = this.stream(row);
+    if (!s || this.t.tcpFlags[row] & SYN || this.t.tcpAnalysis[row] & TA.NO_REL) return NaN;
+    const ws = s.f[this.dir(row)].winScale;
+    return ws >= 0 ? 2 ** ws : ws;
+  }
+
+  /** tcp.window_size (calculated window). */
+  winCalc(row: number): number {
+    const raw = this.t.tcpWin[row];
+    const s = this.stream(row);
+    if (!s || this.t.tcpFlags[row] & SYN) return raw;
+    const ws = s.f[this.dir(row)].winScale;
+    return ws > 0 ? raw * 2 ** ws : raw;
+  }
+
+  /** tcp.analysis.acks_frame (1-based) or 0. */
+  acksFrame(row: number): number {
+    return this.t.tcpAcksFrame !== null ? this.t.tcpAcksFrame[row] : 0;
+  }
+
+  /** tcp.analysis.ack_rtt in seconds, NaN when absent. */
+  ackRtt(row: number): number {
+    const f = this.acksFrame(row);
+    return f ? timeDiff(this.t, row, f - 1) : NaN;
+  }
+
+  /** tcp.analysis.initial_rtt as tshark -2 prints it on this row (only rows with a SEQ/ACK analysis), NaN otherwise. */
+  irtt(row: number): number {
+    const s = this.stream(row);
+    if (!s || !(this.t.tcpAnalysis[row] & TA.HAS_SEQ_ANALYSIS) || s.irttNs === 0) return NaN;
+    return s.irttNs / 1e9;
+  }
+
+  /** tcp.analysis.bytes_in_flight (0 = absent). */
+  bytesInFlight(row: number): number {
+    return this.t.tcpBif !== null ? this.t.tcpBif[row] : 0;
+  }
+
+  /** tcp.analysis.push_bytes_sent (0 = absent). */
+  pushBytes(row: number): number {
+    return this.t.tcpPushBytes !== null ? this.t.tcpPushBytes[row] : 0;
+  }
+
+  /** tcp.analysis.duplicate_ack_num (0 = not a dup ACK). */
+  dupAckNum(row: number): number {
+    return this.t.tcpDupAckNum !== null ? this.t.tcpDupAckNum[row] : 0;
+  }
+
+  /** tcp.analysis.duplicate_ack_frame (1-based, 0 = none). */
+  dupAckFrame(row: number): number {
+    return this.t.tcpDupAckFrame !== null ? this.t.tcpDupAckFrame[row] : 0;
+  }
+
+  /** tcp.analysis.rto_frame (1-based, 0 = none): only on (plain) Retransmission rows. */
+  rtoFrame(row: number): number {
+    return this.rtoFrames.get(row) ?? 0;
+  }
+
+  /** tcp.analysis.rto in seconds, NaN when absent. */
+  rto(row: number): number {
+    const f = this.rtoFrames.get(row);
+    return f ? timeDiff(this.t, row, f - 1) : NaN;
+  }
+
+  /** The tcp.analysis.* flag bits (TA.*) of a row. */
+  flags(row: number): number {
+    return this.t.tcpAnalysis[row] & TA.FLAG_MASK;
+  }
+
+  /** SACK blocks of a row, relative to the reverse base: [le0, re0, le1, re1, …]. */
+  sackRel(row: number): number[] {
+    const t = this.t;
+    const n = t.tcpSackN !== null ? t.tcpSackN[row] : 0;
+    if (!n) return [];
+    const idx = t.tcpSackIdx![row];
+    const s = this.stream(row);
+    const f = s && !(t.tcpAnalysis[row] & TA.NO_REL) ? s.f[this.dir(row) ^ 1] : null;
+    const base = f && f.baseSet ? f.baseSeq : 0;
+    const out: number[] = [];
+    for (let i = 0; i < n; i++) {
+      out.push((t.sackEdges[(idx + i) * 2] - base) >>> 0, (t.sackEdges[(idx + i) * 2 + 1] - base) >>> 0);
+    }
+    return out;
+  }
+
+  /** The Info-column prefixes Wireshark prepends for this row's analysis flags (e.g. "[TCP Dup ACK 8#1] "). */
+  analysisPrefix(row: number): string {
+    return prefixOf(this.t.tcpAnalysis[row], this.dupAckFrame(row), this.dupAckNum(row));
+  }
+
+  /** The full TCP Info text as tshark prints it when no application dissector takes over. */
+  info(row: number): string {
+    return buildInfo(this, this.t, row);
+  }
+
+  /** Why each analysis flag of the row was set: the rule and the frames it depends on. */
+  why(row: number): WhyItem[] {
+    return explain(this, this.t, row, this.whyMap.get(row));
+  }
+
+  // ------------------------------------------------------------------ streams
+
+  /** Stream summaries, index = tcp.stream. */
+  streams(): TcpStreamInfo[] {
+    if (this.infoCache) return this.infoCache;
+    const out: TcpStreamInfo[] = [];
+    for (const s of this.list) out.push(streamInfo(s));
+    this.infoCache = out;
+    return out;
+  }
+
+  /** Summary of one stream. */
+  streamInfo(index: number): TcpStreamInfo | undefined {
+    const s = this.list[index];
+    return s ? streamInfo(s) : undefined;
+  }
+}
+
+function hasOpt(seq: number, code: number): boolean {
+  for (let o = seq; o !== 0; o >>>= 4) if ((o & 15) === code) return true;
+  return false;
+}
+
+/** time(a) − time(b) in seconds, computed from integer parts (ns exact). */
+export function timeDiff(t: PacketTable, a: number, b: number): number {
+  return t.tsSec[a] - t.tsSec[b] + (t.tsNsec[a] - t.tsNsec[b]) / 1e9;
+}
+
+function streamInfo(s: StreamState): TcpStreamInfo {
+  const [a, b] = s.f;
+  return {
+    index: s.index,
+    firstRow: s.firstRow,
+    lastRow: s.lastRow,
+    addrA: s.addrA,
+    portA: s.portA,
+    addrB: s.addrB,
+    portB: s.portB,
+    packets: [a.packets, b.packets],
+    bytes: [a.bytes, b.bytes],
+    baseSeq: [a.baseSet ? a.baseSeq : NaN, b.baseSet ? b.baseSeq : NaN],
+    irtt: s.irttNs !== 0 ? s.irttNs / 1e9 : NaN,
+    winScale: [a.winScale, b.winScale],
+    mss: [a.mss, b.mss],
+    sackPerm: [a.sackPerm, b.sackPerm],
+    timestamps: [a.ts, b.ts],
+    synRow: s.synRow,
+    synAckRow: s.synAckRow,
+    finRow: [a.finRow, b.finRow],
+    rstRow: a.rstRow >= 0 && b.rstRow >= 0 ? Math.min(a.rstRow, b.rstRow) : Math.max(a.rstRow, b.rstRow),
+    reusedPorts: s.reused,
+  };
 }
