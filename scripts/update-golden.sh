@@ -23,7 +23,7 @@ PACKET_FIELDS=(
   frame.number frame.time_epoch frame.len frame.cap_len frame.interface_id frame.encap_type frame.protocols
   _ws.col.Source _ws.col.Destination _ws.col.Protocol _ws.col.Info
   tcp.srcport tcp.dstport udp.srcport udp.dstport
-  ip.src ip.dst ipv6.src ipv6.dst eth.src eth.dst vlan.id
+  ip.src ip.dst ipv6.src ipv6.dst eth.src eth.dst vlan.id ieee8021ad.id
   ip.proto ip.ttl ip.id ip.len
   tcp.stream tcp.seq tcp.ack tcp.nxtseq tcp.len tcp.hdr_len tcp.flags
   tcp.window_size_value tcp.window_size tcp.window_size_scalefactor tcp.seq_raw tcp.ack_raw
