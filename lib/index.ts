@@ -16,5 +16,6 @@ export { TA, TA_NAMES, analysisNames } from "./tcp/flags";
 export { TcpAnalyzer } from "./tcp/analysis";
 export type { ReadOptions } from "./options";
 export * from "./notebook/index";
-export { savePlot, closeBrowser } from "./plot/export";
+export { savePlot, closeBrowser, figureToImage } from "./plot/export";
+export { loadDanfo } from "./table/danfo";
 export type { Figure } from "./plot/figure";
