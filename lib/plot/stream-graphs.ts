@@ -1,0 +1,314 @@
+/**
+ * Per-stream graphs over time: RTT samples, throughput/goodput, bytes in flight. One trace (or
+ * pair) per direction on a shared axis; time in seconds since the first packet of the capture.
+ * "a→b" is the direction of the stream's first packet (normally client → server).
+ */
+import { z } from "zod";
+import type { Capture } from "../capture-class";
+import type { Figure } from "./figure";
+import {
+  AXIS_STYLE,
+  baseLayout,
+  GL_THRESHOLD,
+  hoverText,
+  parseOptions,
+  scatterType,
+  srcEndpoint,
+  dstEndpoint,
+  streamIndex,
+  streamRows,
+  TcpFlag,
+  tcpView,
+} from "./common";
+import type { TraceMeta } from "./seq-graph";
+
+const Direction = z.enum(["a2b", "b2a", "both"]).default("both");
+const DIR_NAMES = ["a→b", "b→a"];
+const DIR_COLORS = ["#1f77b4", "#d62728"];
+const DIR_COLORS_2 = ["#7fb3e0", "#f08a8a"];
+
+function dirsOf(direction: "a2b" | "b2a" | "both"): number[] {
+  return direction === "a2b" ? [0] : direction === "b2a" ? [1] : [0, 1];
+}
+
+function streamTitle(cap: Capture, stream: number, rows: number[]): string {
+  const r = rows[0];
+  return `stream ${stream}: a = ${srcEndpoint(cap, r)}, b = ${dstEndpoint(cap, r)}`;
+}
+
+function timeAxis(): Record<string, unknown> {
+  return { ...AXIS_STYLE, title: { text: "time since capture start (s)" }, exponentformat: "none" };
+}
+
+// ---------------------------------------------------------------------------------------------
+// RTT
+
+export const RttPlotOptions = z.strictObject({
+  stream: streamIndex,
+  /** Direction of the *data* whose RTT is measured (the ACKs travel the other way). */
+  direction: Direction,
+  /**
+   * "auto": tcptrace-style Karn samples (valid vs ambiguous) when lib/flows provides `rttSamples`,
+   * else Wireshark's tcp.analysis.ack_rtt; "ack_rtt" forces the latter.
+   */
+  source: z.enum(["auto", "ack_rtt", "tcptrace"]).default("auto"),
+  glThreshold: z.number().int().positive().default(GL_THRESHOLD),
+  title: z.string().optional(),
+});
+export type RttPlotOptions = z.input<typeof RttPlotOptions>;
+
+/** One RTT sample as the plot consumes it. */
+interface RttPoint {
+  /** Row (0-based) of the ACK that produced the sample. */
+  row: number;
+  /** Seconds. */
+  rtt: number;
+  /** 0 = Karn-valid, 1 = ambiguous (acked a retransmitted segment), 2 = post-loss; -1 unknown (ack_rtt). */
+  kind: number;
+  /** 0 = RTT of a→b data, 1 = of b→a data. */
+  dir: number;
+}
+
+type FlowsModule = { rttSamples?: (cap: Capture, stream: number) => unknown };
+
+/**
+ * tcptrace-style samples from lib/flows when that module provides `rttSamples(cap, stream)`; loaded
+ * lazily so the plots do not depend on it. Accepts arrays of objects with a row (`row`, or 1-based
+ * `frame`), the RTT in seconds (`rtt`) or ms (`rttMs`) and either `kind` (0 valid, 1 ambiguous,
+ * 2 post-loss), or booleans `ambiguous`/`valid`.
+ */
+function flowsSamples(cap: Capture, stream: number): RttPoint[] | undefined {
+  let mod: FlowsModule;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    mod = require("../flows") as FlowsModule;
+  } catch {
+    return undefined;
+  }
+  if (typeof mod.rttSamples !== "function") return undefined;
+  const raw = mod.rttSamples(cap, stream);
+  const list = Array.isArray(raw) ? raw : (raw as { samples?: unknown })?.samples;
+  if (!Array.isArray(list)) return undefined;
+  const tcp = tcpView(cap);
+  const out: RttPoint[] = [];
+  for (const s of list as Record<string, unknown>[]) {
+    const row = typeof s.row === "number" ? s.row : typeof s.ackRow === "number" ? s.ackRow : typeof s.frame === "number" ? s.frame - 1 : -1;
+    const rtt = typeof s.rtt === "number" ? s.rtt : typeof s.rttMs === "number" ? s.rttMs / 1000 : NaN;
+    if (row < 0 || !Number.isFinite(rtt)) continue;
+    const kind =
+      typeof s.kind === "number" ? s.kind : s.ambiguous === true ? 1 : s.postLoss === true ? 2 : s.valid === false ? 1 : 0;
+    const dir = typeof s.dir === "number" ? s.dir : tcp.dir(row) ^ 1;
+    out.push({ row, rtt, kind, dir });
+  }
+  return out;
+}
+
+/**
+ * RTT samples over time. By default tcptrace's Karn-filtered samples (valid ● vs ambiguous ×,
+ * post-loss ◇) when lib/flows' `rttSamples` is available, else one point per ACK with
+ * tcp.analysis.ack_rtt (Wireshark: measured from the original transmission, no Karn's rule).
+ */
+export function rttPlot(cap: Capture, options: RttPlotOptions): Figure {
+  const o = parseOptions("rttPlot", RttPlotOptions, options);
+  const rows = streamRows(cap, [o.stream]).get(o.stream)!;
+  const tcp = tcpView(cap);
+  let samples = o.source === "ack_rtt" ? undefined : flowsSamples(cap, o.stream);
+  if (!samples && o.source === "tcptrace") throw new Error("rttPlot: source \"tcptrace\" needs rttSamples from lib/flows, which is not available");
+  const source = samples ? "tcptrace (Karn)" : "tcp.analysis.ack_rtt";
+  if (!samples) {
+    samples = [];
+    for (const r of rows) {
+      const v = tcp.ackRtt(r);
+      if (Number.isFinite(v)) samples.push({ row: r, rtt: v, kind: -1, dir: tcp.dir(r) ^ 1 });
+    }
+  }
+  const type = scatterType(samples.length, o.glThreshold);
+  const kinds: [number, string, string][] = [
+    [-1, "", "circle"],
+    [0, " Karn-valid", "circle"],
+    [1, " ambiguous", "x"],
+    [2, " post-loss", "diamond-open"],
+  ];
+  const data: Record<string, unknown>[] = [];
+  for (const d of dirsOf(o.direction)) {
+    for (const [k, suffix, symbol] of kinds) {
+      const pts = samples.filter((s) => s.dir === d && s.kind === k);
+      if (!pts.length) continue;
+      data.push({
+        type, mode: "markers", name: `RTT of ${DIR_NAMES[d]} data${suffix}`,
+        x: pts.map((s) => cap.relativeTime(s.row)), y: pts.map((s) => s.rtt * 1000),
+        marker: { color: k === 1 ? DIR_COLORS_2[d] : DIR_COLORS[d], symbol, size: 6 },
+        hovertext: pts.map((s) => `RTT ${(s.rtt * 1000).toFixed(3)} ms<br>${hoverText(cap, s.row)}`), hoverinfo: "text",
+        customdata: pts.map((s) => s.row + 1),
+        meta: { kind: k === -1 ? "ack_rtt" : ["valid", "ambiguous", "post_loss"][k], stream: o.stream, dir: d, rows: pts.map((s) => s.row) } satisfies TraceMeta,
+      });
+    }
+  }
+  const layout = baseLayout(o.title ?? `RTT (${source}) — ${streamTitle(cap, o.stream, rows)}`);
+  layout.xaxis = timeAxis();
+  layout.yaxis = { ...AXIS_STYLE, title: { text: "RTT (ms)" }, rangemode: "tozero" };
+  if (!data.length) layout.annotations = [noData("no RTT samples in this stream")];
+  return { data, layout, config: { responsive: true, displaylogo: false } };
+}
+
+function noData(text: string): Record<string, unknown> {
+  return { text, xref: "paper", yref: "paper", x: 0.5, y: 0.5, showarrow: false, font: { size: 14, color: "#888" } };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Throughput
+
+export const ThroughputPlotOptions = z.strictObject({
+  stream: streamIndex,
+  direction: Direction,
+  /** Moving-average window in seconds (Wireshark's default: 1 s). */
+  window: z.number().positive().default(1.0),
+  /** Also plot each segment's length on a second y axis (as Wireshark's throughput graph). */
+  segments: z.boolean().default(true),
+  glThreshold: z.number().int().positive().default(GL_THRESHOLD),
+  title: z.string().optional(),
+});
+export type ThroughputPlotOptions = z.input<typeof ThroughputPlotOptions>;
+
+/**
+ * Sum of `w[i]` over the points in (t[i] - window, t[i]], times 8 / window: bits/s at each point.
+ * `t` must be non-decreasing.
+ */
+export function movingRate(t: readonly number[], w: readonly number[], window: number): number[] {
+  const out = new Array<number>(t.length);
+  let lo = 0;
+  let sum = 0;
+  for (let i = 0; i < t.length; i++) {
+    sum += w[i];
+    while (lo < i && t[lo] <= t[i] - window) sum -= w[lo++];
+    out[i] = (sum * 8) / window;
+  }
+  return out;
+}
+
+/**
+ * Throughput (TCP payload bytes sent, retransmissions included) and goodput (bytes newly
+ * acknowledged by the reverse direction's cumulative ACK) in bits/s over a moving window of
+ * `window` seconds ending at each packet. The rate divides by the full window also during the first
+ * `window` seconds (it ramps up, as Wireshark's moving average does).
+ */
+export function throughputPlot(cap: Capture, options: ThroughputPlotOptions): Figure {
+  const o = parseOptions("throughputPlot", ThroughputPlotOptions, options);
+  const rows = streamRows(cap, [o.stream]).get(o.stream)!;
+  const tcp = tcpView(cap);
+  const len = cap.packets.tcpLen;
+  const flags = cap.packets.tcpFlags;
+  const type = scatterType(rows.length * (o.segments ? 3 : 2), o.glThreshold);
+  const data: Record<string, unknown>[] = [];
+  for (const d of dirsOf(o.direction)) {
+    const seg = rows.filter((r) => tcp.dir(r) === d && len[r] > 0);
+    if (seg.length) {
+      const t = seg.map((r) => cap.relativeTime(r));
+      const rate = movingRate(t, seg.map((r) => len[r]), o.window);
+      data.push({
+        type, mode: "lines", name: `throughput ${DIR_NAMES[d]}`, x: t, y: rate,
+        line: { color: DIR_COLORS[d], width: 1.5 },
+        hovertext: seg.map((r, i) => `${fmtBits(rate[i])}<br>${hoverText(cap, r)}`), hoverinfo: "text",
+        customdata: seg.map((r) => r + 1), meta: { kind: "throughput", stream: o.stream, dir: d, rows: seg } satisfies TraceMeta,
+      });
+      if (o.segments) {
+        data.push({
+          type, mode: "markers", name: `segment length ${DIR_NAMES[d]}`, x: t, y: seg.map((r) => len[r]), yaxis: "y2",
+          marker: { color: DIR_COLORS_2[d], size: 4, symbol: "circle-open" },
+          hovertext: seg.map((r) => hoverText(cap, r)), hoverinfo: "text", customdata: seg.map((r) => r + 1),
+          meta: { kind: "segment_length", stream: o.stream, dir: d, rows: seg } satisfies TraceMeta,
+        });
+      }
+    }
+    // Goodput of direction d: advances of the cumulative ACK sent by the other side.
+    const acks = rows.filter((r) => tcp.dir(r) !== d && (flags[r] & TcpFlag.ACK) !== 0);
+    const gRows: number[] = [];
+    const gBytes: number[] = [];
+    let maxAck = -1;
+    for (const r of acks) {
+      const a = tcp.relAck(r);
+      if (maxAck >= 0 && a > maxAck && a - maxAck < 0x40000000) {
+        gRows.push(r);
+        gBytes.push(a - maxAck);
+      }
+      if (a > maxAck) maxAck = a;
+    }
+    if (gRows.length) {
+      const t = gRows.map((r) => cap.relativeTime(r));
+      const rate = movingRate(t, gBytes, o.window);
+      data.push({
+        type, mode: "lines", name: `goodput ${DIR_NAMES[d]}`, x: t, y: rate,
+        line: { color: DIR_COLORS[d], width: 1.5, dash: "dot" },
+        hovertext: gRows.map((r, i) => `${fmtBits(rate[i])} (+${gBytes[i]} B acked)<br>${hoverText(cap, r)}`), hoverinfo: "text",
+        customdata: gRows.map((r) => r + 1), meta: { kind: "goodput", stream: o.stream, dir: d, rows: gRows } satisfies TraceMeta,
+      });
+    }
+  }
+  const layout = baseLayout(o.title ?? `Throughput (${o.window} s moving window) — ${streamTitle(cap, o.stream, rows)}`);
+  layout.xaxis = timeAxis();
+  layout.yaxis = { ...AXIS_STYLE, title: { text: "bits/s" }, rangemode: "tozero", tickformat: "~s" };
+  if (o.segments) layout.yaxis2 = { title: { text: "segment length (bytes)" }, overlaying: "y", side: "right", rangemode: "tozero", showgrid: false };
+  layout.legend = { orientation: "h", x: 0, y: -0.18 };
+  if (!data.length) layout.annotations = [noData("no data segments in this stream")];
+  return { data, layout, config: { responsive: true, displaylogo: false } };
+}
+
+function fmtBits(v: number): string {
+  if (v >= 1e9) return `${(v / 1e9).toFixed(3)} Gbit/s`;
+  if (v >= 1e6) return `${(v / 1e6).toFixed(3)} Mbit/s`;
+  if (v >= 1e3) return `${(v / 1e3).toFixed(3)} kbit/s`;
+  return `${v.toFixed(0)} bit/s`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bytes in flight
+
+export const InflightPlotOptions = z.strictObject({
+  stream: streamIndex,
+  direction: Direction,
+  glThreshold: z.number().int().positive().default(GL_THRESHOLD),
+  title: z.string().optional(),
+});
+export type InflightPlotOptions = z.input<typeof InflightPlotOptions>;
+
+/**
+ * tcp.analysis.bytes_in_flight of each data segment (points joined by a line) and the receive
+ * window advertised by the other side (calculated window, step line) — the sender is window-limited
+ * where the two meet.
+ */
+export function inflightPlot(cap: Capture, options: InflightPlotOptions): Figure {
+  const o = parseOptions("inflightPlot", InflightPlotOptions, options);
+  const rows = streamRows(cap, [o.stream]).get(o.stream)!;
+  const tcp = tcpView(cap);
+  const flags = cap.packets.tcpFlags;
+  const type = scatterType(rows.length * 2, o.glThreshold);
+  const data: Record<string, unknown>[] = [];
+  for (const d of dirsOf(o.direction)) {
+    const bif = rows.filter((r) => tcp.dir(r) === d && tcp.bytesInFlight(r) > 0);
+    if (bif.length) {
+      data.push({
+        type, mode: "lines+markers", name: `bytes in flight ${DIR_NAMES[d]}`,
+        x: bif.map((r) => cap.relativeTime(r)), y: bif.map((r) => tcp.bytesInFlight(r)),
+        line: { color: DIR_COLORS[d], width: 1 }, marker: { color: DIR_COLORS[d], size: 4 },
+        hovertext: bif.map((r) => `in flight ${tcp.bytesInFlight(r)} B<br>${hoverText(cap, r)}`), hoverinfo: "text",
+        customdata: bif.map((r) => r + 1), meta: { kind: "bytes_in_flight", stream: o.stream, dir: d, rows: bif } satisfies TraceMeta,
+      });
+    }
+    const win = rows.filter((r) => tcp.dir(r) !== d && (flags[r] & (TcpFlag.SYN | TcpFlag.RST)) === 0);
+    if (win.length) {
+      data.push({
+        type, mode: "lines", name: `window advertised to ${DIR_NAMES[d]} sender`,
+        x: win.map((r) => cap.relativeTime(r)), y: win.map((r) => tcp.winCalc(r)),
+        line: { color: DIR_COLORS_2[d], width: 1.5, shape: "hv" },
+        hovertext: win.map((r) => `window ${tcp.winCalc(r)} B<br>${hoverText(cap, r)}`), hoverinfo: "text",
+        customdata: win.map((r) => r + 1), meta: { kind: "window", stream: o.stream, dir: d, rows: win } satisfies TraceMeta,
+      });
+    }
+  }
+  const layout = baseLayout(o.title ?? `Bytes in flight and receive window — ${streamTitle(cap, o.stream, rows)}`);
+  layout.xaxis = timeAxis();
+  layout.yaxis = { ...AXIS_STYLE, title: { text: "bytes" }, rangemode: "tozero", tickformat: "~s" };
+  layout.legend = { orientation: "h", x: 0, y: -0.18 };
+  if (!data.length) layout.annotations = [noData("no bytes-in-flight values in this stream")];
+  return { data, layout, config: { responsive: true, displaylogo: false } };
+}
