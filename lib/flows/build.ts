@@ -57,6 +57,22 @@ const PORT_APPS: Record<number, string> = {
   5060: "sip", 5353: "mdns", 5432: "postgresql", 6379: "redis", 8080: "http-alt", 8443: "https-alt",
 };
 
+/** The fields used from the TLS dissector's per-stream summary (guarded: any may be missing). */
+export interface TlsLike {
+  sni?: string | null; version?: number | string | null; versionName?: string | null;
+  cipherName?: string | null; cipher?: string | number | null; alpn?: string | string[] | null;
+  clientHelloFrame?: number | null; serverHelloFrame?: number | null;
+}
+
+/** TLS version text of a summary. */
+export function tlsVersionText(x: TlsLike | null | undefined): string | null {
+  if (!x) return null;
+  if (x.versionName) return x.versionName;
+  if (typeof x.version === "string") return x.version || null;
+  if (typeof x.version === "number" && x.version > 0) return "0x" + x.version.toString(16).padStart(4, "0");
+  return null;
+}
+
 /** Options of the TCP handshake (per side). */
 interface Side {
   mss: number; ws: number; sackPerm: boolean; ts: boolean; seen: boolean;
@@ -413,10 +429,10 @@ export function analyzeFlows(cap: Capture): FlowAnalysis {
   const tcpNum = (i: number, v: () => number) => (isTcp(i) ? v() : NaN);
   const protoName = (p: number) => (p === 6 ? "tcp" : p === 17 ? "udp" : p === 1 ? "icmp" : p === 58 ? "icmpv6" : `ip-${p}`);
   const app = cap.app as unknown as {
-    streamTls?: (s: number) => { sni?: string | null; version?: string | null; cipherName?: string | null; cipher?: string | number | null; alpn?: string | string[] | null } | null | undefined;
+    streamTls?: (s: number) => TlsLike | null | undefined;
     streamHttp?: (s: number) => { host?: string | null } | null | undefined;
   };
-  const tls = new Array<ReturnType<NonNullable<typeof app.streamTls>> | null>(nFlows).fill(null);
+  const tls = new Array<TlsLike | null>(nFlows).fill(null);
   const http = new Array<ReturnType<NonNullable<typeof app.streamHttp>> | null>(nFlows).fill(null);
   for (let i = 0; i < nFlows; i++) {
     if (!isTcp(i)) continue;
@@ -482,7 +498,7 @@ export function analyzeFlows(cap: Capture): FlowAnalysis {
   str("history", "Zeek-style history letters (upper case = A)", (i) => hist[i]);
   // TLS / HTTP / app
   str("sni", "TLS server name", (i) => tls[i]?.sni ?? null);
-  str("tls_version", "negotiated TLS version", (i) => tls[i]?.version ?? null);
+  str("tls_version", "negotiated TLS version", (i) => tlsVersionText(tls[i]));
   str("tls_cipher", "negotiated cipher suite", (i) => (tls[i]?.cipherName ?? (tls[i]?.cipher != null ? String(tls[i]!.cipher) : null)) ?? null);
   str("alpn", "ALPN protocol(s)", (i) => {
     const a = tls[i]?.alpn;
@@ -490,7 +506,7 @@ export function analyzeFlows(cap: Capture): FlowAnalysis {
   });
   str("http_host", "HTTP Host header", (i) => http[i]?.host ?? null);
   str("app", "application guess: tls/http from the dissectors, else by port", (i) => {
-    if (tls[i] && (tls[i]!.sni || tls[i]!.version)) return "tls";
+    if (tls[i] && (tls[i]!.sni || tlsVersionText(tls[i]))) return "tls";
     if (http[i] && http[i]!.host) return "http";
     if (flowProto[i] !== 6 && flowProto[i] !== 17) return null;
     const pa = flowPA[i], pb = flowPB[i];

@@ -3,3 +3,5 @@ export { buildFlows, analyzeFlows, writeFlowsCSV, FLOW_CSV_COLUMNS, type FlowAna
 export { FlowTable, type FlowCell, type FlowColumn, type FlowColumnKind } from "./table";
 export { tcpStreams } from "./streams";
 export { TcptraceConn, Tcb, SampleKind, ttAverage, ttStdev } from "./tcptrace";
+export { rttSamples, retransmissions, describeConnection } from "./helpers";
+export { tlsVersionText, type TlsLike } from "./build";

@@ -1,0 +1,211 @@
+// Flow table parity: tshark `-z conv,tcp|udp` + per-packet fields (flow count, per-direction frames
+// and bytes) and `tcptrace -l -n -r` (RTT samples/min/max/avg, rexmt data pkts), run directly on
+// every capture in data/ and the shared corpus. Skips cleanly without tshark/tcptrace or captures.
+import { describe, expect, it } from "vitest";
+import { execFileSync, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { readCapture } from "../lib/capture-class";
+import { analyzeFlows, buildFlows } from "../lib/flows/index";
+
+const ROOT = path.resolve(__dirname, "..");
+
+function sharedDir(): string | null {
+  const env = process.env.PCAPFRAME_SHARED;
+  const dir = env ? path.join(path.isAbsolute(env) ? env : path.resolve(ROOT, env), "captures") : path.resolve(ROOT, "../shared/captures");
+  return fs.existsSync(dir) ? dir : null;
+}
+
+function have(cmd: string): boolean {
+  return spawnSync(cmd, ["-v"], { stdio: "ignore" }).error === undefined;
+}
+
+const CAPTURE_RE = /\.(pcap|pcapng|cap)(\.gz)?$/;
+function captures(): string[] {
+  const out = new Map<string, string>();
+  for (const dir of [path.join(ROOT, "data"), sharedDir()]) {
+    if (!dir || !fs.existsSync(dir)) continue;
+    for (const f of fs.readdirSync(dir).sort()) if (CAPTURE_RE.test(f) && !f.startsWith("bad-") && !out.has(f)) out.set(f, path.join(dir, f));
+  }
+  return [...out.values()];
+}
+
+interface TtDir { samples: number; min: number; max: number; avg: number; rexmt: number }
+interface TtConn { a: string; b: string; packets: number; a2b: TtDir; b2a: TtDir }
+
+/** tcptrace prints IPv6 partly expanded ("2001:0618:0400::5199:cc70"): normalise both sides. */
+export function normEndpoint(ep: string): string {
+  const i = ep.lastIndexOf(":");
+  const addr = ep.slice(0, i);
+  const port = ep.slice(i + 1);
+  if (!addr.includes(":")) return ep;
+  const [h, t] = addr.split("::");
+  const hs = h ? h.split(":") : [];
+  const tl = t !== undefined ? (t ? t.split(":") : []) : [];
+  const fill = t !== undefined ? new Array(8 - hs.length - tl.length).fill("0") : [];
+  return [...hs, ...fill, ...tl].map((g) => parseInt(g, 16).toString(16)).join(":") + ":" + port;
+}
+
+/** Parse `tcptrace -l -n -r` text. */
+export function parseTcptrace(text: string): TtConn[] {
+  const conns: TtConn[] = [];
+  let cur: { a?: string; b?: string; packets?: number; l: Record<string, string>; r: Record<string, string> } | null = null;
+  const flush = () => {
+    if (!cur || !cur.a) return;
+    const dir = (m: Record<string, string>): TtDir => ({
+      samples: Number(m["RTT samples"] ?? 0), min: Number(m["RTT min"] ?? 0), max: Number(m["RTT max"] ?? 0),
+      avg: Number(m["RTT avg"] ?? 0), rexmt: Number(m["rexmt data pkts"] ?? 0),
+    });
+    conns.push({ a: normEndpoint(cur.a), b: normEndpoint(cur.b!), packets: cur.packets ?? 0, a2b: dir(cur.l), b2a: dir(cur.r) });
+  };
+  for (const line of text.split("\n")) {
+    if (/^TCP connection \d+:/.test(line)) { flush(); cur = { l: {}, r: {} }; continue; }
+    if (!cur) continue;
+    let m = /^\s+total packets: (\d+)$/.exec(line);
+    if (m) { cur.packets = Number(m[1]); continue; }
+    m = /^\s+host \w+:\s+(\S+)$/.exec(line);
+    if (m) { if (!cur.a) cur.a = m[1]; else cur.b = m[1]; continue; }
+    m = /^\s+(\S.*?):\s+(\S+) (\S*)\s+(\S.*?):\s+(\S+)/.exec(line);
+    if (m) { cur.l[m[1]] = m[2]; cur.r[m[4]] = m[5]; }
+  }
+  flush();
+  return conns;
+}
+
+/** Per tshark stream: frames/bytes per direction keyed by the sender endpoint. */
+function tsharkStreams(file: string): Map<number, Map<string, { frames: number; bytes: number }>> {
+  const out = execFileSync("tshark", ["-n", "-r", file, "-Y", "tcp && !icmp && !icmpv6", "-T", "fields", "-E", "separator=/t",
+    "-e", "tcp.stream", "-e", "ip.src", "-e", "ipv6.src", "-e", "tcp.srcport", "-e", "frame.len"], { maxBuffer: 1 << 30, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }) as unknown as string;
+  const res = new Map<number, Map<string, { frames: number; bytes: number }>>();
+  for (const line of out.split("\n")) {
+    if (!line) continue;
+    const [s, ip4, ip6, port, len] = line.split("\t");
+    const st = Number(s.split(",")[0]);
+    const src = `${(ip4 || ip6).split(",")[0]}:${port.split(",")[0]}`;
+    let m = res.get(st);
+    if (!m) res.set(st, (m = new Map()));
+    const e = m.get(src) ?? { frames: 0, bytes: 0 };
+    e.frames++;
+    e.bytes += Number(len);
+    m.set(src, e);
+  }
+  return res;
+}
+
+function convCount(file: string, proto: "tcp" | "udp"): number {
+  const out = execFileSync("tshark", ["-n", "-q", "-r", file, "-z", `conv,${proto}`], { maxBuffer: 1 << 28, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }) as unknown as string;
+  return out.split("\n").filter((l) => l.includes("<->")).length;
+}
+
+const tools = have("tshark") && spawnSync("tcptrace", ["-v"], { stdio: "ignore" }).error === undefined;
+const files = captures();
+
+export interface ParityTotals {
+  tcpFlows: number; tcpFlowsExact: number; convMismatch: string[];
+  dirs: number; dirsWithSamples: number; split: string[]; rttExact: number; rexmtExact: number; rttMismatch: string[]; rexmtMismatch: string[];
+  udpConvMismatch: string[];
+}
+
+export function parity(list: string[]): ParityTotals {
+  const tot: ParityTotals = { tcpFlows: 0, tcpFlowsExact: 0, convMismatch: [], dirs: 0, dirsWithSamples: 0, split: [], rttExact: 0, rexmtExact: 0, rttMismatch: [], rexmtMismatch: [], udpConvMismatch: [] };
+  for (const file of list) {
+    const name = path.basename(file);
+    let cap;
+    try { cap = readCapture(file); } catch { continue; }
+    const fa = analyzeFlows(cap);
+    const ft = fa.table;
+    const tcpRows: number[] = [];
+    for (let i = 0; i < ft.length; i++) if (ft.get("proto", i) === "tcp") tcpRows.push(i);
+    // --- tshark
+    const nConvTcp = convCount(file, "tcp");
+    if (nConvTcp !== tcpRows.length) tot.convMismatch.push(`${name}: tshark ${nConvTcp} TCP conversations, we ${tcpRows.length}`);
+    const nUdp = ft.column("proto").filter((p) => p === "udp").length;
+    const nConvUdp = convCount(file, "udp");
+    if (nConvUdp !== nUdp) tot.udpConvMismatch.push(`${name}: tshark ${nConvUdp} UDP conversations, we ${nUdp}`);
+    const ts = tsharkStreams(file);
+    for (const i of tcpRows) {
+      tot.tcpFlows++;
+      const s = ft.get("stream", i) as number;
+      const m = ts.get(s);
+      const a = `${ft.get("addr_a", i)}:${ft.get("port_a", i)}`;
+      const b = `${ft.get("addr_b", i)}:${ft.get("port_b", i)}`;
+      const ea = m?.get(a) ?? { frames: 0, bytes: 0 };
+      const eb = m?.get(b) ?? { frames: 0, bytes: 0 };
+      if (m && ea.frames === ft.get("pkts_a2b", i) && ea.bytes === ft.get("bytes_a2b", i) && eb.frames === ft.get("pkts_b2a", i) && eb.bytes === ft.get("bytes_b2a", i)) tot.tcpFlowsExact++;
+      else tot.convMismatch.push(`${name} stream ${s}: tshark a2b ${ea.frames}/${ea.bytes} b2a ${eb.frames}/${eb.bytes}; we ${ft.get("pkts_a2b", i)}/${ft.get("bytes_a2b", i)} ${ft.get("pkts_b2a", i)}/${ft.get("bytes_b2a", i)}`);
+    }
+    // --- tcptrace: match each connection to the flow with the same endpoints and packet count
+    const r = spawnSync("tcptrace", ["-l", "-n", "-r", file], { encoding: "utf8", maxBuffer: 1 << 30 });
+    const tt = parseTcptrace(r.stdout ?? "");
+    const used = new Set<number>();
+    const epA = (k: number) => normEndpoint(`${ft.get("addr_a", k)}:${ft.get("port_a", k)}`);
+    const epB = (k: number) => normEndpoint(`${ft.get("addr_b", k)}:${ft.get("port_b", k)}`);
+    const total = (k: number) => (ft.get("pkts_a2b", k) as number) + (ft.get("pkts_b2a", k) as number);
+    for (const c of tt) {
+      const same = (k: number) => !used.has(k) && ((epA(k) === c.a && epB(k) === c.b) || (epA(k) === c.b && epB(k) === c.a));
+      const i = tcpRows.find((k) => same(k) && total(k) === c.packets);
+      if (i === undefined) {
+        tot.split.push(`${name}: tcptrace connection ${c.a} - ${c.b} (${c.packets} pkts) has no flow with the same packets (tcptrace split the Wireshark stream)`);
+        continue;
+      }
+      used.add(i);
+      const swapped = epA(i) !== c.a;
+      for (const [td, ours] of [[c.a2b, swapped ? "b2a" : "a2b"], [c.b2a, swapped ? "a2b" : "b2a"]] as [TtDir, string][]) {
+        tot.dirs++;
+        const n = ft.get(`rtt_samples_${ours}`, i) as number;
+        if (n > 0 || td.samples > 0) tot.dirsWithSamples++;
+        const close = (ms: number, s: number | null) => s === null ? ms === 0 : Math.abs(Number((s * 1000).toFixed(1)) - ms) <= Math.max(0.1, ms * 0.01);
+        const okRtt = n === td.samples && (n === 0 || (close(td.min, ft.get(`rtt_min_${ours}`, i) as number) && close(td.max, ft.get(`rtt_max_${ours}`, i) as number) && close(td.avg, ft.get(`rtt_avg_${ours}`, i) as number)));
+        if (okRtt && (n > 0 || td.samples > 0)) tot.rttExact++;
+        if (!okRtt) tot.rttMismatch.push(`${name} stream ${ft.get("stream", i)} ${ours}: tcptrace n=${td.samples} min/avg/max ${td.min}/${td.avg}/${td.max}; we n=${n} ${[ft.get(`rtt_min_${ours}`, i), ft.get(`rtt_avg_${ours}`, i), ft.get(`rtt_max_${ours}`, i)].map((x) => x === null ? "-" : ((x as number) * 1000).toFixed(1)).join("/")}`);
+        if (ft.get(`retrans_pkts_${ours}`, i) === td.rexmt) tot.rexmtExact++;
+        else tot.rexmtMismatch.push(`${name} stream ${ft.get("stream", i)} ${ours}: tcptrace rexmt ${td.rexmt}, we ${ft.get(`retrans_pkts_${ours}`, i)}`);
+      }
+    }
+    void fa;
+  }
+  return tot;
+}
+
+describe.skipIf(!tools || files.length === 0)("flows vs tshark / tcptrace", () => {
+  const all: ParityTotals[] = [];
+  for (const file of files) {
+    it(`parity on ${path.basename(file)}`, () => {
+      all.push(parity([file]));
+    });
+  }
+  it("meets the done-when thresholds (numbers in test-output/flows-parity.json)", () => {
+    const tot: ParityTotals = { tcpFlows: 0, tcpFlowsExact: 0, convMismatch: [], dirs: 0, dirsWithSamples: 0, split: [], rttExact: 0, rexmtExact: 0, rttMismatch: [], rexmtMismatch: [], udpConvMismatch: [] };
+    for (const p of all) {
+      for (const k of Object.keys(tot) as (keyof ParityTotals)[]) {
+        if (Array.isArray(tot[k])) (tot[k] as string[]).push(...(p[k] as string[]));
+        else (tot[k] as number) += p[k] as number;
+      }
+    }
+    fs.mkdirSync(path.join(ROOT, "test-output"), { recursive: true });
+    fs.writeFileSync(path.join(ROOT, "test-output", "flows-parity.json"), JSON.stringify(tot, null, 1));
+    expect(tot.convMismatch.filter((m) => m.includes("conversations"))).toEqual([]);
+    expect(tot.udpConvMismatch).toEqual([]);
+    expect(tot.tcpFlowsExact / tot.tcpFlows).toBeGreaterThanOrEqual(0.99);
+    expect(tot.rttExact / tot.dirsWithSamples).toBeGreaterThanOrEqual(0.95);
+    expect(tot.rexmtExact / tot.dirs).toBeGreaterThanOrEqual(0.95);
+  });
+});
+
+describe("flow table API", () => {
+  const file = path.join(ROOT, "data", "retransmit-fast009.pcap");
+  it.skipIf(!fs.existsSync(file))("rows, records, CSV", () => {
+    const cap = readCapture(file);
+    const ft = buildFlows(cap);
+    expect(ft.length).toBe(1);
+    const r = ft.row(0);
+    expect(r.proto).toBe("tcp");
+    expect(r.port_b).toBe(80);
+    expect(r.state).toBe("RSTO");
+    expect(String(r.history).startsWith("ShAD")).toBe(true);
+    expect(ft.toRecords().length).toBe(1);
+    const csv = ft.toCSV(["stream", "proto", "rtt_samples_b2a"]);
+    expect(csv.split("\n")[0]).toBe("stream,proto,rtt_samples_b2a");
+    expect(buildFlows(cap)).toBe(ft); // cached
+  });
+});
