@@ -1,11 +1,323 @@
-// PLACEHOLDER — to be replaced by the application-layer dissectors (TLS, HTTP, DNS…).
+/**
+ * Application layers: TLS, HTTP/1.x, SSH, RTSP, Modbus/TCP, TPKT/COTP, PPTP, Gryphon framing over TCP
+ * (with Wireshark-like desegmentation → "[TCP segment of a reassembled PDU]"), DNS/MDNS/LLMNR,
+ * DHCP, NTP, NBNS, SSDP, QUIC… over UDP, and ICMP/ICMPv6 Info text.
+ *
+ * Writes: `proto` (Protocol column string id), lazy `appInfo` (application Info text id), `layers`
+ * bits TLS / HTTP / DNS / PDU_SEGMENT. Keeps sparse side tables (TLS handshakes, HTTP messages, DNS
+ * messages) and per-stream summaries.
+ */
 import type { PacketTable } from "../table/packet-table";
+import { Layer } from "../table/packet-table";
 import type { TcpAnalyzer } from "../tcp/analysis";
+import { TA } from "../tcp/flags";
+import { FrameCtx } from "./frame";
+import { DirReasm, feedSegment, seqDiff, type ParseResult, type SegmentSink } from "./reasm";
+import { TlsParser, TlsSession, looksLikeTlsRecord, type TlsFrameInfo, type TlsStreamSummary } from "./tls";
+import { tlsVersionName } from "./tls-names";
+import { parseGryphon, parseModbus, parsePptp, parseTpkt } from "./tcp-misc";
+import { HttpParser, HttpSession, looksLikeHttp, type HttpMessage, type HttpStreamSummary } from "./http";
+import { SshSession, parseSsh } from "./ssh";
+import { UdpApps, type DnsMessage } from "./udp";
+import { IcmpApps } from "./icmp";
+
+export type { TlsFrameInfo, TlsStreamSummary, TlsClientHello, TlsServerHello, TlsAlert } from "./tls";
+export type { HttpMessage, HttpStreamSummary } from "./http";
+export type { DnsMessage, DnsAnswer } from "./udp";
+export { cipherSuiteName, tlsVersionName, extensionName, CIPHER_SUITES } from "./tls-names";
+
+type Kind = "tls" | "http" | "rtsp" | "ssh" | "mbtcp" | "tpkt" | "pptp" | "gryphon";
+
+const TCP_PORTS: Record<number, Kind> = {
+  22: "ssh",
+  80: "http",
+  102: "tpkt",
+  443: "tls",
+  465: "tls",
+  502: "mbtcp",
+  554: "rtsp",
+  636: "tls",
+  853: "tls",
+  993: "tls",
+  995: "tls",
+  1723: "pptp",
+  3128: "http",
+  5061: "tls",
+  7000: "gryphon",
+  8080: "http",
+  8554: "rtsp",
+  8883: "tls",
+};
+
+/** Protocol column names for each kind when a PDU completes (HTTP may refine it per message). */
+class TcpStream {
+  kind: Kind | null = null;
+  /** Address id and port of the first packet's sender (direction 0). */
+  aAddr: number;
+  aPort: number;
+  dirs: [DirReasm, DirReasm] = [new DirReasm(), new DirReasm()];
+  tls: TlsSession | null = null;
+  http: HttpSession | null = null;
+  ssh: SshSession | null = null;
+  /** Lower-numbered port first: the candidates from the port table. */
+  portKind: Kind | null;
+  /** Server port (the one in the port table) for direction-dependent protocols. */
+  serverPort = 0;
+  constructor(readonly id: number, aAddr: number, aPort: number, bPort: number) {
+    this.aAddr = aAddr;
+    this.aPort = aPort;
+    const lo = Math.min(aPort, bPort);
+    const hi = Math.max(aPort, bPort);
+    this.portKind = TCP_PORTS[lo] ?? TCP_PORTS[hi] ?? null;
+    this.serverPort = TCP_PORTS[lo] ? lo : TCP_PORTS[hi] ? hi : 0;
+  }
+}
 
 export class AppDissector {
-  constructor(readonly t: PacketTable, readonly tcp: TcpAnalyzer) {}
-  tcpPayload(_row: number, _buf: Uint8Array, _off: number, _capLen: number): void {}
-  udpPayload(_row: number, _buf: Uint8Array, _off: number, _capLen: number): void {}
-  icmp(_row: number, _buf: Uint8Array, _off: number, _capLen: number): void {}
-  finish(): void {}
+  private readonly ctx = new FrameCtx();
+  private readonly streams = new Map<number, TcpStream>();
+  private readonly streamsByKey = new Map<string, TcpStream>();
+  private nextOwnId = 1 << 30;
+  readonly tlsParser = new TlsParser();
+  readonly httpParser: HttpParser;
+  readonly udp: UdpApps;
+  readonly icmpApps: IcmpApps;
+  private readonly protoIds = new Map<string, number>();
+  private cur: TcpStream | null = null;
+  private readonly sink: SegmentSink = { parse: (b, at) => this.parseApp(b, at) };
+
+  constructor(readonly t: PacketTable, readonly tcp: TcpAnalyzer) {
+    this.httpParser = new HttpParser(t);
+    this.udp = new UdpApps(t);
+    this.icmpApps = new IcmpApps(t);
+  }
+
+  private pid(s: string): number {
+    let id = this.protoIds.get(s);
+    if (id === undefined) {
+      id = this.t.strings.intern(s);
+      this.protoIds.set(s, id);
+    }
+    return id;
+  }
+
+  private stream(row: number): { s: TcpStream; dir: number } {
+    const t = this.t;
+    const sid = t.tcpStream[row];
+    let s: TcpStream | undefined;
+    if (sid >= 0) {
+      s = this.streams.get(sid);
+      if (!s) {
+        s = new TcpStream(sid, t.ipSrc[row], t.srcPort[row], t.dstPort[row]);
+        this.streams.set(sid, s);
+      }
+    } else {
+      // No TCP analysis stream index: key by the unordered 4-tuple.
+      const a = `${t.ipSrc[row]}:${t.srcPort[row]}`;
+      const b = `${t.ipDst[row]}:${t.dstPort[row]}`;
+      const key = a < b ? `${a}|${b}` : `${b}|${a}`;
+      s = this.streamsByKey.get(key);
+      if (!s) {
+        s = new TcpStream(this.nextOwnId++, t.ipSrc[row], t.srcPort[row], t.dstPort[row]);
+        this.streamsByKey.set(key, s);
+        this.streams.set(s.id, s);
+      }
+    }
+    const dir = t.ipSrc[row] === s.aAddr && t.srcPort[row] === s.aPort ? 0 : 1;
+    return { s, dir };
+  }
+
+  tcpPayload(row: number, buf: Uint8Array, off: number, capLen: number): void {
+    const t = this.t;
+    const len = t.tcpLen[row];
+    if (len === 0) return;
+    const { s, dir } = this.stream(row);
+    if (capLen < len) return; // snaplen-cut payload: nothing reassembled
+    const ta = t.tcpAnalysis[row];
+    const bytes = buf.subarray(off, off + len);
+    const seq = t.tcpSeq[row];
+    const d = s.dirs[dir];
+    const haveAnalysis = t.tcpStream[row] >= 0;
+    // Plain/spurious retransmissions and out-of-order segments are only added to a pending
+    // reassembly, never dissected on their own (tcp.no_subdissector_on_error).
+    let suppress = (ta & (TA.RETRANSMISSION | TA.SPURIOUS_RETRANSMISSION | TA.OUT_OF_ORDER)) !== 0 && !(ta & TA.FAST_RETRANSMISSION);
+    if (!haveAnalysis && d.maxNext !== null && seqDiff((seq + len) >>> 0, d.maxNext) <= 0) suppress = true;
+    if (s.kind === null) {
+      if (suppress) return;
+      s.kind = s.portKind ?? heuristicKind(bytes);
+      if (s.kind === null) return;
+    }
+    const ctx = this.ctx;
+    ctx.reset(row, dir);
+    this.cur = s;
+    let fed: number;
+    if (suppress) {
+      fed = feedSegmentMspOnly(d, seq, bytes, this.sink);
+    } else fed = feedSegment(d, seq, bytes, this.sink, true);
+    this.cur = null;
+    if (!fed) return;
+    this.commit(row, s);
+  }
+
+  private commit(row: number, s: TcpStream): void {
+    const t = this.t;
+    const ctx = this.ctx;
+    if (!ctx.hadPdu) {
+      t.layers[row] |= Layer.PDU_SEGMENT;
+      return;
+    }
+    t.layers[row] |= ctx.layer;
+    let proto = ctx.proto!;
+    if (proto === "TLS" && s.tls) proto = s.tls.version ? tlsVersionName(s.tls.version) : "TLS";
+    else if (proto === "SSH" && s.ssh) proto = s.ssh.protoName();
+    t.proto[row] = this.pid(proto);
+    let info = ctx.infos.join(ctx.sep);
+    if (s.kind === "ssh" && s.ssh) info = s.ssh.prefix(ctx.dir) + info;
+    t.touch("appInfo")[row] = t.strings.intern(info);
+  }
+
+  private parseApp(b: Uint8Array, _at: number): ParseResult {
+    const s = this.cur!;
+    const ctx = this.ctx;
+    switch (s.kind) {
+      case "tls":
+        return this.tlsParser.parse((s.tls ??= new TlsSession(s.id)), b, ctx);
+      case "http":
+      case "rtsp":
+        return this.httpParser.parse((s.http ??= new HttpSession(s.id, s.kind === "rtsp")), b, ctx, this.isToServer(s));
+      case "ssh": {
+        const ss = (s.ssh ??= new SshSession(s.id));
+        ss.fromClient = this.isToServer(s);
+        return parseSsh(ss, b, ctx);
+      }
+      case "mbtcp":
+        return parseModbus(b, ctx, this.isToServer(s));
+      case "tpkt":
+        return parseTpkt(b, ctx);
+      case "pptp":
+        return parsePptp(b, ctx);
+      case "gryphon":
+        return parseGryphon(b, ctx);
+    }
+    return { consumed: b.length, need: 0 };
+  }
+
+  private isToServer(s: TcpStream): boolean {
+    const row = this.ctx.row;
+    if (s.serverPort) return this.t.dstPort[row] === s.serverPort;
+    return this.t.dstPort[row] < this.t.srcPort[row];
+  }
+
+  udpPayload(row: number, buf: Uint8Array, off: number, capLen: number): void {
+    this.udp.packet(row, buf, off, capLen);
+  }
+
+  icmp(row: number, buf: Uint8Array, off: number, capLen: number): void {
+    this.icmpApps.packet(row, buf, off, capLen);
+  }
+
+  finish(): void {
+    // tshark -2: the TLS session version found in pass 1 names every TLS frame of the session.
+    const t = this.t;
+    for (const s of this.streams.values()) {
+      const tls = s.tls;
+      if (!tls) continue;
+      for (let i = 0; i < tls.rows.length; i++) {
+        const v = tls.version || tls.rowRecVersion[i];
+        t.proto[tls.rows[i]] = this.pid(v ? tlsVersionName(v) : "TLS");
+      }
+    }
+    this.icmpApps.finish();
+    this.udp.finish();
+  }
+
+  // ---- accessors -------------------------------------------------------------------------
+
+  /** Application Info text of a row ("" if none). */
+  appText(row: number): string {
+    const a = this.t.appInfo;
+    return a ? this.t.strings.get(a[row]) : "";
+  }
+
+  /**
+   * Full Info text given the TCP analysis prefix of the row (e.g. "[TCP Retransmission] "). Mirrors
+   * tshark's column fences: TLS appends with ", " after a non-empty prefix, SSH puts its
+   * "Client: "/"Server: " before the prefix.
+   */
+  infoWithPrefix(row: number, prefix: string): string {
+    const text = this.appText(row);
+    if (!prefix) return text;
+    const l = this.t.layers[row];
+    if (l & Layer.TLS) return `${prefix}, ${text}`;
+    const m = /^(Client|Server): /.exec(text);
+    if (m && this.t.strings.get(this.t.proto[row]).startsWith("SSH")) {
+      const rest = text.slice(m[0].length);
+      return rest ? `${m[0]}${prefix}, ${rest}` : m[0] + prefix;
+    }
+    return prefix + text;
+  }
+
+  /** TLS handshake details of a row (only frames with unencrypted handshake/alert/CCS records). */
+  tlsFrame(row: number): TlsFrameInfo | undefined {
+    return this.tlsParser.frames.get(row);
+  }
+
+  /** All TLS side-table entries, by row. */
+  tlsFrames(): Map<number, TlsFrameInfo> {
+    return this.tlsParser.frames;
+  }
+
+  /** TLS summary of a TCP stream (undefined if the stream carried no TLS). */
+  streamTls(stream: number): TlsStreamSummary | undefined {
+    const s = this.streams.get(stream);
+    return s?.tls?.summary;
+  }
+
+  /** HTTP/RTSP message parsed at a row. */
+  httpMessage(row: number): HttpMessage | undefined {
+    return this.httpParser.messages.get(row);
+  }
+
+  httpMessages(): Map<number, HttpMessage> {
+    return this.httpParser.messages;
+  }
+
+  streamHttp(stream: number): HttpStreamSummary | undefined {
+    return this.streams.get(stream)?.http?.summary;
+  }
+
+  /** DNS/MDNS/LLMNR message of a row. */
+  dns(row: number): DnsMessage | undefined {
+    return this.udp.dnsMessages.get(row);
+  }
+
+  dnsMessages(): Map<number, DnsMessage> {
+    return this.udp.dnsMessages;
+  }
+
+  /** Application protocol chosen for a TCP stream (by port or heuristics), or null. */
+  streamKind(stream: number): string | null {
+    return this.streams.get(stream)?.kind ?? null;
+  }
+
+  /** Stream ids (tcp.stream) that carried TLS. */
+  tlsStreams(): number[] {
+    const out: number[] = [];
+    for (const s of this.streams.values()) if (s.tls) out.push(s.id);
+    return out;
+  }
+}
+
+function heuristicKind(b: Uint8Array): Kind | null {
+  if (b.length >= 5 && b[0] === 22 && looksLikeTlsRecord(b, 0)) return "tls";
+  if (looksLikeHttp(b)) return "http";
+  return null;
+}
+
+/** A suppressed segment (retransmission / out-of-order) only joins a pending reassembly. */
+function feedSegmentMspOnly(d: DirReasm, seq: number, bytes: Uint8Array, sink: SegmentSink): number {
+  for (const m of d.msps) {
+    if (seqDiff(seq, m.start) >= 0 && seqDiff(seq, m.end) < 0) return feedSegment(d, seq, bytes, sink, false);
+  }
+  return 0;
 }
