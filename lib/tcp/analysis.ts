@@ -185,6 +185,9 @@ export class TcpAnalyzer {
     }
     if (flags & ACK) rev.validBif = true;
 
+    // A pure SYN repeating the stored ISN (SYN retransmission, possibly after RST): Wireshark restarts
+    // nextseq from maxseqtobeacked, so data after the new handshake is not a retransmission.
+    if (synAck === SYN && fwd.nextseq !== 0 && seq === fwd.baseSeq && fwd.maxseqtobeacked !== 0) fwd.nextseq = fwd.maxseqtobeacked;
     const next = fwd.nextseq;
     const sfr = flags & SFR;
     let dupNum = 0;
@@ -233,7 +236,9 @@ export class TcpAnalyzer {
 
     // ACKed unseen segment
     let ackLostFrom = 0;
+    let hasTa = false;
     if (rev.maxseqtobeacked !== 0 && flags & ACK && gt(ack, rev.maxseqtobeacked)) {
+      hasTa = true; // Wireshark creates the analysis record here even when the throttle suppresses the flag
       ackLostFrom = rev.maxseqtobeacked;
       if (lt(rev.maxseqtobeacked, rev.nextseq)) {
         rev.maxseqtobeacked = rev.nextseq;
@@ -267,7 +272,8 @@ export class TcpAnalyzer {
           } else {
             ta |= TA.RETRANSMISSION;
             rtoFrame = fwd.n > 0 ? fwd.uRow[0] + 1 : fwd.nextseqFrame;
-            this.rtoFrames.set(row, rtoFrame);
+            // tshark prints rto/rto_frame only when the delta is non-zero.
+            if (rtoFrame > 0 && (t.tsSec[rtoFrame - 1] !== sec || t.tsNsec[rtoFrame - 1] !== nsec)) this.rtoFrames.set(row, rtoFrame);
           }
         }
       }
@@ -360,6 +366,10 @@ export class TcpAnalyzer {
     // Bytes in flight / push bytes
     let hasBif = false;
     if (len > 0 && fwd.validBif && fwd.n > 0) {
+      // Push bytes count every segment that gets this far, even when the BiF value is out of range.
+      if (fwd.pushSetLast) fwd.pushBytes = len;
+      else fwd.pushBytes += len;
+      fwd.pushSetLast = (flags & PSH) !== 0;
       const base = fwd.baseSeq;
       const k = fwd.n - 1;
       let first = (fwd.uSeq[k] - base) >>> 0;
@@ -380,9 +390,6 @@ export class TcpAnalyzer {
       if (inFlight > 0 && inFlight < 2000000000) {
         hasBif = true;
         t.touch("tcpBif")[row] = inFlight;
-        if (fwd.pushSetLast) fwd.pushBytes = len;
-        else fwd.pushBytes += len;
-        fwd.pushSetLast = (flags & PSH) !== 0;
         t.touch("tcpPushBytes")[row] = fwd.pushBytes;
       }
     }
@@ -442,7 +449,7 @@ export class TcpAnalyzer {
 
     let bits = ta;
     if (dir) bits |= TA.DIR_REVERSE;
-    if (ta !== 0 || acked !== 0 || hasBif) bits |= TA.HAS_SEQ_ANALYSIS;
+    if (ta !== 0 || acked !== 0 || hasBif || hasTa) bits |= TA.HAS_SEQ_ANALYSIS;
     t.tcpAnalysis[row] = bits;
   }
 
@@ -519,10 +526,12 @@ export class TcpAnalyzer {
     return this.t.tcpAcksFrame !== null ? this.t.tcpAcksFrame[row] : 0;
   }
 
-  /** tcp.analysis.ack_rtt in seconds, NaN when absent. */
+  /** tcp.analysis.ack_rtt in seconds, NaN when absent (tshark omits a zero RTT, e.g. capture duplicates). */
   ackRtt(row: number): number {
     const f = this.acksFrame(row);
-    return f ? timeDiff(this.t, row, f - 1) : NaN;
+    if (!f) return NaN;
+    const d = timeDiff(this.t, row, f - 1);
+    return d === 0 ? NaN : d;
   }
 
   /** tcp.analysis.initial_rtt as tshark -2 prints it on this row (only rows with a SEQ/ACK analysis), NaN otherwise. */

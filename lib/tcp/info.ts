@@ -65,6 +65,7 @@ export function buildInfo(a: InfoSource, t: PacketTable, row: number): string {
   if (t.layers[row] & Layer.TCP_OPTIONS && t.tcpOptSeq !== null) {
     const seq = t.tcpOptSeq[row];
     let sawSack = false;
+    let sawTs = false;
     let count = 0;
     for (let o = seq; o !== 0; o >>>= 4) {
       count++;
@@ -79,6 +80,7 @@ export function buildInfo(a: InfoSource, t: PacketTable, row: number): string {
           s += " SACK_PERM";
           break;
         case TcpOpt.TS:
+          sawTs = true;
           s += ` TSval=${t.tcpTsVal![row]} TSecr=${t.tcpTsEcr![row]}`;
           break;
         case TcpOpt.SACK:
@@ -88,7 +90,10 @@ export function buildInfo(a: InfoSource, t: PacketTable, row: number): string {
       }
     }
     // tcpOptSeq holds 8 options at most: blocks of a later SACK option still belong in the text.
-    if (!sawSack && count >= 8) s += sackText(a.sackRel(row));
+    if (count >= 8) {
+      if (!sawTs && t.tcpTsVal !== null && (t.tcpTsVal[row] !== 0 || t.tcpTsEcr![row] !== 0)) s += ` TSval=${t.tcpTsVal[row]} TSecr=${t.tcpTsEcr![row]}`;
+      if (!sawSack) s += sackText(a.sackRel(row));
+    }
   }
   if (t.layers[row] & Layer.PDU_SEGMENT) s += " [TCP segment of a reassembled PDU]";
   return s;
