@@ -140,7 +140,9 @@ export class AppDissector {
     const haveAnalysis = t.tcpStream[row] >= 0;
     // Plain/spurious retransmissions and out-of-order segments are only added to a pending
     // reassembly, never dissected on their own (tcp.no_subdissector_on_error).
-    let suppress = (ta & (TA.RETRANSMISSION | TA.SPURIOUS_RETRANSMISSION | TA.OUT_OF_ORDER)) !== 0 && !(ta & TA.FAST_RETRANSMISSION);
+    const fast = (ta & TA.FAST_RETRANSMISSION) !== 0;
+    if (!fast && ta & (TA.RETRANSMISSION | TA.SPURIOUS_RETRANSMISSION)) return;
+    let suppress = !fast && (ta & TA.OUT_OF_ORDER) !== 0;
     if (!haveAnalysis && d.maxNext !== null && seqDiff((seq + len) >>> 0, d.maxNext) <= 0) suppress = true;
     if (s.kind === null) {
       if (suppress) return;
@@ -155,7 +157,7 @@ export class AppDissector {
       fed = feedSegmentMspOnly(d, seq, bytes, this.sink);
     } else fed = feedSegment(d, seq, bytes, this.sink, true);
     this.cur = null;
-    if (!fed) return;
+    if (fed !== 1) return;
     this.commit(row, s);
   }
 

@@ -54,7 +54,11 @@ const MAX_MSP = 4 << 20; // do not buffer application PDUs above 4 MiB
  * Feed one segment. Returns 0 = not handed to the application (old data), 1 = consumed (the caller
  * decides PDU_SEGMENT vs. dissected by whether `sink.parse` emitted a PDU).
  */
-export function feedSegment(d: DirReasm, seq: number, bytes: Uint8Array, sink: SegmentSink, allowNew = true): number {
+/**
+ * `dissect` = false for out-of-order segments: they only join a pending PDU; if they complete it, the
+ * PDU is not dissected (Wireshark reassembles but does not call the subdissector) and 2 is returned.
+ */
+export function feedSegment(d: DirReasm, seq: number, bytes: Uint8Array, sink: SegmentSink, dissect = true): number {
   const len = bytes.length;
   if (len === 0) return 0;
   const segEnd = (seq + len) >>> 0;
@@ -68,6 +72,7 @@ export function feedSegment(d: DirReasm, seq: number, bytes: Uint8Array, sink: S
         bump(d, segEnd);
         if (m.pieces && m.pieces.length) return 1;
         d.msps.splice(i, 1);
+        if (!dissect) return 2;
         const full = m.data.subarray(0, m.have);
         runParse(d, full, m.start, sink);
         return 1;
@@ -77,6 +82,7 @@ export function feedSegment(d: DirReasm, seq: number, bytes: Uint8Array, sink: S
       bump(d, segEnd);
       if (m.have < seqDiff(m.end, m.start)) return 1;
       d.msps.splice(i, 1);
+      if (!dissect) return 2;
       runParse(d, m.data.subarray(0, m.have), m.start, sink);
       if (take < len) runParse(d, bytes.subarray(take), m.end, sink);
       return 1;
@@ -84,7 +90,7 @@ export function feedSegment(d: DirReasm, seq: number, bytes: Uint8Array, sink: S
   }
   // 2. Not inside a pending PDU: dissected from the segment start (even if it is older data, e.g. a
   //    fast retransmission — Wireshark hands those to the subdissector too).
-  if (!allowNew) return 0;
+  if (!dissect) return 0;
   bump(d, segEnd);
   runParse(d, bytes, seq, sink);
   return 1;

@@ -144,7 +144,10 @@ export class TlsParser {
     const n = b.length;
     while (o < n) {
       const avail = n - o;
-      if (s.version === 0 && !looksLikeTlsRecord(b, o)) {
+      // Only SSLv3…TLS 1.2 sessions take the "known version" path; unknown and TLS 1.3 sessions
+      // check the record header first and lump anything else into "Continuation Data".
+      const known = s.version >= 0x0300 && s.version <= 0x0303;
+      if (!known && !looksLikeTlsRecord(b, o)) {
         if (avail < 5 && isTlsContentType(b[o])) return { consumed: o, need: ONE_MORE };
         this.emit(s, ctx, "Continuation Data", 0);
         return { consumed: n, need: 0 };
