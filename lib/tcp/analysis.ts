@@ -366,7 +366,9 @@ export class TcpAnalyzer {
     // Bytes in flight / push bytes
     let hasBif = false;
     if (len > 0 && fwd.validBif && fwd.n > 0) {
-      // Push bytes count every segment that gets this far, even when the BiF value is out of range.
+      // Push bytes count every segment that gets this far, even when the BiF value is out of range; the
+      // analysis record exists too (so iRTT is printed) although tshark shows no BiF.
+      hasTa = true;
       if (fwd.pushSetLast) fwd.pushBytes = len;
       else fwd.pushBytes += len;
       fwd.pushSetLast = (flags & PSH) !== 0;
