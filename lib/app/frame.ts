@@ -10,6 +10,8 @@ export class FrameCtx {
   layer = 0;
   /** Direction of the TCP segment: 0 = first direction of the stream, 1 = reverse. */
   dir = 0;
+  /** The protocol parser declined the data (e.g. HTTP dissector on non-HTTP data before any message): plain TCP. */
+  rejected = false;
 
   reset(row: number, dir: number): void {
     this.row = row;
@@ -18,6 +20,7 @@ export class FrameCtx {
     this.proto = null;
     this.layer = 0;
     this.dir = dir;
+    this.rejected = false;
   }
 
   /** Record one dissected PDU. */

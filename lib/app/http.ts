@@ -7,6 +7,7 @@ import type { PacketTable } from "../table/packet-table";
 import { Layer } from "../table/packet-table";
 import type { FrameCtx } from "./frame";
 import { ONE_MORE, type ParseResult } from "./reasm";
+import { H2_PREFACE, isH2Preface, parseHttp2 } from "./http2";
 
 export interface HttpMessage {
   row: number;
@@ -39,6 +40,10 @@ export class HttpSession {
   summary: HttpStreamSummary;
   /** Methods of requests not yet answered (HEAD → response without body). */
   pendingMethods: string[] = [];
+  /** A request or response line was seen (before that, non-HTTP data is not claimed at all). */
+  seenMessage = false;
+  /** Switched to HTTP/2 (connection preface seen, or 101 Switching Protocols to h2c). */
+  h2 = false;
   constructor(readonly stream: number, readonly rtsp: boolean) {
     this.summary = { stream, host: null, requests: 0, responses: 0, userAgent: null, statuses: [] };
   }
@@ -117,6 +122,18 @@ export class HttpParser {
   parse(s: HttpSession, b: Uint8Array, ctx: FrameCtx, toServer: boolean): ParseResult {
     let o = 0;
     while (o < b.length) {
+      if (s.h2) {
+        const r = parseHttp2(b.subarray(o), ctx);
+        return { consumed: o + r.consumed, need: r.need };
+      }
+      if (!s.rtsp && b[o] === 0x50 && b.length - o >= 3 && b[o + 1] === 0x52 && b[o + 2] === 0x49) {
+        if (b.length - o < H2_PREFACE.length) return { consumed: o, need: ONE_MORE };
+        if (isH2Preface(b, o)) {
+          s.h2 = true;
+          s.seenMessage = true;
+          continue;
+        }
+      }
       const ok = s.rtsp ? looksLikeRtsp(b, o) : looksLikeHttp(b, o);
       if (!ok) {
         // RTSP interleaved binary data ($ channel len) — framing only.
@@ -128,9 +145,14 @@ export class HttpParser {
           o += l;
           continue;
         }
+        if (!s.seenMessage && o === 0) {
+          ctx.rejected = true;
+          return { consumed: b.length, need: 0 };
+        }
         ctx.pdu(s.rtsp ? "RTSP" : "HTTP", "Continuation", Layer.HTTP);
         return { consumed: b.length, need: 0 };
       }
+      s.seenMessage = true;
       const he = findHeaderEnd(b, o);
       if (he < 0) return { consumed: o, need: ONE_MORE };
       // Parse the head.
@@ -237,6 +259,7 @@ export class HttpParser {
       }
       ctx.pdu(proto, info, Layer.HTTP);
       o += total;
+      if (isResponse && status === 101 && headers.some(([k, v]) => k.toLowerCase() === "upgrade" && /^h2c$/i.test(v))) s.h2 = true;
       void toServer;
     }
     return { consumed: o, need: 0 };

@@ -141,7 +141,7 @@ export class AppDissector {
     // Plain/spurious retransmissions and out-of-order segments are only added to a pending
     // reassembly, never dissected on their own (tcp.no_subdissector_on_error).
     const fast = (ta & TA.FAST_RETRANSMISSION) !== 0;
-    if (!fast && ta & (TA.RETRANSMISSION | TA.SPURIOUS_RETRANSMISSION)) return;
+    if (!fast && ta & (TA.RETRANSMISSION | TA.SPURIOUS_RETRANSMISSION | TA.KEEP_ALIVE)) return;
     let suppress = !fast && (ta & TA.OUT_OF_ORDER) !== 0;
     if (!haveAnalysis && d.maxNext !== null && seqDiff((seq + len) >>> 0, d.maxNext) <= 0) suppress = true;
     if (s.kind === null) {
@@ -164,13 +164,14 @@ export class AppDissector {
   private commit(row: number, s: TcpStream): void {
     const t = this.t;
     const ctx = this.ctx;
+    if (ctx.rejected && !ctx.hadPdu) return;
     if (!ctx.hadPdu) {
       t.layers[row] |= Layer.PDU_SEGMENT;
       return;
     }
     t.layers[row] |= ctx.layer;
     let proto = ctx.proto!;
-    if (proto === "TLS" && s.tls) proto = s.tls.version ? tlsVersionName(s.tls.version) : "TLS";
+    if (proto === "TLS" && s.tls) proto = s.tls.version ? tlsVersionName(sessionVersion(s.tls.version)) : "TLS";
     else if (proto === "SSH" && s.ssh) proto = s.ssh.protoName();
     t.proto[row] = this.pid(proto);
     let info = ctx.infos.join(ctx.sep);
@@ -225,7 +226,7 @@ export class AppDissector {
       const tls = s.tls;
       if (!tls) continue;
       for (let i = 0; i < tls.rows.length; i++) {
-        const v = tls.version || tls.rowRecVersion[i];
+        const v = sessionVersion(tls.version) || tls.rowRecVersion[i];
         t.proto[tls.rows[i]] = this.pid(v ? tlsVersionName(v) : "TLS");
       }
     }
@@ -308,6 +309,12 @@ export class AppDissector {
     for (const s of this.streams.values()) if (s.tls) out.push(s.id);
     return out;
   }
+}
+
+/** TLS 1.3 drafts (0x7fxx) and Facebook's experimental versions (0xfbxx) count as TLS 1.3. */
+function sessionVersion(v: number): number {
+  const hi = v >> 8;
+  return hi === 0x7f || hi === 0xfb ? 0x0304 : v;
 }
 
 function heuristicKind(b: Uint8Array): Kind | null {

@@ -41,6 +41,19 @@ export class DirReasm {
   /** Highest seq + len seen with data, or null before the first data segment. */
   maxNext: number | null = null;
   msps: Msp[] = [];
+  /** Ranges [start, end) of completed multi-segment PDUs (most recent last, capped). */
+  done: number[] = [];
+}
+
+function markDone(d: DirReasm, m: Msp): void {
+  d.done.push(m.start, m.oneMore ? (m.start + m.have) >>> 0 : m.end);
+  if (d.done.length > 64) d.done.splice(0, 2);
+}
+
+/** Is `seq` inside an already reassembled PDU? (Wireshark then reports a reassembly overlap error, no dissection.) */
+export function inDonePdu(d: DirReasm, seq: number): boolean {
+  for (let i = 0; i < d.done.length; i += 2) if (seqDiff(seq, d.done[i]) >= 0 && seqDiff(seq, d.done[i + 1]) < 0) return true;
+  return false;
 }
 
 export interface SegmentSink {
@@ -72,6 +85,7 @@ export function feedSegment(d: DirReasm, seq: number, bytes: Uint8Array, sink: S
         bump(d, segEnd);
         if (m.pieces && m.pieces.length) return 1;
         d.msps.splice(i, 1);
+        markDone(d, m);
         if (!dissect) return 2;
         const full = m.data.subarray(0, m.have);
         runParse(d, full, m.start, sink);
@@ -82,6 +96,7 @@ export function feedSegment(d: DirReasm, seq: number, bytes: Uint8Array, sink: S
       bump(d, segEnd);
       if (m.have < seqDiff(m.end, m.start)) return 1;
       d.msps.splice(i, 1);
+      markDone(d, m);
       if (!dissect) return 2;
       runParse(d, m.data.subarray(0, m.have), m.start, sink);
       if (take < len) runParse(d, bytes.subarray(take), m.end, sink);
@@ -91,6 +106,7 @@ export function feedSegment(d: DirReasm, seq: number, bytes: Uint8Array, sink: S
   // 2. Not inside a pending PDU: dissected from the segment start (even if it is older data, e.g. a
   //    fast retransmission — Wireshark hands those to the subdissector too).
   if (!dissect) return 0;
+  if (d.done.length && inDonePdu(d, seq)) return 2;
   bump(d, segEnd);
   runParse(d, bytes, seq, sink);
   return 1;
