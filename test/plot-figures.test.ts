@@ -12,6 +12,7 @@ import {
   ioGraph,
   ladderDiagram,
   movingRate,
+  movingRateSteps,
   packetListHtml,
   PLOT_KINDS,
   rttPlot,
@@ -158,6 +159,11 @@ describe("other figures", () => {
   });
   it("throughputPlot: moving window in bits/s", () => {
     expect(movingRate([0, 0.5, 1.0, 1.6], [100, 100, 100, 100], 1)).toEqual([800, 1600, 1600, 1600]);
+    // step function: enters at t, leaves at t + window; simultaneous events collapse
+    expect(movingRateSteps([0, 0.5, 1.0, 1.6], [100, 100, 100, 100], 1)).toMatchObject({
+      x: [0, 0.5, 1.0, 1.5, 1.6, 2.0, 2.6],
+      y: [800, 1600, 1600, 800, 1600, 800, 0],
+    });
     const fig = throughputPlot(c, { stream: 0, window: 0.5 });
     expect(traces(fig, "throughput").length).toBeGreaterThan(0);
     expect(traces(fig, "goodput").length).toBeGreaterThan(0);

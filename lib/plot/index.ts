@@ -1,6 +1,6 @@
 /** Figure builders (plain plotly JSON, no DOM), the coloured packet list and plot export. */
 export { seqGraph, SEQ_MARKERS, type SeqGraphOptions, type TraceMeta } from "./seq-graph";
-export { rttPlot, throughputPlot, inflightPlot, movingRate, type RttPlotOptions, type ThroughputPlotOptions, type InflightPlotOptions } from "./stream-graphs";
+export { rttPlot, throughputPlot, inflightPlot, movingRate, movingRateSteps, type RttPlotOptions, type ThroughputPlotOptions, type InflightPlotOptions } from "./stream-graphs";
 export { ioGraph, type IoGraphOptions, type RowPredicate } from "./io-graph";
 export { ladderDiagram, type LadderOptions } from "./ladder";
 export { packetListHtml, showPackets, colorRule, WIRESHARK_COLOR_RULES, type ColorRule, type PacketListOptions } from "./packet-list";

@@ -187,6 +187,50 @@ export function movingRate(t: readonly number[], w: readonly number[], window: n
 }
 
 /**
+ * The moving-window rate as an exact step function: it changes when a packet enters the window (at
+ * t[i]) and when it leaves (at t[i] + window). Returns the step points in time order; `row` is the
+ * index of the packet entering (enter) or leaving (leave).
+ */
+export function movingRateSteps(
+  t: readonly number[],
+  w: readonly number[],
+  window: number,
+): { x: number[]; y: number[]; index: number[]; leave: boolean[] } {
+  const x: number[] = [];
+  const y: number[] = [];
+  const index: number[] = [];
+  const leave: boolean[] = [];
+  let sum = 0;
+  let i = 0;
+  let j = 0;
+  while (i < t.length || j < t.length) {
+    const enter = i < t.length && t[i] < t[j] + window;
+    if (enter) {
+      sum += w[i];
+      x.push(t[i]);
+      index.push(i);
+      leave.push(false);
+      i++;
+    } else {
+      sum -= w[j];
+      x.push(t[j] + window);
+      index.push(j);
+      leave.push(true);
+      j++;
+    }
+    const v = Math.max(0, (sum * 8) / window);
+    // several events at the same instant: keep only the last value
+    if (x.length > 1 && x[x.length - 2] === x[x.length - 1]) {
+      x.splice(x.length - 2, 1);
+      index.splice(index.length - 2, 1);
+      leave.splice(leave.length - 2, 1);
+      y[y.length - 1] = v;
+    } else y.push(v);
+  }
+  return { x, y, index, leave };
+}
+
+/**
  * Throughput (TCP payload bytes sent, retransmissions included) and goodput (bytes newly
  * acknowledged by the reverse direction's cumulative ACK) in bits/s over a moving window of
  * `window` seconds ending at each packet. The rate divides by the full window also during the first
@@ -204,13 +248,7 @@ export function throughputPlot(cap: Capture, options: ThroughputPlotOptions): Fi
     const seg = rows.filter((r) => tcp.dir(r) === d && len[r] > 0);
     if (seg.length) {
       const t = seg.map((r) => cap.relativeTime(r));
-      const rate = movingRate(t, seg.map((r) => len[r]), o.window);
-      data.push({
-        type, mode: "lines", name: `throughput ${DIR_NAMES[d]}`, x: t, y: rate,
-        line: { color: DIR_COLORS[d], width: 1.5 },
-        hovertext: seg.map((r, i) => `${fmtBits(rate[i])}<br>${hoverText(cap, r)}`), hoverinfo: "text",
-        customdata: seg.map((r) => r + 1), meta: { kind: "throughput", stream: o.stream, dir: d, rows: seg } satisfies TraceMeta,
-      });
+      data.push(rateTrace(cap, type, `throughput ${DIR_NAMES[d]}`, t, seg, seg.map((r) => len[r]), o.window, { color: DIR_COLORS[d], width: 1.5 }, "throughput", o.stream, d));
       if (o.segments) {
         data.push({
           type, mode: "markers", name: `segment length ${DIR_NAMES[d]}`, x: t, y: seg.map((r) => len[r]), yaxis: "y2",
@@ -235,22 +273,36 @@ export function throughputPlot(cap: Capture, options: ThroughputPlotOptions): Fi
     }
     if (gRows.length) {
       const t = gRows.map((r) => cap.relativeTime(r));
-      const rate = movingRate(t, gBytes, o.window);
-      data.push({
-        type, mode: "lines", name: `goodput ${DIR_NAMES[d]}`, x: t, y: rate,
-        line: { color: DIR_COLORS[d], width: 1.5, dash: "dot" },
-        hovertext: gRows.map((r, i) => `${fmtBits(rate[i])} (+${gBytes[i]} B acked)<br>${hoverText(cap, r)}`), hoverinfo: "text",
-        customdata: gRows.map((r) => r + 1), meta: { kind: "goodput", stream: o.stream, dir: d, rows: gRows } satisfies TraceMeta,
-      });
+      data.push(rateTrace(cap, type, `goodput ${DIR_NAMES[d]}`, t, gRows, gBytes, o.window, { color: DIR_COLORS[d], width: 1.5, dash: "dot" }, "goodput", o.stream, d));
     }
   }
   const layout = baseLayout(o.title ?? `Throughput (${o.window} s moving window) — ${streamTitle(cap, o.stream, rows)}`);
   layout.xaxis = timeAxis();
   layout.yaxis = { ...AXIS_STYLE, title: { text: "bits/s" }, rangemode: "tozero", tickformat: "~s" };
-  if (o.segments) layout.yaxis2 = { title: { text: "segment length (bytes)" }, overlaying: "y", side: "right", rangemode: "tozero", showgrid: false };
+  if (o.segments) {
+    layout.yaxis2 = { title: { text: "segment length (bytes)", standoff: 8 }, overlaying: "y", side: "right", rangemode: "tozero", showgrid: false, automargin: true };
+    layout.margin = { l: 80, r: 90, t: 60, b: 60 };
+  }
   layout.legend = { orientation: "h", x: 0, y: -0.18 };
   if (!data.length) layout.annotations = [noData("no data segments in this stream")];
   return { data, layout, config: { responsive: true, displaylogo: false } };
+}
+
+function rateTrace(
+  cap: Capture, type: string, name: string, t: number[], rows: number[], bytes: number[], window: number,
+  line: Record<string, unknown>, kind: string, stream: number, dir: number,
+): Record<string, unknown> {
+  const st = movingRateSteps(t, bytes, window);
+  return {
+    type, mode: "lines", name, x: st.x, y: st.y, line: { ...line, shape: "hv" },
+    hovertext: st.x.map((_, k) => {
+      const r = rows[st.index[k]];
+      const what = st.leave[k] ? `#${r + 1} left the ${window} s window` : hoverText(cap, r);
+      return `${fmtBits(st.y[k])} (${bytes[st.index[k]]} B)<br>${what}`;
+    }),
+    hoverinfo: "text", customdata: st.index.map((i) => rows[i] + 1),
+    meta: { kind, stream, dir, rows: st.index.map((i) => rows[i]) } satisfies TraceMeta,
+  };
 }
 
 function fmtBits(v: number): string {
@@ -287,7 +339,7 @@ export function inflightPlot(cap: Capture, options: InflightPlotOptions): Figure
     const bif = rows.filter((r) => tcp.dir(r) === d && tcp.bytesInFlight(r) > 0);
     if (bif.length) {
       data.push({
-        type, mode: "lines+markers", name: `bytes in flight ${DIR_NAMES[d]}`,
+        type, mode: "markers", name: `bytes in flight ${DIR_NAMES[d]}`,
         x: bif.map((r) => cap.relativeTime(r)), y: bif.map((r) => tcp.bytesInFlight(r)),
         line: { color: DIR_COLORS[d], width: 1 }, marker: { color: DIR_COLORS[d], size: 4 },
         hovertext: bif.map((r) => `in flight ${tcp.bytesInFlight(r)} B<br>${hoverText(cap, r)}`), hoverinfo: "text",
