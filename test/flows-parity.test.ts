@@ -72,29 +72,34 @@ export function parseTcptrace(text: string): TtConn[] {
   return conns;
 }
 
-/** Per tshark stream: frames/bytes per direction keyed by the sender endpoint. */
-function tsharkStreams(file: string): Map<number, Map<string, { frames: number; bytes: number }>> {
+/** One tshark pass: per stream frames/bytes per direction (keyed by sender endpoint) + conv,tcp/udp row counts. */
+function tshark(file: string): { streams: Map<number, Map<string, { frames: number; bytes: number }>>; convTcp: number; convUdp: number } {
   const out = execFileSync("tshark", ["-n", "-r", file, "-Y", "tcp && !icmp && !icmpv6", "-T", "fields", "-E", "separator=/t",
-    "-e", "tcp.stream", "-e", "ip.src", "-e", "ipv6.src", "-e", "tcp.srcport", "-e", "frame.len"], { maxBuffer: 1 << 30, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }) as unknown as string;
-  const res = new Map<number, Map<string, { frames: number; bytes: number }>>();
+    "-e", "tcp.stream", "-e", "ip.src", "-e", "ipv6.src", "-e", "tcp.srcport", "-e", "frame.len", "-z", "conv,tcp", "-z", "conv,udp"],
+    { maxBuffer: 1 << 30, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+  const streams = new Map<number, Map<string, { frames: number; bytes: number }>>();
+  let section = "";
+  let convTcp = 0, convUdp = 0;
   for (const line of out.split("\n")) {
-    if (!line) continue;
-    const [s, ip4, ip6, port, len] = line.split("\t");
+    if (line.startsWith("TCP Conversations")) { section = "tcp"; continue; }
+    if (line.startsWith("UDP Conversations")) { section = "udp"; continue; }
+    if (section) {
+      if (line.includes("<->")) { if (section === "tcp") convTcp++; else convUdp++; }
+      continue;
+    }
+    const v = line.split("\t");
+    if (v.length !== 5) continue;
+    const [s, ip4, ip6, port, len] = v;
     const st = Number(s.split(",")[0]);
     const src = `${(ip4 || ip6).split(",")[0]}:${port.split(",")[0]}`;
-    let m = res.get(st);
-    if (!m) res.set(st, (m = new Map()));
+    let m = streams.get(st);
+    if (!m) streams.set(st, (m = new Map()));
     const e = m.get(src) ?? { frames: 0, bytes: 0 };
     e.frames++;
     e.bytes += Number(len);
     m.set(src, e);
   }
-  return res;
-}
-
-function convCount(file: string, proto: "tcp" | "udp"): number {
-  const out = execFileSync("tshark", ["-n", "-q", "-r", file, "-z", `conv,${proto}`], { maxBuffer: 1 << 28, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }) as unknown as string;
-  return out.split("\n").filter((l) => l.includes("<->")).length;
+  return { streams, convTcp, convUdp };
 }
 
 const tools = have("tshark") && spawnSync("tcptrace", ["-v"], { stdio: "ignore" }).error === undefined;
@@ -117,12 +122,13 @@ export function parity(list: string[]): ParityTotals {
     const tcpRows: number[] = [];
     for (let i = 0; i < ft.length; i++) if (ft.get("proto", i) === "tcp") tcpRows.push(i);
     // --- tshark
-    const nConvTcp = convCount(file, "tcp");
+    const tsr = tshark(file);
+    const nConvTcp = tsr.convTcp;
     if (nConvTcp !== tcpRows.length) tot.convMismatch.push(`${name}: tshark ${nConvTcp} TCP conversations, we ${tcpRows.length}`);
     const nUdp = ft.column("proto").filter((p) => p === "udp").length;
-    const nConvUdp = convCount(file, "udp");
+    const nConvUdp = tsr.convUdp;
     if (nConvUdp !== nUdp) tot.udpConvMismatch.push(`${name}: tshark ${nConvUdp} UDP conversations, we ${nUdp}`);
-    const ts = tsharkStreams(file);
+    const ts = tsr.streams;
     for (const i of tcpRows) {
       tot.tcpFlows++;
       const s = ft.get("stream", i) as number;
@@ -145,6 +151,9 @@ export function parity(list: string[]): ParityTotals {
       const same = (k: number) => !used.has(k) && ((epA(k) === c.a && epB(k) === c.b) || (epA(k) === c.b && epB(k) === c.a));
       const i = tcpRows.find((k) => same(k) && total(k) === c.packets);
       if (i === undefined) {
+        // counted as failures in the ratios: tcptrace split (or merged) the Wireshark stream
+        tot.dirs += 2;
+        tot.dirsWithSamples += (c.a2b.samples > 0 ? 1 : 0) + (c.b2a.samples > 0 ? 1 : 0);
         tot.split.push(`${name}: tcptrace connection ${c.a} - ${c.b} (${c.packets} pkts) has no flow with the same packets (tcptrace split the Wireshark stream)`);
         continue;
       }

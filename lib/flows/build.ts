@@ -97,10 +97,6 @@ function logCount(n: number): boolean {
   return n === 1 || n === 10 || n === 100 || n === 1000 || n === 10000 || n === 100000;
 }
 
-function usOf(t: PacketTable, r: number): number {
-  return t.tsSec[r] * 1e6 + Math.floor(t.tsNsec[r] / 1000);
-}
-
 function quantile(sorted: Float64Array, q: number): number {
   const n = sorted.length;
   if (!n) return NaN;
@@ -208,8 +204,6 @@ export function analyzeFlows(cap: Capture): FlowAnalysis {
   const pkts = [new Float64Array(nFlows), new Float64Array(nFlows)];
   const bytes = [new Float64Array(nFlows), new Float64Array(nFlows)];
   const payload = [new Float64Array(nFlows), new Float64Array(nFlows)];
-  const startUs = new Float64Array(nFlows).fill(NaN);
-  const endUs = new Float64Array(nFlows).fill(NaN);
   const startT = new Float64Array(nFlows).fill(NaN);
   const endT = new Float64Array(nFlows).fill(NaN);
   const side: Side[][] = [[], []];
@@ -256,21 +250,22 @@ export function analyzeFlows(cap: Capture): FlowAnalysis {
     },
   };
   const rowCount = new Int32Array(nFlows + 1);
-  const tcpFlags = t.tcpFlags;
+  const lastRow = new Int32Array(nFlows);
+  const tcpFlags = t.tcpFlags, ipSrc = t.ipSrc, srcPort = t.srcPort, wireLen = t.wireLen, tsSec = t.tsSec, tsNsec = t.tsNsec;
+  const tcpLen = t.tcpLen, tcpSeq = t.tcpSeq, tcpAck = t.tcpAck, tcpWin = t.tcpWin, tcpAnalysis = t.tcpAnalysis;
+  const fProto = Int32Array.from(flowProto), fA = Float64Array.from(flowA), fPA = Int32Array.from(flowPA);
+  const pk0 = pkts[0], pk1 = pkts[1], by0 = bytes[0], by1 = bytes[1];
   for (let r = 0; r < n; r++) {
     const f = flowOfRow[r];
     if (f < 0) continue;
     rowCount[f + 1]++;
-    const proto = flowProto[f];
+    lastRow[f] = r;
+    const proto = fProto[f];
     let d: number;
-    if (proto === 6 || proto === 17) d = t.ipSrc[r] === flowA[f] && t.srcPort[r] === flowPA[f] ? 0 : 1;
-    else d = t.src[r] === flowA[f] ? 0 : 1;
+    if (proto === 6 || proto === 17) d = ipSrc[r] === fA[f] && srcPort[r] === fPA[f] ? 0 : 1;
+    else d = t.src[r] === fA[f] ? 0 : 1;
     dirOfRow[r] = d;
-    pkts[d][f]++;
-    bytes[d][f] += t.wireLen[r];
-    const tm = t.tsSec[r] + t.tsNsec[r] / 1e9;
-    if (Number.isNaN(startT[f])) startT[f] = tm;
-    endT[f] = tm;
+    if (d) { pk1[f]++; by1[f] += wireLen[r]; } else { pk0[f]++; by0[f] += wireLen[r]; }
     if (proto === 17) {
       const ul = t.udpLen ? t.udpLen[r] : 0;
       const pl = ul > 8 ? ul - 8 : 0;
@@ -283,15 +278,15 @@ export function analyzeFlows(cap: Capture): FlowAnalysis {
     }
     if (proto !== 6) continue;
     const fl = tcpFlags[r];
-    const len = t.tcpLen[r];
-    const seq = t.tcpSeq[r];
-    payload[d][f] += len;
-    if (len > 0) dataSegs[d][f]++;
-    const us = usOf(t, r);
-    if (Number.isNaN(startUs[f])) startUs[f] = us;
-    endUs[f] = us;
+    const len = tcpLen[r];
+    const seq = tcpSeq[r];
+    if (len > 0) {
+      payload[d][f] += len;
+      dataSegs[d][f]++;
+    }
+    const us = tsSec[r] * 1e6 + Math.floor(tsNsec[r] / 1000);
     // Wireshark analysis kinds
-    const ta = t.tcpAnalysis[r];
+    const ta = tcpAnalysis[r];
     if (ta & TA.FLAG_MASK) {
       if (ta & TA.SPURIOUS_RETRANSMISSION) ws.spurious[d][f]++;
       else if (ta & TA.FAST_RETRANSMISSION) ws.fast[d][f]++;
@@ -311,7 +306,7 @@ export function analyzeFlows(cap: Capture): FlowAnalysis {
       if (!side[d][f].seen) optsOf(t, r, side[d][f]);
       if (!ACK) {
         if (Number.isNaN(hsFrame.syn[f])) hsFrame.syn[f] = r;
-        lastSynT[f] = tm;
+        lastSynT[f] = tsSec[r] + tsNsec[r] / 1e9;
         synFlags[f] |= d ? 8 : 1;
       } else {
         if (Number.isNaN(hsFrame.synack[f])) hsFrame.synack[f] = r;
@@ -323,7 +318,7 @@ export function analyzeFlows(cap: Capture): FlowAnalysis {
       }
       if (FIN || RST) hist[f] += d ? "q" : "Q";
     } else if (ACK && !Number.isNaN(lastSynT[f]) && Number.isNaN(irtt[f])) {
-      irtt[f] = tm - lastSynT[f];
+      irtt[f] = tsSec[r] + tsNsec[r] / 1e9 - lastSynT[f];
       hsFrame.ack3[f] = r;
     }
     if (!SYN && !FIN && !RST && ACK && len === 0 && !(histOnce[f] & (d ? 2 : 1))) {
@@ -356,8 +351,8 @@ export function analyzeFlows(cap: Capture): FlowAnalysis {
         hist[f] += d ? "r" : "R";
       }
     }
-    if (ACK && !Number.isNaN(finEnd[1 - d][f]) && t.tcpAck[r] === finEnd[1 - d][f]) finAcked[1 - d][f] = 1;
-    if (t.tcpWin[r] === 0 && !SYN && !FIN && !RST) {
+    if (ACK && tcpAck[r] === finEnd[1 - d][f]) finAcked[1 - d][f] = 1;
+    if (tcpWin[r] === 0 && !SYN && !FIN && !RST) {
       zwCount[d][f]++;
       if (logCount(zwCount[d][f])) hist[f] += d ? "w" : "W";
     }
@@ -372,7 +367,12 @@ export function analyzeFlows(cap: Capture): FlowAnalysis {
         s >>>= 4;
       }
     }
-    c.packet(d, r, us, fl, seq, t.tcpAck[r], len, t.tcpWin[r], wsOpt);
+    c.packet(d, r, us, fl, seq, tcpAck[r], len, tcpWin[r], wsOpt);
+  }
+  for (let f = 0; f < nFlows; f++) {
+    const a = flowFirst[f], b = lastRow[f];
+    startT[f] = tsSec[a] + tsNsec[a] / 1e9;
+    endT[f] = tsSec[b] + tsNsec[b] / 1e9;
   }
   // rows per flow (CSR)
   for (let f = 0; f < nFlows; f++) rowCount[f + 1] += rowCount[f];

@@ -43,23 +43,26 @@ export class F64 {
 }
 
 /** Segment list of one quadrant: parallel arrays sorted by first byte. */
+const EMPTY_F = new Float64Array(0);
+const EMPTY_U = new Uint32Array(0);
+
 class Quad {
   n = 0;
-  cap = 8;
-  first = new Float64Array(8);
-  last = new Float64Array(8);
-  time = new Float64Array(8);
+  cap = 0;
+  first = EMPTY_F;
+  last = EMPTY_F;
+  time = EMPTY_F;
   /** row of the last transmission */
-  row = new Float64Array(8);
+  row = EMPTY_F;
   /** row of the first transmission */
-  orow = new Float64Array(8);
-  retrans = new Uint32Array(8);
-  acked = new Uint32Array(8);
+  orow = EMPTY_F;
+  retrans = EMPTY_U;
+  acked = EMPTY_U;
   next = -1;
   prev = -1;
 
   private grow(): void {
-    const c = this.cap * 2;
+    const c = this.cap ? this.cap * 2 : 4;
     const g = <T extends Float64Array | Uint32Array>(x: T): T => {
       const y = new (x.constructor as any)(c);
       y.set(x);
@@ -109,21 +112,39 @@ class Quad {
     this.n--;
   }
 
-  /** tcptrace's collapse_quad: merge adjacent ACKed ranges from the head. */
+  /** tcptrace's collapse_quad: merge adjacent ACKed ranges from the head (one compaction pass). */
   collapse(): void {
-    let i = 0;
-    while (i + 1 < this.n) {
-      if (!this.acked[i]) break;
-      if (this.acked[i + 1] && this.last[i] + 1 === this.first[i + 1]) {
-        this.last[i] = this.last[i + 1];
-        this.acked[i] = this.acked[i + 1];
-        if (this.time[i + 1] > this.time[i]) {
-          this.time[i] = this.time[i + 1];
-          this.row[i] = this.row[i + 1];
+    const n = this.n;
+    if (n < 2 || !this.acked[0]) return;
+    const { first, last, time, row, orow, retrans, acked } = this;
+    let w = 0;
+    let j = 1;
+    for (; j < n; j++) {
+      if (!acked[w]) break;
+      if (acked[j] && last[w] + 1 === first[j]) {
+        last[w] = last[j];
+        acked[w] = acked[j];
+        if (time[j] > time[w]) {
+          time[w] = time[j];
+          row[w] = row[j];
         }
-        this.remove(i + 1);
-      } else i++;
+      } else {
+        w++;
+        if (w !== j) {
+          first[w] = first[j]; last[w] = last[j]; time[w] = time[j]; row[w] = row[j];
+          orow[w] = orow[j]; retrans[w] = retrans[j]; acked[w] = acked[j];
+        }
+      }
     }
+    // copy the untouched tail
+    if (j < n) {
+      const shift = j - (w + 1);
+      if (shift > 0) {
+        first.copyWithin(w + 1, j, n); last.copyWithin(w + 1, j, n); time.copyWithin(w + 1, j, n);
+        row.copyWithin(w + 1, j, n); orow.copyWithin(w + 1, j, n); retrans.copyWithin(w + 1, j, n); acked.copyWithin(w + 1, j, n);
+      }
+      this.n = n - shift;
+    } else this.n = w + 1;
   }
 }
 
