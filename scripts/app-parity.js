@@ -97,7 +97,7 @@ for (const file of files) {
     const isTcp = (t.layers[i] & Layer.TCP) !== 0;
     if (tp === "TCP") {
       if (!isTcp) continue;
-      const tsSeg = ti.endsWith(SEG);
+      const tsSeg = ti.endsWith(SEG) || ti.includes(SEG + ", ");
       const usSeg = (t.layers[i] & Layer.PDU_SEGMENT) !== 0;
       st.segRows++;
       if (tsSeg === usSeg) st.segOk++;
@@ -109,6 +109,7 @@ for (const file of files) {
       if (hasPrefix && typeof tcp.info === "function") {
         let our = tcp.info(i);
         if (usSeg && !our.endsWith(SEG)) our += " " + SEG;
+        if (usSeg && app.appText(i)) our += ", " + app.appText(i);
         st.tcpInfoRows++;
         if (our === ti) st.tcpInfoOk++;
       }

@@ -52,7 +52,7 @@ export class HttpSession {
 const METHODS = [
   "GET", "POST", "HEAD", "PUT", "DELETE", "OPTIONS", "CONNECT", "TRACE", "PATCH", "PROPFIND", "PROPPATCH",
   "MKCOL", "COPY", "MOVE", "LOCK", "UNLOCK", "SEARCH", "NOTIFY", "SUBSCRIBE", "UNSUBSCRIBE", "M-SEARCH",
-  "REPORT", "MKACTIVITY", "CHECKOUT", "MERGE", "PRI",
+  "REPORT", "MKACTIVITY", "CHECKOUT", "MERGE",
 ];
 const RTSP_METHODS = ["DESCRIBE", "ANNOUNCE", "GET_PARAMETER", "OPTIONS", "PAUSE", "PLAY", "RECORD", "REDIRECT", "SETUP", "SET_PARAMETER", "TEARDOWN"];
 
@@ -111,6 +111,8 @@ function mediaText(ct: string, body: Uint8Array): { proto: string | null; info: 
       return { proto: null, info: body.length >= 6 ? ` (${ascii(body, 0, 6)})` : " (GIF)" };
     case "image/png":
       return { proto: null, info: " (PNG)" };
+    case "application/octet-stream":
+      return { proto: null, info: "" };
   }
   return { proto: null, info: ` (${base})` };
 }

@@ -157,6 +157,12 @@ export class AppDissector {
       fed = feedSegmentMspOnly(d, seq, bytes, this.sink);
     } else fed = feedSegment(d, seq, bytes, this.sink, true);
     this.cur = null;
+    if (fed === 3) {
+      // Part of the segment completes nothing (segment of a PDU), the rest was dissected.
+      t.layers[row] |= Layer.PDU_SEGMENT;
+      if (ctx.hadPdu) t.touch("appInfo")[row] = t.strings.intern(ctx.infos.join(ctx.sep));
+      return;
+    }
     if (fed !== 1) return;
     this.commit(row, s);
   }
@@ -226,6 +232,7 @@ export class AppDissector {
       const tls = s.tls;
       if (!tls) continue;
       for (let i = 0; i < tls.rows.length; i++) {
+        if (t.layers[tls.rows[i]] & Layer.PDU_SEGMENT) continue;
         const v = sessionVersion(tls.version) || tls.rowRecVersion[i];
         t.proto[tls.rows[i]] = this.pid(v ? tlsVersionName(v) : "TLS");
       }
@@ -236,7 +243,11 @@ export class AppDissector {
 
   // ---- accessors -------------------------------------------------------------------------
 
-  /** Application Info text of a row ("" if none). */
+  /**
+   * Application Info text of a row ("" if none). On a TCP row flagged PDU_SEGMENT it is the text of
+   * PDUs that completed after the reassembled-PDU part (rare: tshark prints
+   * `<tcp info> [TCP segment of a reassembled PDU], <appText>` with Protocol TCP).
+   */
   appText(row: number): string {
     const a = this.t.appInfo;
     return a ? this.t.strings.get(a[row]) : "";

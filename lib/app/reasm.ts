@@ -94,7 +94,15 @@ export function feedSegment(d: DirReasm, seq: number, bytes: Uint8Array, sink: S
       const take = Math.min(len, seqDiff(m.end, seq));
       addPiece(m, seqDiff(seq, m.start), bytes.subarray(0, take));
       bump(d, segEnd);
-      if (m.have < seqDiff(m.end, m.start)) return 1;
+      if (m.have < seqDiff(m.end, m.start)) {
+        // PDU still incomplete (hole); bytes past its end are new data, dissected now: Wireshark then
+        // shows "[TCP segment of a reassembled PDU], Application Data" with Protocol TCP.
+        if (take < len && dissect) {
+          runParse(d, bytes.subarray(take), m.end, sink);
+          return 3;
+        }
+        return 1;
+      }
       d.msps.splice(i, 1);
       markDone(d, m);
       if (!dissect) return 2;
