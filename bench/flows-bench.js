@@ -16,7 +16,7 @@ const path = require("node:path");
 const root = path.resolve(__dirname, "..");
 const file = path.resolve(process.argv[2] || path.join(__dirname, "big.pcap"));
 const runs = Number(process.argv[3] || 5);
-const dist = fs.existsSync(path.join(root, "dist", "flows", "index.js")) ? path.join(root, "dist") : path.join(root, ".qb");
+const dist = process.env.PCAPFRAME_DIST ? path.resolve(process.env.PCAPFRAME_DIST) : path.join(root, "dist");
 if (!fs.existsSync(path.join(dist, "flows", "index.js"))) {
   console.error("build first: node node_modules/typescript/bin/tsc -p tsconfig.json");
   process.exit(1);
