@@ -242,3 +242,21 @@ describe("packetListHtml", () => {
     expect(packetListHtml(h, { rows: (r) => r < 3 }).match(/<tr /g) ?? []).toHaveLength(3);
   });
 });
+
+describe("rttPlot with lib/flows", () => {
+  it("uses tcptrace samples (Karn-valid vs ambiguous) when rttSamples is available", async () => {
+    const flows = await import("../lib/flows/index").catch(() => undefined);
+    if (!flows || typeof (flows as { rttSamples?: unknown }).rttSamples !== "function") return;
+    const c = cap(CAPTURES[0]);
+    const fig = rttPlot(c, { stream: 0 });
+    expect(String((fig.layout.title as { text: string }).text)).toContain("Karn");
+    const kinds = new Set(fig.data.map((t) => (t.meta as TraceMeta).kind));
+    expect([...kinds].every((k) => ["valid", "ambiguous", "post_loss"].includes(k))).toBe(true);
+    const table = flows.rttSamples(c, 0);
+    const rtt = table.raw("rtt") as Float64Array;
+    let n = 0;
+    for (let k = 0; k < table.length; k++) if (Number.isFinite(rtt[k])) n++;
+    expect(fig.data.reduce((s, t) => s + t.x.length, 0)).toBe(n);
+    checkHover(fig);
+  });
+});

@@ -209,13 +209,14 @@ export function seqGraph(cap: Capture, options: SeqGraphOptions): Figure {
         ht.push(txt, txt, "");
         cd.push(r + 1, r + 1, null);
       }
-      data.push({
+      // pushed after the ACK/window/SACK lines so that the bars are drawn on top of them
+      const dataTrace: Record<string, unknown> = {
         type, mode: gl ? "lines" : "lines+markers", name: multi ? `stream ${panel.stream} data` : "data segments",
         legendgroup: `data-s${panel.stream}`, showlegend: dataRows.length > 0 && showOnce(`data-s${panel.stream}`), yaxis: yName,
         x, y, hovertext: ht, hoverinfo: "text", customdata: cd, connectgaps: false,
         line: { color, width: 1.5 }, marker: { symbol: "line-ew-open", size: 5, color },
         meta: { kind: "data", stream: panel.stream, dir: panel.dir, rows: dataRows } satisfies TraceMeta,
-      });
+      };
 
       const ackRows = rev.filter((r) => (flags[r] & TcpFlag.ACK) !== 0);
       const ackX = ackRows.map((r) => cap.relativeTime(r));
@@ -258,6 +259,7 @@ export function seqGraph(cap: Capture, options: SeqGraphOptions): Figure {
           meta: { kind: "sack", stream: panel.stream, dir: panel.dir, rows: sRows } satisfies TraceMeta,
         });
       }
+      data.push(dataTrace);
     }
 
     if (o.style === "tcptrace" && o.yRange === "data") {

@@ -21,6 +21,7 @@ import {
   tcpView,
 } from "./common";
 import type { TraceMeta } from "./seq-graph";
+import { rttSamples } from "../flows/index";
 
 const Direction = z.enum(["a2b", "b2a", "both"]).default("both");
 const DIR_NAMES = ["a→b", "b→a"];
@@ -48,8 +49,8 @@ export const RttPlotOptions = z.strictObject({
   /** Direction of the *data* whose RTT is measured (the ACKs travel the other way). */
   direction: Direction,
   /**
-   * "auto": tcptrace-style Karn samples (valid vs ambiguous) when lib/flows provides `rttSamples`,
-   * else Wireshark's tcp.analysis.ack_rtt; "ack_rtt" forces the latter.
+   * "auto"/"tcptrace": tcptrace-style Karn samples (valid vs ambiguous) from lib/flows' `rttSamples`;
+   * "ack_rtt": Wireshark's tcp.analysis.ack_rtt (one per ACK, no Karn's rule).
    */
   source: z.enum(["auto", "ack_rtt", "tcptrace"]).default("auto"),
   glThreshold: z.number().int().positive().default(GL_THRESHOLD),
@@ -69,36 +70,30 @@ interface RttPoint {
   dir: number;
 }
 
-type FlowsModule = { rttSamples?: (cap: Capture, stream: number) => unknown };
+interface FlowTableLike {
+  length: number;
+  columnNames: string[];
+  raw(name: string): ArrayLike<unknown>;
+}
 
 /**
- * tcptrace-style samples from lib/flows when that module provides `rttSamples(cap, stream)`; loaded
- * lazily so the plots do not depend on it. Accepts arrays of objects with a row (`row`, or 1-based
- * `frame`), the RTT in seconds (`rtt`) or ms (`rttMs`) and either `kind` (0 valid, 1 ambiguous,
- * 2 post-loss), or booleans `ambiguous`/`valid`.
+ * tcptrace-style samples from lib/flows' `rttSamples(cap, stream)` (a flow table with columns
+ * frame, direction, rtt, ambiguous, post_loss); undefined when it lacks those columns.
+ * Post-loss ACKs carry no RTT and are left out.
  */
 function flowsSamples(cap: Capture, stream: number): RttPoint[] | undefined {
-  let mod: FlowsModule;
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    mod = require("../flows") as FlowsModule;
-  } catch {
-    return undefined;
-  }
-  if (typeof mod.rttSamples !== "function") return undefined;
-  const raw = mod.rttSamples(cap, stream);
-  const list = Array.isArray(raw) ? raw : (raw as { samples?: unknown })?.samples;
-  if (!Array.isArray(list)) return undefined;
-  const tcp = tcpView(cap);
+  const t: FlowTableLike = rttSamples(cap, stream);
+  const need = ["frame", "direction", "rtt", "ambiguous", "post_loss"];
+  if (!t || typeof t.raw !== "function" || !need.every((c) => t.columnNames.includes(c))) return undefined;
+  const frame = t.raw("frame") as ArrayLike<number>;
+  const dir = t.raw("direction") as ArrayLike<string | null>;
+  const rtt = t.raw("rtt") as ArrayLike<number>;
+  const amb = t.raw("ambiguous") as ArrayLike<boolean | null>;
+  const post = t.raw("post_loss") as ArrayLike<boolean | null>;
   const out: RttPoint[] = [];
-  for (const s of list as Record<string, unknown>[]) {
-    const row = typeof s.row === "number" ? s.row : typeof s.ackRow === "number" ? s.ackRow : typeof s.frame === "number" ? s.frame - 1 : -1;
-    const rtt = typeof s.rtt === "number" ? s.rtt : typeof s.rttMs === "number" ? s.rttMs / 1000 : NaN;
-    if (row < 0 || !Number.isFinite(rtt)) continue;
-    const kind =
-      typeof s.kind === "number" ? s.kind : s.ambiguous === true ? 1 : s.postLoss === true ? 2 : s.valid === false ? 1 : 0;
-    const dir = typeof s.dir === "number" ? s.dir : tcp.dir(row) ^ 1;
-    out.push({ row, rtt, kind, dir });
+  for (let k = 0; k < t.length; k++) {
+    if (!Number.isFinite(rtt[k]) || !(frame[k] > 0)) continue;
+    out.push({ row: frame[k] - 1, rtt: rtt[k], kind: amb[k] ? 1 : post[k] ? 2 : 0, dir: dir[k] === "b2a" ? 1 : 0 });
   }
   return out;
 }
