@@ -228,8 +228,11 @@ export function describeConnection(cap: Capture, stream: number): { text: string
     const hist = new Map<number, number>();
     for (const x of s) hist.set(x, (hist.get(x) ?? 0) + 1);
     const top = [...hist.entries()].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([k, v]) => `${k} B ×${v}`).join(", ");
-    const full = !Number.isNaN(mss[1 - d]) ? s.filter((x) => x >= mss[1 - d]).length : null;
-    dl.push(`${who(d)} → ${who(1 - d)}: ${s.length} data segments, size min ${s[0]} / median ${s[s.length >> 1]} / max ${s[s.length - 1]} B (most common: ${top})${full !== null ? `, ${full} full-MSS` : ""}; ${pureAcks[d]} pure ACKs`);
+    const max = s[s.length - 1];
+    const full = s.filter((x) => x === max).length;
+    const m = mss[1 - d];
+    const note = Number.isNaN(m) ? "" : max < m ? ` (${m - max} B below the peer's MSS ${m}: options such as timestamps)` : max > m ? ` (above the peer's MSS ${m}: segmentation offload at the capture point)` : " (= the peer's MSS)";
+    dl.push(`${who(d)} → ${who(1 - d)}: ${s.length} data segment${s.length === 1 ? "" : "s"}, size min ${s[0]} / median ${s[s.length >> 1]} / max ${max} B${note}; most common ${top}; ${full} full-sized; ${pureAcks[d]} pure ACKs`);
   }
   if (sizes[0].length && !sizes[1].length) dl.push("ACK pattern: only A sends data, B only ACKs");
   else if (sizes[1].length && !sizes[0].length) dl.push("ACK pattern: only B sends data, A only ACKs");
