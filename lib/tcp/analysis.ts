@@ -28,6 +28,13 @@ const SFR = SYN | FIN | RST;
 /** Bad TCP header (data offset) anomaly bit, see lib/errors.ts (Anomaly.TCP_BAD_DATA_OFFSET). */
 const ANOMALY_TCP_BAD_DATA_OFFSET = 1 << 10;
 
+function hash3(a: number, b: number, p: number): number {
+  let h = Math.imul(a ^ 0x9e3779b9, 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13) ^ b, 0xc2b2ae35);
+  h = Math.imul(h ^ (h >>> 16) ^ p, 0x27d4eb2f);
+  return (h ^ (h >>> 15)) >>> 0;
+}
+
 /** a > b in 32-bit sequence space. */
 function gt(a: number, b: number): boolean {
   return ((a - b) | 0) > 0;
@@ -52,8 +59,13 @@ export class TcpAnalyzer {
   /** Number of tcp.stream indices allocated. */
   streamCount = 0;
   private readonly list: StreamState[] = [];
-  /** Conversation lookup: low address pair → ports → latest stream. */
-  private readonly convs = new Map<number, Map<number, StreamState>>();
+  /** Conversation lookup (canonical 4-tuple → latest stream index): open-addressing hash in typed arrays. */
+  private hCap = 1024;
+  private hUsed = 0;
+  private hA = new Uint32Array(1024);
+  private hB = new Uint32Array(1024);
+  private hP = new Uint32Array(1024);
+  private hVal = new Int32Array(1024).fill(-1);
   private last: StreamState | null = null;
   private lastKeyA = -1;
   private lastKeyB = -1;
@@ -70,26 +82,37 @@ export class TcpAnalyzer {
 
   // ------------------------------------------------------------------ lookup
 
-  private lookup(row: number, src: number, sp: number, dst: number, dp: number): StreamState | undefined {
+  /** Latest stream of a 4-tuple (canonical order), or undefined. Open addressing over typed arrays: no allocation. */
+  private lookup(src: number, sp: number, dst: number, dp: number): StreamState | undefined {
     let a: number, b: number, p: number;
     if (src < dst || (src === dst && sp <= dp)) {
       a = src;
       b = dst;
-      p = sp * 65536 + dp;
+      p = ((sp << 16) | dp) >>> 0;
     } else {
       a = dst;
       b = src;
-      p = dp * 65536 + sp;
+      p = ((dp << 16) | sp) >>> 0;
     }
-    if (a === this.lastKeyA && b === this.lastKeyB && p === this.lastKeyP && this.last) return this.last;
-    this.lastKeyA = a;
-    this.lastKeyB = b;
-    this.lastKeyP = p;
-    const inner = this.convs.get(a * 134217728 + b);
-    const s = inner?.get(p);
-    this.last = s ?? null;
-    void row;
-    return s;
+    if (a === this.lastKeyA && b === this.lastKeyB && p === this.lastKeyP) return this.last ?? undefined;
+    const mask = this.hCap - 1;
+    let i = hash3(a, b, p) & mask;
+    const hv = this.hVal;
+    for (;;) {
+      const v = hv[i];
+      if (v < 0) {
+        return undefined;
+      }
+      if (this.hA[i] === a && this.hB[i] === b && this.hP[i] === p) {
+        const s = this.list[v];
+        this.lastKeyA = a;
+        this.lastKeyB = b;
+        this.lastKeyP = p;
+        this.last = s;
+        return s;
+      }
+      i = (i + 1) & mask;
+    }
   }
 
   private newStream(row: number, src: number, sp: number, dst: number, dp: number): StreamState {
@@ -99,25 +122,53 @@ export class TcpAnalyzer {
     if (src < dst || (src === dst && sp <= dp)) {
       a = src;
       b = dst;
-      p = sp * 65536 + dp;
+      p = ((sp << 16) | dp) >>> 0;
     } else {
       a = dst;
       b = src;
-      p = dp * 65536 + sp;
+      p = ((dp << 16) | sp) >>> 0;
     }
-    const k = a * 134217728 + b;
-    let inner = this.convs.get(k);
-    if (!inner) {
-      inner = new Map();
-      this.convs.set(k, inner);
+    if ((this.hUsed + 1) * 2 > this.hCap) this.rehash(this.hCap * 2);
+    const mask = this.hCap - 1;
+    let i = hash3(a, b, p) & mask;
+    for (;;) {
+      const v = this.hVal[i];
+      if (v < 0) {
+        this.hUsed++;
+        break;
+      }
+      if (this.hA[i] === a && this.hB[i] === b && this.hP[i] === p) break; // port reuse: latest stream wins
+      i = (i + 1) & mask;
     }
-    inner.set(p, s);
+    this.hA[i] = a;
+    this.hB[i] = b;
+    this.hP[i] = p;
+    this.hVal[i] = s.index;
     this.lastKeyA = a;
     this.lastKeyB = b;
     this.lastKeyP = p;
     this.last = s;
     this.infoCache = null;
     return s;
+  }
+
+  private rehash(cap: number): void {
+    const { hA, hB, hP, hVal, hCap } = this;
+    this.hA = new Uint32Array(cap);
+    this.hB = new Uint32Array(cap);
+    this.hP = new Uint32Array(cap);
+    this.hVal = new Int32Array(cap).fill(-1);
+    this.hCap = cap;
+    const mask = cap - 1;
+    for (let j = 0; j < hCap; j++) {
+      if (hVal[j] < 0) continue;
+      let i = hash3(hA[j], hB[j], hP[j]) & mask;
+      while (this.hVal[i] >= 0) i = (i + 1) & mask;
+      this.hA[i] = hA[j];
+      this.hB[i] = hB[j];
+      this.hP[i] = hP[j];
+      this.hVal[i] = hVal[j];
+    }
   }
 
   // ------------------------------------------------------------------ analysis
@@ -134,7 +185,7 @@ export class TcpAnalyzer {
     const dst = t.ipDst[row];
     const sp = t.srcPort[row];
     const dp = t.dstPort[row];
-    let s = this.lookup(row, src, sp, dst, dp);
+    let s = this.lookup(src, sp, dst, dp);
     if (layers & Layer.ICMP_QUOTED) {
       // A TCP header quoted in an ICMP error: finds or creates the conversation (consumes an index), no analysis.
       if (!s) s = this.newStream(row, src, sp, dst, dp);
@@ -249,65 +300,12 @@ export class TcpAnalyzer {
       }
     }
 
-    // Retransmission family
-    let rtoFrame = 0;
-    let fastGapNs = 0;
-    let oooThr = 0;
-    if ((len > 0 || flags & (SYN | FIN)) && !(ta & TA.KEEP_ALIVE)) {
-      let notAdvanced = next !== 0 && lt(seq, next);
-      if (len > 1 && seq === ((next - 1) >>> 0)) notAdvanced = false;
-      if (len > 0 && rev.lastack !== 0 && le((seq + len) >>> 0, rev.lastack)) {
-        ta |= TA.SPURIOUS_RETRANSMISSION | TA.RETRANSMISSION;
-      } else if (notAdvanced) {
-        const dRev = (sec - rev.lastackSec) * 1e9 + (nsec - rev.lastackNsec);
-        fastGapNs = dRev;
-        if (rev.dupacknum >= 2 && rev.lastack === seq && ltU64(dRev, FAST_RETRANS_WINDOW_NS)) {
-          ta |= TA.FAST_RETRANSMISSION | TA.RETRANSMISSION;
-        } else {
-          oooThr = s.irttNs !== 0 ? s.irttNs : OOO_DEFAULT_THRESHOLD_NS;
-          const dNext = (sec - fwd.nextseqSec) * 1e9 + (nsec - fwd.nextseqNsec);
-          const end = (seq + len + (flags & (SYN | FIN) ? 1 : 0)) >>> 0;
-          if (ltU64(dNext, oooThr) && next !== end) {
-            ta |= TA.OUT_OF_ORDER;
-          } else {
-            ta |= TA.RETRANSMISSION;
-            rtoFrame = fwd.n > 0 ? fwd.uRow[0] + 1 : fwd.nextseqFrame;
-            // tshark prints rto/rto_frame only when the delta is non-zero.
-            if (rtoFrame > 0 && (t.tsSec[rtoFrame - 1] !== sec || t.tsNsec[rtoFrame - 1] !== nsec)) this.rtoFrames.set(row, rtoFrame);
-          }
-        }
-      }
+    // Retransmission family (rare: only for segments that do not advance, or spurious ones)
+    if ((len > 0 || flags & (SYN | FIN)) && !(ta & TA.KEEP_ALIVE) && ((next !== 0 && lt(seq, next)) || (len > 0 && rev.lastack !== 0 && le((seq + len) >>> 0, rev.lastack)))) {
+      ta |= this.retransClass(row, s, fwd, rev, seq, len, flags, next, sec, nsec);
     }
 
-    if (this.explain && ta & TA.FLAG_MASK) {
-      const rec: WhyRecord = { bits: ta & TA.FLAG_MASK, next, seq, len };
-      if (ta & (TA.RETRANSMISSION | TA.OUT_OF_ORDER)) rec.orig = this.findOriginal(fwd, seq);
-      if (ta & TA.FAST_RETRANSMISSION) {
-        rec.dupRows = rev.dupRows.slice();
-        rec.gapNs = fastGapNs;
-        rec.peerLastRow = rev.nextseqFrame;
-      }
-      if (ta & TA.OUT_OF_ORDER) {
-        rec.thrNs = oooThr;
-        rec.irttKnown = s.irttNs !== 0;
-        rec.nextFrame = fwd.nextseqFrame;
-        rec.gapNs = (sec - fwd.nextseqSec) * 1e9 + (nsec - fwd.nextseqNsec);
-      }
-      if (ta & TA.SPURIOUS_RETRANSMISSION) rec.peerAck = rev.lastack;
-      if (ta & TA.RETRANSMISSION && rtoFrame) rec.rtoFrame = rtoFrame;
-      if (ta & TA.ACK_LOST_SEGMENT) {
-        rec.peerMax = ackLostFrom;
-        rec.ack = ack;
-      }
-      if (ta & TA.WINDOW_FULL) {
-        rec.peerAck = rev.lastack;
-        rec.peerWin = rev.window;
-        rec.peerShift = rev.isFirstAck || rev.winScale === -2 ? 0 : rev.winScale;
-      }
-      if (ta & TA.WINDOW_UPDATE) rec.prevWin = fwd.window;
-      if (ta & TA.DUPLICATE_ACK) rec.dupFrame = dupFrame;
-      this.whyMap.set(row, rec);
-    }
+    if (this.explain && ta & TA.FLAG_MASK) this.record(row, s, fwd, rev, ta, next, seq, len, ack, ackLostFrom, dupFrame, sec, nsec);
 
     // Bookkeeping
     let nextseq = (seq + len) >>> 0;
@@ -331,69 +329,14 @@ export class TcpAnalyzer {
     fwd.lastackNsec = nsec;
     fwd.lastsegmentflags = ta;
 
-    // ACK matching against the reverse unACKed list (oldest exact match wins).
-    let acked = 0;
-    const n = rev.n;
-    if (n > 0) {
-      const uSeq = rev.uSeq;
-      const uNext = rev.uNext;
-      let w = 0;
-      for (let i = 0; i < n; i++) {
-        const e = uNext[i];
-        let keep: boolean;
-        if (ack === e) {
-          if (acked === 0) acked = rev.uRow[i] + 1;
-          keep = false;
-        } else if (gt(ack, uSeq[i]) && le(ack, e)) {
-          uSeq[i] = ack;
-          keep = true;
-        } else keep = gt(e, ack);
-        if (keep) {
-          if (w !== i) {
-            uSeq[w] = uSeq[i];
-            uNext[w] = e;
-            rev.uRow[w] = rev.uRow[i];
-            rev.uSec[w] = rev.uSec[i];
-            rev.uNsec[w] = rev.uNsec[i];
-          }
-          w++;
-        }
-      }
-      rev.n = w;
-    }
-    if (acked !== 0) t.touch("tcpAcksFrame")[row] = acked;
+    const acked = rev.n > 0 ? this.ackMatch(rev, ack) : 0;
+    if (acked !== 0) (t.tcpAcksFrame ?? t.touch("tcpAcksFrame"))[row] = acked;
 
     // Bytes in flight / push bytes
     let hasBif = false;
     if (len > 0 && fwd.validBif && fwd.n > 0) {
-      // Push bytes count every segment that gets this far, even when the BiF value is out of range; the
-      // analysis record exists too (so iRTT is printed) although tshark shows no BiF.
-      hasTa = true;
-      if (fwd.pushSetLast) fwd.pushBytes = len;
-      else fwd.pushBytes += len;
-      fwd.pushSetLast = (flags & PSH) !== 0;
-      const base = fwd.baseSeq;
-      const k = fwd.n - 1;
-      let first = (fwd.uSeq[k] - base) >>> 0;
-      let lastS = (fwd.uNext[k] - base) >>> 0;
-      for (let i = k - 1; i >= 0; i--) {
-        const f = (fwd.uSeq[i] - base) >>> 0;
-        if (gt(first, f)) first = f;
-        const l = (fwd.uNext[i] - base) >>> 0;
-        if (gt(l, lastS)) lastS = l;
-      }
-      let inFlight = (lastS - first) >>> 0;
-      if (rev.sackN > 0) {
-        let delivered = 0;
-        for (let i = 0; i < rev.sackN; i++) delivered += (rev.sackRe[i] - rev.sackLe[i]) >>> 0;
-        inFlight = (inFlight - delivered) >>> 0;
-      }
-      if (flags & (SYN | FIN)) inFlight = (inFlight - 1) >>> 0;
-      if (inFlight > 0 && inFlight < 2000000000) {
-        hasBif = true;
-        t.touch("tcpBif")[row] = inFlight;
-        t.touch("tcpPushBytes")[row] = fwd.pushBytes;
-      }
+      hasTa = true; // the analysis record exists even when the BiF value is out of range (iRTT is printed)
+      hasBif = this.bif(row, fwd, rev, len, flags);
     }
     if (ta & TA.DUPLICATE_ACK) {
       t.touch("tcpDupAckNum")[row] = dupNum;
@@ -410,49 +353,192 @@ export class TcpAnalyzer {
 
     // Options (dissected after the analysis in Wireshark): window scale, MSS, SACK blocks.
     const optSeq = layers & Layer.TCP_OPTIONS && t.tcpOptSeq !== null ? t.tcpOptSeq[row] : 0;
-    if (flags & SYN) {
-      if (synAck === SYN) {
-        if (s.synRow < 0) s.synRow = row;
-      } else if (s.synAckRow < 0) s.synAckRow = row;
-      if (optSeq !== 0) {
-        for (let o = optSeq; o !== 0; o >>>= 4) {
-          const c = o & 15;
-          if (c === TcpOpt.WS) {
-            const shift = Math.min(t.tcpWsShift![row], 14);
-            fwd.winScale = shift;
-            fwd.wsShift = shift;
-          } else if (c === TcpOpt.MSS) fwd.mss = t.tcpMss![row];
-          else if (c === TcpOpt.SACK_PERM) fwd.sackPerm = true;
-        }
-      }
-      if (fwd.winScale === -1) {
-        fwd.winScale = -2;
-        rev.winScale = -2;
-      } else if (synAck === (SYN | ACK) && rev.winScale === -2) fwd.winScale = -2;
-    }
+    if (flags & SYN) this.synOptions(row, s, fwd, rev, synAck, optSeq);
     if (synAck === ACK) fwd.isFirstAck = false;
     if (flags & FIN && fwd.finRow < 0) fwd.finRow = row;
     if (flags & RST && fwd.rstRow < 0) fwd.rstRow = row;
     if (optSeq !== 0 && (optSeq & 0xf) !== 0) {
       if (t.tcpTsVal !== null && hasOpt(optSeq, TcpOpt.TS)) fwd.ts = true;
     }
-    const sackN = t.tcpSackN !== null ? t.tcpSackN[row] : 0;
     fwd.sackN = 0;
-    if (sackN > 0) {
-      const idx = t.tcpSackIdx![row];
-      const edges = t.sackEdges;
-      const m = Math.min(sackN, 3);
-      for (let i = 0; i < m; i++) {
-        fwd.sackLe[i] = edges[(idx + i) * 2];
-        fwd.sackRe[i] = edges[(idx + i) * 2 + 1];
-      }
-      fwd.sackN = m;
-    }
+    if (t.tcpSackN !== null && t.tcpSackN[row] > 0) this.storeSack(row, fwd);
 
     let bits = ta;
     if (dir) bits |= TA.DIR_REVERSE;
     if (ta !== 0 || acked !== 0 || hasBif || hasTa) bits |= TA.HAS_SEQ_ANALYSIS;
     t.tcpAnalysis[row] = bits;
+  }
+
+  // scratch values of the last retransClass() call, for record()
+  private scrGap = 0;
+  private scrThr = 0;
+  private scrRto = 0;
+
+  /** Retransmission / fast / spurious / out-of-order classification (Wireshark 4.0 order). Returns TA bits. */
+  private retransClass(row: number, s: StreamState, fwd: Flow, rev: Flow, seq: number, len: number, flags: number, next: number, sec: number, nsec: number): number {
+    const t = this.t;
+    let ta = 0;
+    this.scrGap = 0;
+    this.scrThr = 0;
+    this.scrRto = 0;
+    let notAdvanced = next !== 0 && lt(seq, next);
+    if (len > 1 && seq === ((next - 1) >>> 0)) notAdvanced = false;
+    if (len > 0 && rev.lastack !== 0 && le((seq + len) >>> 0, rev.lastack)) {
+      ta |= TA.SPURIOUS_RETRANSMISSION | TA.RETRANSMISSION;
+    } else if (notAdvanced) {
+      const dRev = (sec - rev.lastackSec) * 1e9 + (nsec - rev.lastackNsec);
+      this.scrGap = dRev;
+      if (rev.dupacknum >= 2 && rev.lastack === seq && ltU64(dRev, FAST_RETRANS_WINDOW_NS)) {
+        ta |= TA.FAST_RETRANSMISSION | TA.RETRANSMISSION;
+      } else {
+        this.scrThr = s.irttNs !== 0 ? s.irttNs : OOO_DEFAULT_THRESHOLD_NS;
+        const dNext = (sec - fwd.nextseqSec) * 1e9 + (nsec - fwd.nextseqNsec);
+        const end = (seq + len + (flags & (SYN | FIN) ? 1 : 0)) >>> 0;
+        if (ltU64(dNext, this.scrThr) && next !== end) {
+          ta |= TA.OUT_OF_ORDER;
+        } else {
+          ta |= TA.RETRANSMISSION;
+          this.scrRto = fwd.n > 0 ? fwd.uRow[0] + 1 : fwd.nextseqFrame;
+          // tshark prints rto/rto_frame only when the delta is non-zero.
+          const rf = this.scrRto;
+          if (rf > 0 && (t.tsSec[rf - 1] !== sec || t.tsNsec[rf - 1] !== nsec)) this.rtoFrames.set(row, rf);
+        }
+      }
+    }
+    return ta;
+  }
+
+  private record(row: number, s: StreamState, fwd: Flow, rev: Flow, ta: number, next: number, seq: number, len: number, ack: number, ackLostFrom: number, dupFrame: number, sec: number, nsec: number): void {
+    const fastGapNs = this.scrGap;
+    const oooThr = this.scrThr;
+    const rtoFrame = this.scrRto;
+    const rec: WhyRecord = { bits: ta & TA.FLAG_MASK, next, seq, len };
+    if (ta & (TA.RETRANSMISSION | TA.OUT_OF_ORDER)) rec.orig = this.findOriginal(fwd, seq);
+    if (ta & TA.FAST_RETRANSMISSION) {
+      rec.dupRows = rev.dupRows.slice();
+      rec.gapNs = fastGapNs;
+      rec.peerLastRow = rev.nextseqFrame;
+    }
+    if (ta & TA.OUT_OF_ORDER) {
+      rec.thrNs = oooThr;
+      rec.irttKnown = s.irttNs !== 0;
+      rec.nextFrame = fwd.nextseqFrame;
+      rec.gapNs = (sec - fwd.nextseqSec) * 1e9 + (nsec - fwd.nextseqNsec);
+    }
+    if (ta & TA.SPURIOUS_RETRANSMISSION) rec.peerAck = rev.lastack;
+    if (ta & TA.RETRANSMISSION && rtoFrame) rec.rtoFrame = rtoFrame;
+    if (ta & TA.ACK_LOST_SEGMENT) {
+      rec.peerMax = ackLostFrom;
+      rec.ack = ack;
+    }
+    if (ta & TA.WINDOW_FULL) {
+      rec.peerAck = rev.lastack;
+      rec.peerWin = rev.window;
+      rec.peerShift = rev.isFirstAck || rev.winScale === -2 ? 0 : rev.winScale;
+    }
+    if (ta & TA.WINDOW_UPDATE) rec.prevWin = fwd.window;
+    if (ta & TA.DUPLICATE_ACK) rec.dupFrame = dupFrame;
+    this.whyMap.set(row, rec);
+  }
+
+  /** SYN / SYN-ACK: options (window scale, MSS, SACK_PERM) and Wireshark's window-scaling verification. */
+  private synOptions(row: number, s: StreamState, fwd: Flow, rev: Flow, synAck: number, optSeq: number): void {
+    const t = this.t;
+    if (synAck === SYN) {
+      if (s.synRow < 0) s.synRow = row;
+    } else if (s.synAckRow < 0) s.synAckRow = row;
+    if (optSeq !== 0) {
+      for (let o = optSeq; o !== 0; o >>>= 4) {
+        const c = o & 15;
+        if (c === TcpOpt.WS) {
+          const shift = Math.min(t.tcpWsShift![row], 14);
+          fwd.winScale = shift;
+          fwd.wsShift = shift;
+        } else if (c === TcpOpt.MSS) fwd.mss = t.tcpMss![row];
+        else if (c === TcpOpt.SACK_PERM) fwd.sackPerm = true;
+      }
+    }
+    if (fwd.winScale === -1) {
+      fwd.winScale = -2;
+      rev.winScale = -2;
+    } else if (synAck === (SYN | ACK) && rev.winScale === -2) fwd.winScale = -2;
+  }
+
+  private storeSack(row: number, fwd: Flow): void {
+    const t = this.t;
+    const sackN = t.tcpSackN![row];
+    const idx = t.tcpSackIdx![row];
+    const edges = t.sackEdges;
+    const m = Math.min(sackN, 3);
+    for (let i = 0; i < m; i++) {
+      fwd.sackLe[i] = edges[(idx + i) * 2];
+      fwd.sackRe[i] = edges[(idx + i) * 2 + 1];
+    }
+    fwd.sackN = m;
+  }
+
+  /** Match `ack` against the reverse unACKed list: exact end ⇒ acks_frame (oldest copy wins); covered entries are dropped, partially covered ones trimmed. */
+  private ackMatch(rev: Flow, ack: number): number {
+    let acked = 0;
+    const n = rev.n;
+    const uSeq = rev.uSeq;
+    const uNext = rev.uNext;
+    let w = 0;
+    for (let i = 0; i < n; i++) {
+      const e = uNext[i];
+      let keep: boolean;
+      if (ack === e) {
+        if (acked === 0) acked = rev.uRow[i] + 1;
+        keep = false;
+      } else if (gt(ack, uSeq[i]) && le(ack, e)) {
+        uSeq[i] = ack;
+        keep = true;
+      } else keep = gt(e, ack);
+      if (keep) {
+        if (w !== i) {
+          uSeq[w] = uSeq[i];
+          uNext[w] = e;
+          rev.uRow[w] = rev.uRow[i];
+          rev.uSec[w] = rev.uSec[i];
+          rev.uNsec[w] = rev.uNsec[i];
+        }
+        w++;
+      }
+    }
+    rev.n = w;
+    return acked;
+  }
+
+  /** Bytes in flight (span of this direction's unACKed list minus the peer's last SACKed bytes) and push bytes. */
+  private bif(row: number, fwd: Flow, rev: Flow, len: number, flags: number): boolean {
+    const t = this.t;
+    // Push bytes count every segment that gets this far, even when the BiF value is out of range.
+    if (fwd.pushSetLast) fwd.pushBytes = len;
+    else fwd.pushBytes += len;
+    fwd.pushSetLast = (flags & PSH) !== 0;
+    const base = fwd.baseSeq;
+    const k = fwd.n - 1;
+    let first = (fwd.uSeq[k] - base) >>> 0;
+    let lastS = (fwd.uNext[k] - base) >>> 0;
+    for (let i = k - 1; i >= 0; i--) {
+      const f = (fwd.uSeq[i] - base) >>> 0;
+      if (gt(first, f)) first = f;
+      const l = (fwd.uNext[i] - base) >>> 0;
+      if (gt(l, lastS)) lastS = l;
+    }
+    let inFlight = (lastS - first) >>> 0;
+    if (rev.sackN > 0) {
+      let delivered = 0;
+      for (let i = 0; i < rev.sackN; i++) delivered += (rev.sackRe[i] - rev.sackLe[i]) >>> 0;
+      inFlight = (inFlight - delivered) >>> 0;
+    }
+    if (flags & (SYN | FIN)) inFlight = (inFlight - 1) >>> 0;
+    if (inFlight > 0 && inFlight < 2000000000) {
+      (t.tcpBif ?? t.touch("tcpBif"))[row] = inFlight;
+      (t.tcpPushBytes ?? t.touch("tcpPushBytes"))[row] = fwd.pushBytes;
+      return true;
+    }
+    return false;
   }
 
   /** Row of the oldest unACKed segment of `f` that contains `seq` (the transmission this one repeats), or -1. */
