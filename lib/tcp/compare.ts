@@ -3,6 +3,7 @@
  * Requires tshark on the PATH (or opts.tshark); throws a clear error otherwise.
  */
 import { spawnSync } from "node:child_process";
+import { loadCapture } from "../capture";
 import { Layer, type PacketTable } from "../table/packet-table";
 import { TA, TA_NAMES } from "./flags";
 import type { TcpAnalyzer } from "./analysis";
@@ -161,9 +162,8 @@ function same(field: string, ours: string, theirs: string): boolean {
 export function compareWithTshark(input: string | CaptureLike, opts: CompareOptions = {}): CompareResult {
   let cap: CaptureLike;
   if (typeof input === "string") {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { loadCapture } = require("../capture") as typeof import("../capture");
-    cap = loadCapture(input);
+    const c = loadCapture(input);
+    cap = { meta: c.meta, packets: c.table, tcp: c.tcp };
   } else cap = input;
   const t = (cap.packets ?? cap.table)!;
   const tcp = cap.tcp;
