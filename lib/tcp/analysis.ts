@@ -469,12 +469,18 @@ export class TcpAnalyzer {
     const sackN = t.tcpSackN![row];
     const idx = t.tcpSackIdx![row];
     const edges = t.sackEdges;
-    const m = Math.min(sackN, 3);
-    for (let i = 0; i < m; i++) {
-      fwd.sackLe[i] = edges[(idx + i) * 2];
-      fwd.sackRe[i] = edges[(idx + i) * 2 + 1];
+    // Wireshark 4.0 keeps at most 3 blocks of the last packet for bytes in flight.
+    fwd.sackLe0 = edges[idx * 2];
+    fwd.sackRe0 = edges[idx * 2 + 1];
+    if (sackN > 1) {
+      fwd.sackLe1 = edges[idx * 2 + 2];
+      fwd.sackRe1 = edges[idx * 2 + 3];
     }
-    fwd.sackN = m;
+    if (sackN > 2) {
+      fwd.sackLe2 = edges[idx * 2 + 4];
+      fwd.sackRe2 = edges[idx * 2 + 5];
+    }
+    fwd.sackN = Math.min(sackN, 3);
   }
 
   /** Match `ack` against the reverse unACKed list: exact end ⇒ acks_frame (oldest copy wins); covered entries are dropped, partially covered ones trimmed. */
@@ -528,8 +534,9 @@ export class TcpAnalyzer {
     }
     let inFlight = (lastS - first) >>> 0;
     if (rev.sackN > 0) {
-      let delivered = 0;
-      for (let i = 0; i < rev.sackN; i++) delivered += (rev.sackRe[i] - rev.sackLe[i]) >>> 0;
+      let delivered = (rev.sackRe0 - rev.sackLe0) >>> 0;
+      if (rev.sackN > 1) delivered += (rev.sackRe1 - rev.sackLe1) >>> 0;
+      if (rev.sackN > 2) delivered += (rev.sackRe2 - rev.sackLe2) >>> 0;
       inFlight = (inFlight - delivered) >>> 0;
     }
     if (flags & (SYN | FIN)) inFlight = (inFlight - 1) >>> 0;

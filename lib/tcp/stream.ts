@@ -37,18 +37,23 @@ export class Flow {
   pushSetLast = false;
   /** SACK blocks of the last packet in this direction (raw edges), as used for bytes in flight. */
   sackN = 0;
-  readonly sackLe = new Uint32Array(4);
-  readonly sackRe = new Uint32Array(4);
+  sackLe0 = 0;
+  sackRe0 = 0;
+  sackLe1 = 0;
+  sackRe1 = 0;
+  sackLe2 = 0;
+  sackRe2 = 0;
   /** Rows of dup ACKs since the ack last changed (for why()); capped. */
   dupRows: number[] = [];
 
-  // unACKed segments, oldest first (index 0) → newest (n-1): parallel typed arrays.
+  // unACKed segments, oldest first (index 0) → newest (n-1): parallel numeric arrays (no object per segment;
+  // plain arrays because thousands of flows each need a few slots and typed-array allocation is costly).
   n = 0;
-  uSeq = EMPTY_U32;
-  uNext = EMPTY_U32;
-  uRow = EMPTY_U32;
-  uSec = EMPTY_F64;
-  uNsec = EMPTY_U32;
+  uSeq: number[] = [];
+  uNext: number[] = [];
+  uRow: number[] = [];
+  uSec: number[] = [];
+  uNsec: number[] = [];
 
   // facts for TcpStreamInfo
   mss = 0;
@@ -61,7 +66,6 @@ export class Flow {
   bytes = 0;
 
   pushSegment(seq: number, next: number, row: number, sec: number, nsec: number): void {
-    if (this.n === this.uSeq.length) this.growSegments();
     const i = this.n++;
     this.uSeq[i] = seq;
     this.uNext[i] = next;
@@ -69,26 +73,7 @@ export class Flow {
     this.uSec[i] = sec;
     this.uNsec[i] = nsec;
   }
-
-  private growSegments(): void {
-    const cap = Math.min(MAX_UNACKED, Math.max(8, this.uSeq.length * 2));
-    const g32 = (a: Uint32Array) => {
-      const b = new Uint32Array(cap);
-      b.set(a.subarray(0, this.n));
-      return b;
-    };
-    this.uSeq = g32(this.uSeq);
-    this.uNext = g32(this.uNext);
-    this.uRow = g32(this.uRow);
-    this.uNsec = g32(this.uNsec);
-    const s = new Float64Array(cap);
-    s.set(this.uSec.subarray(0, this.n));
-    this.uSec = s;
-  }
 }
-
-const EMPTY_U32 = new Uint32Array(0);
-const EMPTY_F64 = new Float64Array(0);
 
 /** Internal stream state. */
 export class StreamState {
