@@ -70,8 +70,10 @@ export class Capture {
     const layers = t.layers[row];
     const app = t.appInfo ? t.appInfo[row] : 0;
     if ((layers & (Layer.TCP | Layer.ICMP_QUOTED)) === Layer.TCP) {
-      if (app) return this.tcp.analysisPrefix(row) + t.strings.get(app);
-      return this.tcp.info(row);
+      if (!(layers & Layer.PDU_SEGMENT) && app) return this.app.infoWithPrefix(row, this.tcp.analysisPrefix(row));
+      // Segments feeding a reassembled PDU keep the TCP text; rarely tshark also lists records that completed in them.
+      const text = this.tcp.info(row);
+      return app ? `${text}, ${this.app.appText(row)}` : text;
     }
     if (app) return t.strings.get(app);
     if ((layers & (Layer.UDP | Layer.ICMP_QUOTED)) === Layer.UDP) {

@@ -19,3 +19,8 @@ export * from "./notebook/index";
 export { savePlot, closeBrowser, figureToImage } from "./plot/export";
 export { loadDanfo } from "./table/danfo";
 export type { Figure } from "./plot/figure";
+export * from "./flows/index";
+export * from "./plot/index";
+export { cipherSuiteName, extensionName } from "./app/tls-names";
+export { AppDissector } from "./app/index";
+export { compareWithTshark } from "./tcp/compare";

@@ -136,11 +136,12 @@ describe("frameToHtml", () => {
   it("formats numbers, bigints, nulls, dates and bytes; truncates long text", () => {
     const html = frameToHtml({
       columns: ["v"],
-      rows: [[0.1 + 0.2], [2n ** 64n], [null], [new Date(0)], [Uint8Array.of(0xde, 0xad)], [NaN], ["x".repeat(200)]],
+      rows: [[0.1 + 0.2], [2n ** 64n], [null], [new Date(0)], [Uint8Array.of(0xde, 0xad)], [NaN], ["x".repeat(200)], [6.1429e-5]],
     });
     expect(html).toContain(">0.3<");
     expect(html).toContain(">18446744073709551616<");
-    expect(html).toContain(">null<");
+    expect(html).not.toContain(">null<"); // absent values are blank cells
+    expect(html).toContain(">0.000061429<"); // small seconds in fixed notation
     expect(html).toContain(">1970-01-01T00:00:00.000Z<");
     expect(html).toContain(">dead<");
     expect(html).toContain(">NaN<");

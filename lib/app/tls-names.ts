@@ -142,6 +142,7 @@ export const EXTENSION_NAMES: Record<number, string> = {
   58: "ticket_request",
   13172: "next_protocol_negotiation",
   17513: "application_settings",
+  17613: "application_settings",
   0xfe0d: "encrypted_client_hello",
   0xffce: "encrypted_server_name",
   65281: "renegotiation_info",

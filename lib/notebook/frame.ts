@@ -77,7 +77,7 @@ function normalize(table: FrameLike): Normalized {
 /** Format one cell value as text (not yet escaped). */
 export function formatCell(v: unknown, maxColWidth = 80): string {
   let s: string;
-  if (v === null || v === undefined) s = v === null ? "null" : "";
+  if (v === null || v === undefined) s = ""; // absent: a blank cell, as pandas shows NaN-free tables in notebooks
   else if (typeof v === "number") s = formatNumber(v);
   else if (typeof v === "bigint") s = v.toString();
   else if (typeof v === "string") s = v;
@@ -103,6 +103,8 @@ function formatNumber(v: number): string {
   if (Number.isInteger(v)) return String(v);
   const a = Math.abs(v);
   if (a >= 1e-4 && a < 1e15) return String(Number(v.toFixed(6)));
+  // seconds-scale values (RTTs, time deltas) read better as fixed decimals down to the nanosecond
+  if (a >= 1e-9 && a < 1e-4) return v.toFixed(9).replace(/0+$/, "");
   return v.toExponential(6).replace(/\.?0+e/, "e");
 }
 

@@ -65,6 +65,7 @@ interface Session {
 let session: Promise<Session> | undefined;
 let queue: Promise<unknown> = Promise.resolve();
 let idleTimer: NodeJS.Timeout | undefined;
+let pendingJobs = 0;
 
 async function openSession(): Promise<Session> {
   const browser = await launchChromium();
@@ -131,6 +132,12 @@ export async function figureToImage(fig: Figure, format: ImageFormat, opts: Save
   const width = opts.width ?? (typeof plain.layout.width === "number" ? plain.layout.width : 900);
   const height = opts.height ?? (typeof plain.layout.height === "number" ? plain.layout.height : 500);
   const scale = opts.scale ?? 1;
+  // A queued job keeps the browser alive: no idle close may fire between queueing and running it.
+  pendingJobs++;
+  if (idleTimer) {
+    clearTimeout(idleTimer);
+    idleTimer = undefined;
+  }
   const job = queue.then(async () => {
     const { page } = await getSession();
     const url = await page.evaluate(
@@ -146,7 +153,7 @@ export async function figureToImage(fig: Figure, format: ImageFormat, opts: Save
   try {
     return await job;
   } finally {
-    scheduleIdleClose();
+    if (--pendingJobs === 0) scheduleIdleClose();
   }
 }
 
