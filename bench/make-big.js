@@ -56,7 +56,7 @@ const conns = [];
 let nextId = 1;
 function newConn() {
   const id = nextId++;
-  return { id, cip: (10 << 24) | (id & 0xffffff), sip: (192 << 24) | (168 << 16) | (id % 200), cport: 1024 + (id % 60000), cs: Math.floor(rnd() * 4294967295), ss: Math.floor(rnd() * 4294967295), state: 0, left: 20 + Math.floor(rnd() * 400), ipid: 1 };
+  return { id, cip: (10 << 24) | (id & 0xffffff), sip: (192 << 24) | (168 << 16) | (id % 200), cport: 1024 + (id % 60000), cs: Math.floor(rnd() * 4294967295), ss: Math.floor(rnd() * 4294967295), state: 0, acked: 0, left: 20 + Math.floor(rnd() * 400), ipid: 1 };
 }
 for (let i = 0; i < 200; i++) conns.push(newConn());
 while (count < target) {
@@ -66,15 +66,26 @@ while (count < target) {
   switch (c.state) {
     case 0: packet(c, true, S, c.cs, 0, 0); c.state = 1; break;
     case 1: packet(c, false, S | A, c.ss, c.cs + 1, 0); c.state = 2; break;
-    case 2: packet(c, true, A, c.cs + 1, c.ss + 1, 0); c.cs += 1; c.ss += 1; c.state = 3; break;
+    case 2: packet(c, true, A, c.cs + 1, c.ss + 1, 0); c.cs += 1; c.ss += 1; c.acked = c.ss; c.state = 3; break;
     case 3: {
       const r = rnd();
       if (r < 0.15) { const len = 40 + Math.floor(rnd() * 300); packet(c, true, A | P, c.cs, c.ss, len); c.cs += len; }
       else if (r < 0.6) { const len = rnd() < 0.05 ? 1448 : 20 + Math.floor(rnd() * 150); packet(c, false, A | P, c.ss, c.cs, len); c.ss += len; }
-      else if (r < 0.985) packet(c, true, A, c.cs, c.ss, 0);
-      else { // loss episode: dup ACKs with SACK then a retransmission
-        const len = 100; packet(c, true, A, c.cs, c.ss - len, 0, [c.ss - len + 1, c.ss]); packet(c, true, A, c.cs, c.ss - len, 0, [c.ss - len + 1, c.ss]);
-        packet(c, false, A, c.ss - len, c.cs, len);
+      else if (r < 0.985) {
+        // delayed ACK: only when the server sent something since the client's last ACK
+        if (c.acked !== c.ss) { packet(c, true, A, c.cs, c.ss, 0); c.acked = c.ss; }
+        else { const len = 20 + Math.floor(rnd() * 150); packet(c, false, A | P, c.ss, c.cs, len); c.ss += len; }
+      }
+      else { // loss episode: a segment lost before the capture point, data after it, dup ACKs with SACK, the retransmission
+        const len = 100;
+        c.ss += len; // the lost segment
+        packet(c, false, A, c.ss, c.cs, len);
+        packet(c, true, A, c.cs, c.ss - len, 0, [c.ss, c.ss + len]);
+        packet(c, false, A, c.ss + len, c.cs, len);
+        packet(c, true, A, c.cs, c.ss - len, 0, [c.ss, c.ss + 2 * len]);
+        packet(c, false, A, c.ss - len, c.cs, len); // retransmission of the lost segment
+        c.ss += 2 * len;
+        packet(c, true, A, c.cs, c.ss, 0); c.acked = c.ss;
       }
       if (--c.left <= 0) c.state = 4;
       break;

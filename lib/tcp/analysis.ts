@@ -13,7 +13,8 @@ import { Layer, PacketTable, TcpFlag, TcpOpt } from "../table/packet-table";
 import { TA } from "./flags";
 import { Flow, MAX_UNACKED, StreamState, type TcpStreamInfo } from "./stream";
 import { buildInfo, analysisPrefix as prefixOf } from "./info";
-import { explain, type WhyRecord, type WhyItem } from "./why";
+import { explain, type WhyItem } from "./why";
+import { WhyStore } from "./why-store";
 
 export type { TcpStreamInfo } from "./stream";
 export type { WhyItem } from "./why";
@@ -51,6 +52,10 @@ function ltU64(a: number, b: number): boolean {
   return b < 0 ? true : a < b;
 }
 
+const NEEDS_RECORD =
+  TA.RETRANSMISSION | TA.FAST_RETRANSMISSION | TA.SPURIOUS_RETRANSMISSION | TA.OUT_OF_ORDER | TA.LOST_SEGMENT |
+  TA.ACK_LOST_SEGMENT | TA.WINDOW_UPDATE | TA.WINDOW_FULL;
+
 /** Wireshark's ordering of the Sequence-analysis tests. Exposed for tests. */
 export const FAST_RETRANS_WINDOW_NS = 20_000_000;
 export const OOO_DEFAULT_THRESHOLD_NS = 3_000_000;
@@ -73,7 +78,7 @@ export class TcpAnalyzer {
   /** RTO reference frame of Retransmission rows (sparse). */
   private readonly rtoFrames = new Map<number, number>();
   /** Explanations of flagged rows (sparse). */
-  private readonly whyMap = new Map<number, WhyRecord>();
+  private readonly whyStore = new WhyStore();
   private infoCache: TcpStreamInfo[] | null = null;
   /** Keep why() records (small cost on flagged rows only). */
   explain = true;
@@ -305,7 +310,8 @@ export class TcpAnalyzer {
       ta |= this.retransClass(row, s, fwd, rev, seq, len, flags, next, sec, nsec);
     }
 
-    if (this.explain && ta & TA.FLAG_MASK) this.record(row, s, fwd, rev, ta, next, seq, len, ack, ackLostFrom, dupFrame, sec, nsec);
+    // Only flags whose explanation needs transient state get a record; dup ACKs (the bulk) are explained from columns.
+    if (this.explain && ta & NEEDS_RECORD) this.record(row, s, fwd, rev, ta, next, seq, len, ack, ackLostFrom, dupFrame, sec, nsec);
 
     // Bookkeeping
     let nextseq = (seq + len) >>> 0;
@@ -412,33 +418,33 @@ export class TcpAnalyzer {
     const fastGapNs = this.scrGap;
     const oooThr = this.scrThr;
     const rtoFrame = this.scrRto;
-    const rec: WhyRecord = { bits: ta & TA.FLAG_MASK, next, seq, len };
-    if (ta & (TA.RETRANSMISSION | TA.OUT_OF_ORDER)) rec.orig = this.findOriginal(fwd, seq);
+    const w = this.whyStore;
+    const k = w.add(row, ta & TA.FLAG_MASK, next, seq, len);
+    if (ta & (TA.RETRANSMISSION | TA.OUT_OF_ORDER)) w.set(k, "orig", this.findOriginal(fwd, seq));
     if (ta & TA.FAST_RETRANSMISSION) {
-      rec.dupRows = rev.dupRows.slice();
-      rec.gapNs = fastGapNs;
-      rec.peerLastRow = rev.nextseqFrame;
+      w.setDupRows(k, rev.dupRows);
+      w.set(k, "gapNs", fastGapNs);
+      w.set(k, "peerLastRow", rev.nextseqFrame);
     }
     if (ta & TA.OUT_OF_ORDER) {
-      rec.thrNs = oooThr;
-      rec.irttKnown = s.irttNs !== 0;
-      rec.nextFrame = fwd.nextseqFrame;
-      rec.gapNs = (sec - fwd.nextseqSec) * 1e9 + (nsec - fwd.nextseqNsec);
+      w.set(k, "thrNs", oooThr);
+      w.set(k, "irttKnown", s.irttNs !== 0);
+      w.set(k, "nextFrame", fwd.nextseqFrame);
+      w.set(k, "gapNs", (sec - fwd.nextseqSec) * 1e9 + (nsec - fwd.nextseqNsec));
     }
-    if (ta & TA.SPURIOUS_RETRANSMISSION) rec.peerAck = rev.lastack;
-    if (ta & TA.RETRANSMISSION && rtoFrame) rec.rtoFrame = rtoFrame;
+    if (ta & TA.SPURIOUS_RETRANSMISSION) w.set(k, "peerAck", rev.lastack);
+    if (ta & TA.RETRANSMISSION && rtoFrame) w.set(k, "rtoFrame", rtoFrame);
     if (ta & TA.ACK_LOST_SEGMENT) {
-      rec.peerMax = ackLostFrom;
-      rec.ack = ack;
+      w.set(k, "peerMax", ackLostFrom);
+      w.set(k, "ack", ack);
     }
     if (ta & TA.WINDOW_FULL) {
-      rec.peerAck = rev.lastack;
-      rec.peerWin = rev.window;
-      rec.peerShift = rev.isFirstAck || rev.winScale === -2 ? 0 : rev.winScale;
+      w.set(k, "peerAck", rev.lastack);
+      w.set(k, "peerWin", rev.window);
+      w.set(k, "peerShift", rev.isFirstAck || rev.winScale === -2 ? 0 : rev.winScale);
     }
-    if (ta & TA.WINDOW_UPDATE) rec.prevWin = fwd.window;
-    if (ta & TA.DUPLICATE_ACK) rec.dupFrame = dupFrame;
-    this.whyMap.set(row, rec);
+    if (ta & TA.WINDOW_UPDATE) w.set(k, "prevWin", fwd.window);
+    if (ta & TA.DUPLICATE_ACK) w.set(k, "dupFrame", dupFrame);
   }
 
   /** SYN / SYN-ACK: options (window scale, MSS, SACK_PERM) and Wireshark's window-scaling verification. */
@@ -700,7 +706,7 @@ export class TcpAnalyzer {
 
   /** Why each analysis flag of the row was set: the rule and the frames it depends on. */
   why(row: number): WhyItem[] {
-    return explain(this, this.t, row, this.whyMap.get(row));
+    return explain(this, this.t, row, this.whyStore.get(row));
   }
 
   // ------------------------------------------------------------------ streams

@@ -91,7 +91,10 @@ export function explain(a: Rel, t: PacketTable, row: number, r: WhyRecord | unde
   }
   if (bits & TA.KEEP_ALIVE) push("keep_alive", "0/1-byte segment at next expected − 1, no SYN/FIN/RST", []);
   if (bits & TA.KEEP_ALIVE_ACK) push("keep_alive_ack", "pure ACK repeating the previous ACK/window after a peer keep-alive", []);
-  if (bits & TA.DUPLICATE_ACK) push("duplicate_ack", `pure ACK, same seq/ack/window as before; #${a.dupAckNum(row)} repeating frame ${r?.dupFrame ?? "?"} (where the ack last changed)`, r?.dupFrame ? [r.dupFrame] : []);
+  if (bits & TA.DUPLICATE_ACK) {
+    const dupFrame = r?.dupFrame ?? t.tcpDupAckFrame?.[row] ?? 0;
+    push("duplicate_ack", `pure ACK, same seq/ack/window as before; #${a.dupAckNum(row)} repeating frame ${dupFrame || "?"} (where the ack last changed)`, dupFrame ? [dupFrame] : []);
+  }
   if (bits & TA.ZERO_WINDOW_PROBE) push("zero_window_probe", "1-byte segment at next expected seq while the peer advertises a zero window", []);
   if (bits & TA.ZERO_WINDOW) push("zero_window", "window field is 0 (no SYN/FIN/RST)", []);
   if (bits & TA.ZERO_WINDOW_PROBE_ACK) push("zero_window_probe_ack", "pure ACK with an unchanged zero window answering a peer zero-window probe", []);
