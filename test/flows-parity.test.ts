@@ -30,7 +30,7 @@ function captures(): string[] {
   return [...out.values()];
 }
 
-interface TtDir { samples: number; min: number; max: number; avg: number; rexmt: number }
+interface TtDir { samples: number; min: number; max: number; avg: number; rexmt: number; dupacks: number }
 interface TtConn { a: string; b: string; packets: number; a2b: TtDir; b2a: TtDir }
 
 /** tcptrace prints IPv6 partly expanded ("2001:0618:0400::5199:cc70"): normalise both sides. */
@@ -54,7 +54,7 @@ export function parseTcptrace(text: string): TtConn[] {
     if (!cur || !cur.a) return;
     const dir = (m: Record<string, string>): TtDir => ({
       samples: Number(m["RTT samples"] ?? 0), min: Number(m["RTT min"] ?? 0), max: Number(m["RTT max"] ?? 0),
-      avg: Number(m["RTT avg"] ?? 0), rexmt: Number(m["rexmt data pkts"] ?? 0),
+      avg: Number(m["RTT avg"] ?? 0), rexmt: Number(m["rexmt data pkts"] ?? 0), dupacks: Number(m["duplicate acks"] ?? 0),
     });
     conns.push({ a: normEndpoint(cur.a), b: normEndpoint(cur.b!), packets: cur.packets ?? 0, a2b: dir(cur.l), b2a: dir(cur.r) });
   };
@@ -107,12 +107,12 @@ const files = captures();
 
 export interface ParityTotals {
   tcpFlows: number; tcpFlowsExact: number; convMismatch: string[];
-  dirs: number; dirsWithSamples: number; split: string[]; rttExact: number; rexmtExact: number; rttMismatch: string[]; rexmtMismatch: string[];
+  dirs: number; dirsWithSamples: number; split: string[]; rttExact: number; rexmtExact: number; dupExact: number; dupMismatch: string[]; rttMismatch: string[]; rexmtMismatch: string[];
   udpConvMismatch: string[];
 }
 
 export function parity(list: string[]): ParityTotals {
-  const tot: ParityTotals = { tcpFlows: 0, tcpFlowsExact: 0, convMismatch: [], dirs: 0, dirsWithSamples: 0, split: [], rttExact: 0, rexmtExact: 0, rttMismatch: [], rexmtMismatch: [], udpConvMismatch: [] };
+  const tot: ParityTotals = { tcpFlows: 0, tcpFlowsExact: 0, convMismatch: [], dirs: 0, dirsWithSamples: 0, split: [], rttExact: 0, rexmtExact: 0, dupExact: 0, dupMismatch: [], rttMismatch: [], rexmtMismatch: [], udpConvMismatch: [] };
   for (const file of list) {
     const name = path.basename(file);
     let cap;
@@ -169,6 +169,8 @@ export function parity(list: string[]): ParityTotals {
         if (!okRtt) tot.rttMismatch.push(`${name} stream ${ft.get("stream", i)} ${ours}: tcptrace n=${td.samples} min/avg/max ${td.min}/${td.avg}/${td.max}; we n=${n} ${[ft.get(`rtt_min_${ours}`, i), ft.get(`rtt_avg_${ours}`, i), ft.get(`rtt_max_${ours}`, i)].map((x) => x === null ? "-" : ((x as number) * 1000).toFixed(1)).join("/")}`);
         if (ft.get(`retrans_pkts_${ours}`, i) === td.rexmt) tot.rexmtExact++;
         else tot.rexmtMismatch.push(`${name} stream ${ft.get("stream", i)} ${ours}: tcptrace rexmt ${td.rexmt}, we ${ft.get(`retrans_pkts_${ours}`, i)}`);
+        if (ft.get(`dup_acks_tt_${ours}`, i) === td.dupacks) tot.dupExact++;
+        else tot.dupMismatch.push(`${name} stream ${ft.get("stream", i)} ${ours}: tcptrace duplicate acks ${td.dupacks}, we ${ft.get(`dup_acks_tt_${ours}`, i)}`);
       }
     }
     void fa;
@@ -184,7 +186,7 @@ describe.skipIf(!tools || files.length === 0)("flows vs tshark / tcptrace", () =
     });
   }
   it("meets the done-when thresholds (numbers in test-output/flows-parity.json)", () => {
-    const tot: ParityTotals = { tcpFlows: 0, tcpFlowsExact: 0, convMismatch: [], dirs: 0, dirsWithSamples: 0, split: [], rttExact: 0, rexmtExact: 0, rttMismatch: [], rexmtMismatch: [], udpConvMismatch: [] };
+    const tot: ParityTotals = { tcpFlows: 0, tcpFlowsExact: 0, convMismatch: [], dirs: 0, dirsWithSamples: 0, split: [], rttExact: 0, rexmtExact: 0, dupExact: 0, dupMismatch: [], rttMismatch: [], rexmtMismatch: [], udpConvMismatch: [] };
     for (const p of all) {
       for (const k of Object.keys(tot) as (keyof ParityTotals)[]) {
         if (Array.isArray(tot[k])) (tot[k] as string[]).push(...(p[k] as string[]));
@@ -198,6 +200,7 @@ describe.skipIf(!tools || files.length === 0)("flows vs tshark / tcptrace", () =
     expect(tot.tcpFlowsExact / tot.tcpFlows).toBeGreaterThanOrEqual(0.99);
     expect(tot.rttExact / tot.dirsWithSamples).toBeGreaterThanOrEqual(0.95);
     expect(tot.rexmtExact / tot.dirs).toBeGreaterThanOrEqual(0.95);
+    expect(tot.dupExact / tot.dirs, tot.dupMismatch.slice(0, 8).join("\n")).toBeGreaterThanOrEqual(0.95);
   });
 });
 

@@ -188,8 +188,12 @@ export class Tcb {
   rttAmback = 0;
   rttNosample = 0;
   rttCumack = 0;
+  /** tcptrace's "duplicate acks" (BSD rule) counted against this direction's data, and the 3rd-in-a-row count. */
   rttDupack = 0;
   rttTriple = 0;
+  dupRun = 0;
+  /** Last ack number this side sent (-1: none yet). */
+  lastAck = -1;
   rttLast = 0;
   rtt3whs = 0;
 }
@@ -315,7 +319,8 @@ export class TcptraceConn {
     return this.addseg(tcb, q, seq, len, now, row);
   }
 
-  private ackin(dir: number, tcb: Tcb, ack: number, dataLen: number, now: number, row: number): void {
+  private ackin(dir: number, tcb: Tcb, ack: number, dataLen: number, now: number, row: number, bsdDup: boolean): void {
+    if (!bsdDup) tcb.dupRun = 0;
     const q = this.whichquad(tcb, ack);
     const qp = tcb.quads[q.prev]!;
     let changed = false;
@@ -335,9 +340,12 @@ export class TcptraceConn {
       if (q.time[i] > lastXmit) lastXmit = q.time[i];
       if (q.acked[i]) {
         q.acked[i]++;
-        if (ack === q.last[i] + 1) {
+        // tcptrace's "duplicate acks": a pure ACK (no data, no SYN/RST) repeating the sender's previous ack
+        // with an unchanged window, landing exactly on the end of an already-ACKed segment. (96% of the
+        // corpus's connection-directions agree exactly; see docs/flows-differences.md.)
+        if (ack === q.last[i] + 1 && bsdDup) {
           tcb.rttDupack++;
-          if (q.acked[i] === 4 && dataLen === 0) tcb.rttTriple++;
+          if (++tcb.dupRun === 3) tcb.rttTriple++;
         }
         continue;
       }
@@ -433,7 +441,9 @@ export class TcptraceConn {
       }
     }
     if (ACK) {
-      this.ackin(1 - dir, other, ack, dataLen, now, row);
+      const bsdDup = dataLen === 0 && !SYN && !RST && ack === me.lastAck && effWin === me.winLast;
+      this.ackin(1 - dir, other, ack, dataLen, now, row, bsdDup);
+      me.lastAck = ack;
       if (ack === (other.syn + 1) % 4294967296 && other.synCount === 1) other.rtt3whs = other.rttLast;
     }
     if (RST) return;
