@@ -13,6 +13,8 @@
 interface ClientConfig {
   url: string;
   executablePath: string;
+  /** Chromium flags: the project's headless/offline set (lib/plot/browser.ts) plus the lab's own. */
+  args: string[];
   userDataDir: string;
   keylog: string;
   lingerMs: number;
@@ -23,18 +25,6 @@ interface ClientConfig {
   screenshot?: string;
 }
 
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-  "--disable-quic",
-  "--ignore-certificate-errors",
-  "--autoplay-policy=no-user-gesture-required",
-];
 
 // The page functions below run in the browser; the project compiles without DOM
 // typings, so give them just enough of a shape here.
@@ -54,7 +44,7 @@ async function main(): Promise<void> {
   const context = await pw.chromium.launchPersistentContext(cfg.userDataDir, {
     executablePath: cfg.executablePath,
     headless: true,
-    args: CHROMIUM_ARGS,
+    args: cfg.args,
     env: { ...process.env, SSLKEYLOGFILE: cfg.keylog } as Record<string, string>,
     ignoreHTTPSErrors: true,
     viewport: { width: 1000, height: 900 },

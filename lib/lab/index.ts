@@ -9,6 +9,7 @@
  * imagemagick, and nftables when loss > 0 (ethtool recommended).
  * See netns.ts for the topology and why loss is applied on the bridge.
  */
+import { CHROMIUM_ARGS } from "../plot/browser";
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import { createRequire } from "node:module";
@@ -261,6 +262,7 @@ export async function runLab(options: LabOptions = {}): Promise<LabResult> {
     const client = spawnTracked("client", ip, ["netns", "exec", ns.client, node, clientScript, JSON.stringify({
       url,
       executablePath: findExe(cfg.chromium),
+      args: [...CHROMIUM_ARGS, "--ignore-certificate-errors", "--autoplay-policy=no-user-gesture-required"],
       userDataDir: path.join(tmp, "profile"),
       keylog: keylogTmp,
       lingerMs: cfg.lingerMs,
