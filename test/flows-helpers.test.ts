@@ -10,6 +10,14 @@ const fast = path.join(DATA, "retransmit-fast009.pcap");
 const synRetx = path.join(DATA, "syn_retransmit_with_ts.pcap");
 
 describe.skipIf(!fs.existsSync(fast))("flow helpers", () => {
+  it("a capture read without TCP analysis gets the same streams and flow table (analysis runs on demand)", () => {
+    const file = path.join(DATA, "tcp-flags-lab.pcap"); // includes port reuse → 2 streams on one 4-tuple
+    const full = buildFlows(readCapture(file)).toRecords();
+    const lite = buildFlows(readCapture(file, { tcpAnalysis: false })).toRecords();
+    expect(lite.map((r) => [r.stream, r.pkts_a2b, r.pkts_b2a, r.state])).toEqual(full.map((r) => [r.stream, r.pkts_a2b, r.pkts_b2a, r.state]));
+    expect(full.filter((r) => r.proto === "tcp").length).toBe(2);
+  });
+
   it("rttSamples matches the table's tcptrace statistics", () => {
     const cap = readCapture(fast);
     const ft = buildFlows(cap);
