@@ -87,18 +87,30 @@ export class TcpAnalyzer {
 
   // ------------------------------------------------------------------ lookup
 
+  // canonical (unordered) 4-tuple key of the last canon() call
+  private kA = 0;
+  private kB = 0;
+  private kP = 0;
+
+  /** Canonical key of an unordered 4-tuple: lower endpoint first, ports packed into one u32. */
+  private canon(src: number, sp: number, dst: number, dp: number): void {
+    if (src < dst || (src === dst && sp <= dp)) {
+      this.kA = src;
+      this.kB = dst;
+      this.kP = ((sp << 16) | dp) >>> 0;
+    } else {
+      this.kA = dst;
+      this.kB = src;
+      this.kP = ((dp << 16) | sp) >>> 0;
+    }
+  }
+
   /** Latest stream of a 4-tuple (canonical order), or undefined. Open addressing over typed arrays: no allocation. */
   private lookup(src: number, sp: number, dst: number, dp: number): StreamState | undefined {
-    let a: number, b: number, p: number;
-    if (src < dst || (src === dst && sp <= dp)) {
-      a = src;
-      b = dst;
-      p = ((sp << 16) | dp) >>> 0;
-    } else {
-      a = dst;
-      b = src;
-      p = ((dp << 16) | sp) >>> 0;
-    }
+    this.canon(src, sp, dst, dp);
+    const a = this.kA;
+    const b = this.kB;
+    const p = this.kP;
     if (a === this.lastKeyA && b === this.lastKeyB && p === this.lastKeyP) return this.last ?? undefined;
     const mask = this.hCap - 1;
     let i = hash3(a, b, p) & mask;
@@ -123,16 +135,10 @@ export class TcpAnalyzer {
   private newStream(row: number, src: number, sp: number, dst: number, dp: number): StreamState {
     const s = new StreamState(this.streamCount++, row, src, sp, dst, dp);
     this.list.push(s);
-    let a: number, b: number, p: number;
-    if (src < dst || (src === dst && sp <= dp)) {
-      a = src;
-      b = dst;
-      p = ((sp << 16) | dp) >>> 0;
-    } else {
-      a = dst;
-      b = src;
-      p = ((dp << 16) | sp) >>> 0;
-    }
+    this.canon(src, sp, dst, dp);
+    const a = this.kA;
+    const b = this.kB;
+    const p = this.kP;
     if ((this.hUsed + 1) * 2 > this.hCap) this.rehash(this.hCap * 2);
     const mask = this.hCap - 1;
     let i = hash3(a, b, p) & mask;
