@@ -82,7 +82,6 @@ export class AppDissector {
   readonly httpParser: HttpParser;
   readonly udp: UdpApps;
   readonly icmpApps: IcmpApps;
-  private readonly protoIds = new Map<string, number>();
   private cur: TcpStream | null = null;
   private readonly sink: SegmentSink = { parse: (b, at) => this.parseApp(b, at) };
 
@@ -92,13 +91,9 @@ export class AppDissector {
     this.icmpApps = new IcmpApps(t);
   }
 
+  /** String id of a Protocol name (StringDict.intern is itself a map lookup: no second cache needed). */
   private pid(s: string): number {
-    let id = this.protoIds.get(s);
-    if (id === undefined) {
-      id = this.t.strings.intern(s);
-      this.protoIds.set(s, id);
-    }
-    return id;
+    return this.t.strings.intern(s);
   }
 
   private stream(row: number): { s: TcpStream; dir: number } {

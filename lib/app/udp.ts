@@ -288,16 +288,11 @@ function ntp(b: Uint8Array): string | null {
 
 export class UdpApps {
   readonly dnsMessages = new Map<number, DnsMessage>();
-  private readonly protoIds = new Map<string, number>();
   constructor(readonly t: PacketTable) {}
 
+  /** String id of a Protocol name (StringDict.intern is itself a map lookup: no second cache needed). */
   private pid(s: string): number {
-    let id = this.protoIds.get(s);
-    if (id === undefined) {
-      id = this.t.strings.intern(s);
-      this.protoIds.set(s, id);
-    }
-    return id;
+    return this.t.strings.intern(s);
   }
 
   private set(row: number, proto: string, info: string, layer = 0): void {
