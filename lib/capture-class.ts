@@ -51,11 +51,19 @@ export class Capture {
   /** Seconds since the first packet (Wireshark's frame.time_relative). */
   relativeTime(row: number): number {
     const t = this.packets;
-    return t.tsSec[row] - t.tsSec[0] + (t.tsNsec[row] - t.tsNsec[0]) / 1e9;
+    const ref = this.meta.firstTimedRow;
+    if (ref === null || t.layers[row] & Layer.NO_TIMESTAMP) return NaN;
+    return t.tsSec[row] - t.tsSec[ref] + (t.tsNsec[row] - t.tsNsec[ref]) / 1e9;
+  }
+
+  /** False for records without a timestamp (pcapng simple packet and custom blocks). */
+  hasTime(row: number): boolean {
+    return (this.packets.layers[row] & Layer.NO_TIMESTAMP) === 0;
   }
 
   /** Epoch time of a row as tshark prints frame.time_epoch (9 decimals, exact). */
   epoch(row: number): string {
+    if (!this.hasTime(row)) return "";
     return epochString(this.packets.tsSec[row], this.packets.tsNsec[row]);
   }
 

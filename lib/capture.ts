@@ -28,6 +28,9 @@ export interface CaptureMeta {
   minTime: number | null;
   maxTime: number | null;
   duration: number;
+  /** Rows (0-based) of the first / last packet that has a timestamp (null: none has one). */
+  firstTimedRow: number | null;
+  lastTimedRow: number | null;
   /** Framing problems (lax mode): every packet before the fault was kept. */
   warnings: CaptureWarning[];
 }
@@ -64,6 +67,7 @@ export function loadCapture(input: string | Uint8Array, options?: ReadOptions): 
       table.wireLen[row] = dataLen;
       table.fileOffset[row] = fileOffset;
       table.tcpStream[row] = -1;
+      table.layers[row] = Layer.NO_TIMESTAMP;
       table.proto[row] = table.strings.intern("PCAPNG");
       const penName = pen === 32473 ? "Example Enterprise Number for Documentation Use" : "Unknown";
       table.touch("appInfo")[row] = table.strings.intern(`Custom Block: PEN = ${penName} (${pen}), ${copyable ? "will" : "will not"} be copied`);
@@ -74,6 +78,11 @@ export function loadCapture(input: string | Uint8Array, options?: ReadOptions): 
     onPacket(buf: Uint8Array, off: number, capLen: number, wireLen: number, tsSec: number, tsNsec: number, ifIndex: number, fileOffset: number) {
       if (table.length >= maxPackets) return;
       const row = table.addRow();
+      if (tsSec !== tsSec) {
+        // no timestamp: 0 in the table (what tshark's analysis uses), flagged so time columns show null
+        table.layers[row] |= Layer.NO_TIMESTAMP;
+        tsSec = 0;
+      }
       table.tsSec[row] = tsSec;
       table.tsNsec[row] = tsNsec;
       table.capLen[row] = capLen;
@@ -104,7 +113,12 @@ export function loadCapture(input: string | Uint8Array, options?: ReadOptions): 
   const n = table.length;
   let minT = Infinity;
   let maxT = -Infinity;
+  let firstTimed = -1;
+  let lastTimed = -1;
   for (let i = 0; i < n; i++) {
+    if (table.layers[i] & Layer.NO_TIMESTAMP) continue;
+    if (firstTimed < 0) firstTimed = i;
+    lastTimed = i;
     const x = table.tsSec[i] + table.tsNsec[i] / 1e9;
     if (x < minT) minT = x;
     if (x > maxT) maxT = x;
@@ -123,11 +137,13 @@ export function loadCapture(input: string | Uint8Array, options?: ReadOptions): 
     nameRecords: result.nameRecords,
     interfaceStats: result.interfaceStats,
     packetCount: n,
-    firstTime: n ? table.time(0) : null,
-    lastTime: n ? table.time(n - 1) : null,
-    minTime: n ? minT : null,
-    maxTime: n ? maxT : null,
-    duration: n ? maxT - minT : 0,
+    firstTime: firstTimed >= 0 ? table.time(firstTimed) : null,
+    lastTime: lastTimed >= 0 ? table.time(lastTimed) : null,
+    minTime: firstTimed >= 0 ? minT : null,
+    maxTime: firstTimed >= 0 ? maxT : null,
+    duration: firstTimed >= 0 ? maxT - minT : 0,
+    firstTimedRow: firstTimed >= 0 ? firstTimed : null,
+    lastTimedRow: lastTimed >= 0 ? lastTimed : null,
     warnings: result.warnings,
   };
   return { table, tcp, app, meta };

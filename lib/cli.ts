@@ -3,7 +3,6 @@ import * as path from "node:path";
 import { spawnSync } from "node:child_process";
 import { readCapture, DEFAULT_CSV_COLUMNS, Capture } from "./capture-class";
 import { CaptureError } from "./errors";
-import { epochString } from "./format";
 
 const USAGE = `pcapframe — packet captures as tables, TCP analysis, flows and plots
 
@@ -122,13 +121,11 @@ function cmdInfo(args: Args): number {
     lines.push(`  #${i.index}: ${i.linkTypeName} (link type ${i.linkType}), snaplen ${i.snapLen}, ${res} timestamps${i.tsOffset ? `, offset ${i.tsOffset}s` : ""}${i.name ? `, name ${i.name}` : ""}, ${i.packets} packets`);
   }
   lines.push(`Packets:       ${m.packetCount}`);
-  if (m.packetCount) {
-    const t = cap.packets;
-    lines.push(`First packet:  ${epochString(t.tsSec[0], t.tsNsec[0])} (${iso(m.firstTime!)})`);
-    const n = m.packetCount - 1;
-    lines.push(`Last packet:   ${epochString(t.tsSec[n], t.tsNsec[n])} (${iso(m.lastTime!)})`);
+  if (m.firstTimedRow !== null && m.lastTimedRow !== null) {
+    lines.push(`First packet:  ${cap.epoch(m.firstTimedRow)} (${iso(m.firstTime!)})`);
+    lines.push(`Last packet:   ${cap.epoch(m.lastTimedRow)} (${iso(m.lastTime!)})`);
     lines.push(`Duration:      ${m.duration.toFixed(6)} s (latest − earliest timestamp)`);
-  }
+  } else if (m.packetCount) lines.push("Timestamps:    none (simple packet blocks)");
   let tcp = 0;
   let streams = 0;
   for (let r = 0; r < cap.length; r++) if (cap.packets.tcpStream[r] >= 0) {

@@ -25,8 +25,8 @@ const nanNull = (v: number) => (Number.isNaN(v) ? null : v);
 /** The packet table's columns, in display order. Names are snake_case, as in the CLI's CSV. */
 export const PACKET_COLUMNS: ColumnDef[] = [
   { name: "no", kind: "number", wireshark: "frame.number", description: "frame number (1-based, file order)", get: (_c, r) => r + 1 },
-  { name: "time", kind: "number", wireshark: "frame.time_epoch", description: "epoch seconds", get: (c, r) => c.packets.time(r) },
-  { name: "time_relative", kind: "number", wireshark: "frame.time_relative", description: "seconds since the first frame", get: (c, r) => c.relativeTime(r) },
+  { name: "time", kind: "number", wireshark: "frame.time_epoch", description: "epoch seconds", get: (c, r) => (c.hasTime(r) ? c.packets.time(r) : null) },
+  { name: "time_relative", kind: "number", wireshark: "frame.time_relative", description: "seconds since the first frame", get: (c, r) => nanNull(c.relativeTime(r)) },
   { name: "length", kind: "number", wireshark: "frame.len", description: "frame length on the wire", get: (c, r) => c.packets.wireLen[r] },
   { name: "caplen", kind: "number", wireshark: "frame.cap_len", description: "captured length", get: (c, r) => c.packets.capLen[r] },
   { name: "interface", kind: "number", wireshark: "frame.interface_id", description: "interface index", get: (c, r) => c.packets.ifIndex?.[r] ?? 0 },

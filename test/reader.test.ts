@@ -185,6 +185,9 @@ describe("pcapng", () => {
     const spb = readCapture(path.join(DATA, "gopacket-le-test010.pcapng"));
     expect(spb.length).toBe(4);
     expect(spb.protocol(0)).toBe("DHCP"); // as tshark
+    expect(spb.epoch(0)).toBe(""); // SPBs carry no timestamp: tshark prints an empty time
+    expect(spb.column("time")[0]).toBeNull();
+    expect(spb.meta.firstTime).toBeNull();
     expect(spb.info(0)).toBe("DHCP Discover - Transaction ID 0x3d1d");
     if (fs.existsSync(path.join(dir, "dhcp_big_endian.pcapng"))) {
       const be = readCapture(path.join(dir, "dhcp_big_endian.pcapng"));

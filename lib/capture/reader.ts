@@ -343,7 +343,7 @@ function readPcapng(src: ByteSource, sink: RecordSink, w: Walker, r: ReadResult)
         break;
       }
       case 3: {
-        // Simple Packet Block: interface 0, no timestamp.
+        // Simple Packet Block: interface 0, no timestamp (signalled to the sink as tsSec = NaN).
         if (ifaces.length === 0) {
           w.fault("unknown_interface", pos, "simple packet block before any interface description block");
           break;
@@ -353,7 +353,7 @@ function readPcapng(src: ByteSource, sink: RecordSink, w: Walker, r: ReadResult)
         const room = bodyEnd - (body + 4);
         let capLen = Math.min(wireLen, room);
         if (ifc.snapLen > 0) capLen = Math.min(capLen, ifc.snapLen);
-        sink.onPacket(src.buf, body + 4, capLen, wireLen, 0, 0, ifc.global, src.base + body + 4);
+        sink.onPacket(src.buf, body + 4, capLen, wireLen, NaN, 0, ifc.global, src.base + body + 4);
         r.interfaces[ifc.global].packets++;
         w.packets++;
         break;

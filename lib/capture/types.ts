@@ -41,5 +41,6 @@ export interface RecordSink {
   onInterface(info: InterfaceInfo): void;
   /** A pcapng custom block (0xBAD / 0x40000BAD): Wireshark shows it as a frame of its own. */
   onCustomBlock?(pen: number, copyable: boolean, dataLen: number, fileOffset: number): void;
+  /** tsSec is NaN when the record carries no timestamp. */
   onPacket(buf: Uint8Array, off: number, capLen: number, wireLen: number, tsSec: number, tsNsec: number, ifIndex: number, fileOffset: number): void;
 }

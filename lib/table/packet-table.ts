@@ -32,6 +32,8 @@ export const Layer = {
   IP_LATER_FRAGMENT: 1 << 22,
   /** The TCP payload only feeds an application PDU that completes later: Info ends with "[TCP segment of a reassembled PDU]". */
   PDU_SEGMENT: 1 << 23,
+  /** The record has no timestamp (pcapng Simple Packet Block, custom block): time columns are null; analysis uses 0 as tshark does. */
+  NO_TIMESTAMP: 1 << 24,
 } as const;
 
 /** TCP option codes stored (4 bits each, in header order, up to 8) in `tcpOptSeq`. */
