@@ -13,7 +13,8 @@ Usage:
   pcapframe flows FILE [--csv]             one row per TCP stream / UDP flow, with RTT and retransmission stats
   pcapframe plot FILE --stream N --kind seq|tcptrace|rtt|throughput|inflight|ladder -o out.png|out.svg|out.html
   pcapframe compare FILE                   per-packet disagreements with tshark (needs tshark)
-  pcapframe lab [--loss 0.03] [--tls 1.2|1.3] [--out data] [--name NAME] [--cleanup]
+  pcapframe lab [--loss 0.03] [--tls 1.2|1.3] [--out data] [--name NAME] [--notebooks] [--cleanup]
+                                           (--notebooks: then run every notebook on it, into out/NAME/)
                                            record a real browser ↔ HTTPS server capture (root, netns)
   pcapframe start                          the main job: summary of data/lab-lossy.pcapng + notebooks to out/
   pcapframe columns                        list the packet-table columns
@@ -209,9 +210,20 @@ async function cmdLab(argv: string[]): Promise<number> {
   const lab = require("./lab/index");
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { parseLabArgs } = require("./lab/cli");
-  const res = await lab.runLab(parseLabArgs(argv));
+  const withNotebooks = argv.includes("--notebooks");
+  const res = await lab.runLab(parseLabArgs(argv.filter((a) => a !== "--notebooks")));
   out(JSON.stringify(res, null, 2) + "\n");
-  return 0;
+  if (!withNotebooks) return 0;
+  // Execute the notebooks on the new capture (PCAPFRAME_FILE), into out/<name>/.
+  const root = path.resolve(__dirname, "..");
+  const outDir = path.join(root, "out", res.name);
+  out(`executing the notebooks on ${path.relative(process.cwd(), res.pcapng)} …\n`);
+  const r = spawnSync("/usr/bin/python3", [path.join(root, "scripts", "run-notebooks.py"), "-j", "2", "--out", outDir], {
+    cwd: root,
+    stdio: "inherit",
+    env: { ...process.env, PCAPFRAME_FILE: path.resolve(res.pcapng) },
+  });
+  return r.status ?? 1;
 }
 
 /** The main job (`npm start`): summarise the bundled lab capture and execute the notebooks to HTML. */
