@@ -3,12 +3,14 @@
 // Writes bench/big.pcap: a deterministic ~1 M-packet Ethernet/IPv4/TCP capture (classic µs pcap)
 // made of many interleaved connections with handshakes, data in both directions, delayed ACKs,
 // some loss (retransmissions, dup ACKs with SACK) and FIN teardowns. Average frame ≈ 120 bytes.
-// Usage: node bench/make-big.js [packets=1000000] [out=bench/big.pcap]
+// Usage: node bench/make-big.js [packets=1000000] [out=bench/big.pcap] [concurrent connections=200]
 const fs = require("node:fs");
 const path = require("node:path");
 
 const target = Number(process.argv[2] || 1_000_000);
 const outPath = process.argv[3] || path.join(__dirname, "big.pcap");
+// 3rd argument: number of concurrent connections (default 200); with 1, one connection carries every packet.
+const concurrent = Number(process.argv[4] || 200);
 let seed = 12345;
 const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 4294967296);
 
@@ -58,7 +60,8 @@ function newConn() {
   const id = nextId++;
   return { id, cip: (10 << 24) | (id & 0xffffff), sip: (192 << 24) | (168 << 16) | (id % 200), cport: 1024 + (id % 60000), cs: Math.floor(rnd() * 4294967295), ss: Math.floor(rnd() * 4294967295), state: 0, acked: 0, left: 20 + Math.floor(rnd() * 400), ipid: 1 };
 }
-for (let i = 0; i < 200; i++) conns.push(newConn());
+for (let i = 0; i < concurrent; i++) conns.push(newConn());
+if (concurrent === 1) conns[0].left = Infinity;
 while (count < target) {
   const k = Math.floor(rnd() * conns.length);
   const c = conns[k];

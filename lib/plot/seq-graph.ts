@@ -15,6 +15,7 @@
 import { z } from "zod";
 import type { Capture } from "../capture-class";
 import type { Figure } from "./figure";
+import { analysisNames } from "../tcp/flags";
 import {
   AXIS_STYLE,
   baseLayout,
@@ -46,8 +47,12 @@ export const SeqGraphOptions = z.strictObject({
   relative: z.boolean().default(true),
   /** Draw with WebGL above this many points. */
   glThreshold: z.number().int().positive().default(GL_THRESHOLD),
-  /** At most this many data segments per panel; the rest are subsampled (flagged segments are always kept). */
-  maxSegments: z.number().int().positive().default(200_000),
+  /**
+   * At most this many data segments, and ACK/window/SACK points, per panel; the rest are subsampled evenly
+   * (flagged packets — retransmissions, dup ACKs, … — are always kept, so loss stays visible). Keeps a
+   * 1 M-packet stream interactive in the browser.
+   */
+  maxSegments: z.number().int().positive().default(50_000),
   /** Text labels (R, O, 3, Z…) next to markers; default only when there are fewer than 2000 markers. */
   labels: z.boolean().optional(),
   /**
@@ -120,6 +125,9 @@ interface Panel {
  *   seqGraph(cap, { stream: 0 })                                   // tcptrace style, both directions
  *   seqGraph(cap, { streams: [0, 1], direction: "b2a", style: "stevens" })
  */
+/** Streams with more rows than this get compact hover text instead of the Info column. */
+export const INFO_HOVER_LIMIT = 100_000;
+
 export function seqGraph(cap: Capture, options: SeqGraphOptions): Figure {
   const o = parseOptions("seqGraph", SeqGraphOptions, options);
   const streams = streamList("seqGraph", o);
@@ -137,6 +145,14 @@ export function seqGraph(cap: Capture, options: SeqGraphOptions): Figure {
   // Count points first so every trace of the figure uses the same trace type.
   let points = 0;
   for (const rows of byStream.values()) points += rows.length * 3;
+  // Hover text: Wireshark's Info for ordinary streams; for very large ones (rendering Info for every
+  // point would take longer than reading the capture) frame, time, seq/ack/len and the analysis flags.
+  const infoHover = points / 3 <= INFO_HOVER_LIMIT;
+  const hover = infoHover
+    ? (r: number) => hoverText(cap, r)
+    : (r: number) =>
+        `#${r + 1}  ${cap.relativeTime(r).toFixed(6)} s<br>Seq=${seqOf(r)} Ack=${ackOf(r)} Win=${tcp.winCalc(r)} Len=${len[r]}` +
+        ((cap.packets.tcpAnalysis[r] & TA.FLAG_MASK) !== 0 ? ` [${analysisNames(cap.packets.tcpAnalysis[r] & TA.FLAG_MASK)}]` : "");
   const type = scatterType(points, o.glThreshold);
   const gl = type === "scattergl";
 
@@ -154,8 +170,22 @@ export function seqGraph(cap: Capture, options: SeqGraphOptions): Figure {
     const axisKey = i === 0 ? "yaxis" : `yaxis${i + 1}`;
     const top = 1 - i * (h + gap);
     const rows = byStream.get(panel.stream)!;
-    const fwd = rows.filter((r) => tcp.dir(r) === panel.dir);
-    const rev = rows.filter((r) => tcp.dir(r) !== panel.dir);
+    const fwd: number[] = [];
+    const rev: number[] = [];
+    // Rows that can carry a marker: an analysis flag or SYN/FIN/RST (markers test only these).
+    const fwdMarked: number[] = [];
+    const revMarked: number[] = [];
+    const ta = cap.packets.tcpAnalysis;
+    for (const r of rows) {
+      const marked = (ta[r] & TA.FLAG_MASK) !== 0 || (flags[r] & (TcpFlag.SYN | TcpFlag.FIN | TcpFlag.RST)) !== 0;
+      if (tcp.dir(r) === panel.dir) {
+        fwd.push(r);
+        if (marked) fwdMarked.push(r);
+      } else {
+        rev.push(r);
+        if (marked) revMarked.push(r);
+      }
+    }
     const first = rows[0];
     const a = tcp.dir(first) === 0 ? srcEndpoint(cap, first) : dstEndpoint(cap, first);
     const b = tcp.dir(first) === 0 ? dstEndpoint(cap, first) : srcEndpoint(cap, first);
@@ -187,7 +217,7 @@ export function seqGraph(cap: Capture, options: SeqGraphOptions): Figure {
         type, mode: "markers", name: multi ? `stream ${panel.stream} segments` : "segments",
         legendgroup: `seg-s${panel.stream}`, showlegend: showOnce(`seg-s${panel.stream}`), yaxis: yName,
         x: pts.map((r) => cap.relativeTime(r)), y: pts.map(seqOf),
-        marker: { color, size: 4 }, hovertext: pts.map((r) => hoverText(cap, r)), hoverinfo: "text",
+        marker: { color, size: 4 }, hovertext: pts.map((r) => hover(r)), hoverinfo: "text",
         customdata: pts.map((r) => r + 1), meta: { kind: "segments", stream: panel.stream, dir: panel.dir, rows: pts } satisfies TraceMeta,
       });
     } else {
@@ -203,7 +233,7 @@ export function seqGraph(cap: Capture, options: SeqGraphOptions): Figure {
       for (const r of dataRows) {
         const t = cap.relativeTime(r);
         const s = seqOf(r);
-        const txt = hoverText(cap, r);
+        const txt = hover(r);
         x.push(t, t, null);
         y.push(s, s + len[r], null);
         ht.push(txt, txt, "");
@@ -218,9 +248,13 @@ export function seqGraph(cap: Capture, options: SeqGraphOptions): Figure {
         meta: { kind: "data", stream: panel.stream, dir: panel.dir, rows: dataRows } satisfies TraceMeta,
       };
 
-      const ackRows = rev.filter((r) => (flags[r] & TcpFlag.ACK) !== 0);
+      const flagged = (r: number) => (cap.packets.tcpAnalysis[r] & TA.FLAG_MASK) !== 0;
+      // Lines are subsampled without favouring flagged rows: the markers below carry every flagged packet.
+      const allAcks = rev.filter((r) => (flags[r] & TcpFlag.ACK) !== 0);
+      const ackRows = downsample(allAcks, o.maxSegments, () => false);
       const ackX = ackRows.map((r) => cap.relativeTime(r));
-      const ackHt = ackRows.map((r) => hoverText(cap, r));
+      // Info text for hover only while the figure is small; large figures say frame + values (Info for 1 M rows is slow).
+      const ackHt = ackRows.map(hover);
       data.push({
         type, mode: "lines", name: "ACK", legendgroup: "ack", showlegend: ackRows.length > 0 && showOnce("ack"), yaxis: yName,
         x: ackX, y: ackRows.map(ackOf), line: { color: "#00a000", width: 1.2, shape: "hv" },
@@ -239,11 +273,12 @@ export function seqGraph(cap: Capture, options: SeqGraphOptions): Figure {
       const sh: string[] = [];
       const sRows: number[] = [];
       const rawBase = o.relative ? 0 : cap.packets.tcpAck[rev[0] ?? first] - tcp.relAck(rev[0] ?? first);
-      for (const r of rev) {
+      const sackCand = cap.packets.tcpSackN ? rev.filter((r) => (cap.packets.tcpSackN![r] ?? 0) > 0) : [];
+      for (const r of downsample(sackCand, o.maxSegments, () => false)) {
         const edges = tcp.sackRel(r);
         if (!edges || edges.length < 2) continue;
         const t = cap.relativeTime(r);
-        const txt = hoverText(cap, r);
+        const txt = hover(r);
         for (let k = 0; k + 1 < edges.length; k += 2) {
           sx.push(t, t, null);
           sy.push(edges[k] + rawBase, edges[k + 1] + rawBase, null);
@@ -282,7 +317,7 @@ export function seqGraph(cap: Capture, options: SeqGraphOptions): Figure {
 
     for (const m of SEQ_MARKERS) {
       if (o.style === "stevens" && m.side === "rev") continue;
-      const src = m.side === "fwd" ? fwd : rev;
+      const src = m.side === "fwd" ? fwdMarked : revMarked;
       const mRows = src.filter((r) => m.test(cap, r));
       if (!mRows.length) continue;
       markerCount += mRows.length;
@@ -301,7 +336,7 @@ export function seqGraph(cap: Capture, options: SeqGraphOptions): Figure {
         x: mRows.map((r) => cap.relativeTime(r)), y: mRows.map(yAt),
         text: mRows.map(label), textposition: "top center", textfont: { color: m.color, size: 10 },
         marker: { color: m.color, symbol: m.symbol, size: m.key === "duplicate_ack" ? 8 : 9, line: { color: m.color, width: 1.5 } },
-        hovertext: mRows.map((r) => hoverText(cap, r)), hoverinfo: "text", customdata: mRows.map((r) => r + 1),
+        hovertext: mRows.map((r) => hover(r)), hoverinfo: "text", customdata: mRows.map((r) => r + 1),
         meta: { kind: m.key, stream: panel.stream, dir: panel.dir, rows: mRows } satisfies TraceMeta,
       });
     }
