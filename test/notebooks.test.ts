@@ -7,6 +7,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { readCapture, TA } from "../lib/index";
+import { TA_NAMES } from "../lib/tcp/flags";
+import { launchChromium } from "../lib/plot/browser";
 import { chromiumAvailable, openHtmlOffline } from "./helpers/browser";
 import { displayDataOf, mimeText, notebookSkipReason, outputsOf, ROOT, runNotebook, stderrOf, type NotebookJson, type NotebookRun } from "./helpers/notebook";
 
@@ -26,6 +28,8 @@ function textOf(nb: NotebookJson): string {
 
 describe.skipIf(!!skip)("notebooks/*.ipynb execute cleanly and show the lab's facts", () => {
   const runs = new Map<string, NotebookRun>();
+  /** Per notebook, per plot: frames of the points Chromium drew, by trace kind (filled by the render test). */
+  const drawnByNotebook = new Map<string, Record<string, number[]>[]>();
 
   beforeAll(async () => {
     if (!fs.existsSync(path.join(ROOT, "dist", "index.js"))) throw new Error("dist/ missing: run npm run build first");
@@ -109,13 +113,53 @@ describe.skipIf(!!skip)("notebooks/*.ipynb execute cleanly and show the lab's fa
     expect(t6).toMatch(/carried no request/);
   });
 
-  it.skipIf(!chromiumAvailable())("renders every plot of an executed notebook offline in Chromium", async () => {
-    const run = runs.get("01-three-way-handshake.ipynb")!;
-    const expected = displayDataOf(run.nb, PLOTLY_MIME).length;
-    const page = await openHtmlOffline(run.htmlPath, { expectPlots: expected, screenshotName: "notebook-01.png" });
-    expect(page.pageErrors).toEqual([]);
-    expect(page.blockedRequests).toEqual([]);
-    expect(page.plots).toBe(expected);
-    expect(page.mainSvgs).toBeGreaterThanOrEqual(expected);
-  }, 180_000);
+  it.skipIf(!chromiumAvailable())("every notebook's HTML renders all its plots offline in Chromium", async () => {
+    const browser = await launchChromium();
+    try {
+      for (const name of NOTEBOOKS) {
+        const run = runs.get(name)!;
+        const expected = displayDataOf(run.nb, PLOTLY_MIME).length;
+        const page = await openHtmlOffline(run.htmlPath, { expectPlots: expected, screenshotName: `notebook-${name.slice(0, 2)}.png`, browser });
+        expect(page.pageErrors, name).toEqual([]);
+        expect(page.blockedRequests, name).toEqual([]);
+        expect(page.plots, name).toBe(expected);
+        expect(page.mainSvgs, name).toBeGreaterThanOrEqual(expected);
+        drawnByNotebook.set(name, page.drawn);
+      }
+    } finally {
+      await browser.close();
+    }
+  }, 300_000);
+
+  it.skipIf(!chromiumAvailable())("06: the drawn tcptrace graph of two connections has one marker per analysis flag, both directions", () => {
+    const name = "06-parallel-connections.ipynb";
+    const figs = displayDataOf(runs.get(name)!.nb, PLOTLY_MIME).map((o) => o.data![PLOTLY_MIME] as { data: { meta?: { kind?: string; stream?: number; dir?: number } }[] });
+    const k = figs.findIndex((f) => f.data.some((t) => t.meta?.kind === "ack"));
+    expect(k, "a sequence graph in 06").toBeGreaterThanOrEqual(0);
+    const streams = [...new Set(figs[k].data.map((t) => t.meta?.stream).filter((x) => x !== undefined))];
+    const dirs = new Set(figs[k].data.map((t) => t.meta?.dir));
+    expect(streams.length, "two connections on one time axis").toBeGreaterThanOrEqual(2);
+    expect([...dirs].sort(), "both directions").toEqual([0, 1]);
+    const drawn = drawnByNotebook.get(name)![k];
+    const cap = readCapture(path.join(ROOT, "data", "lab-lossy.pcapng"));
+    const framesWith = (test: (bits: number) => boolean): number[] => {
+      const out: number[] = [];
+      for (let r = 0; r < cap.length; r++) if (streams.includes(cap.packets.tcpStream[r]) && test(cap.packets.tcpAnalysis[r])) out.push(r + 1);
+      return out;
+    };
+    const sorted = (a: number[] | undefined) => [...(a ?? [])].sort((x, y) => x - y);
+    let flagsSeen = 0;
+    for (const [bit, kind] of TA_NAMES) {
+      if (bit & (TA.RETRANSMISSION | TA.FAST_RETRANSMISSION | TA.SPURIOUS_RETRANSMISSION)) continue;
+      const want = framesWith((b) => (b & bit) !== 0);
+      flagsSeen += want.length;
+      expect(sorted(drawn[kind]), kind).toEqual(want);
+    }
+    const retx = sorted(["retransmission", "fast_retransmission", "spurious_retransmission"].flatMap((kind) => drawn[kind] ?? []));
+    expect(retx, "retransmission markers").toEqual(framesWith((b) => (b & (TA.RETRANSMISSION | TA.FAST_RETRANSMISSION | TA.SPURIOUS_RETRANSMISSION)) !== 0));
+    expect(sorted(drawn.fast_retransmission)).toEqual(framesWith((b) => (b & TA.FAST_RETRANSMISSION) !== 0));
+    expect(flagsSeen + retx.length, "the lossy capture has flagged packets in these streams").toBeGreaterThan(20);
+    expect(drawn.fast_retransmission?.length ?? 0).toBeGreaterThan(0);
+    expect(drawn.duplicate_ack?.length ?? 0).toBeGreaterThan(0);
+  });
 });

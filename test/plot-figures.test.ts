@@ -109,6 +109,30 @@ describe.each(CAPTURES)("seqGraph on %s", (file) => {
     }
   });
 
+  it("both directions: every analysis flag of every packet has exactly one marker, on the packet's frame", () => {
+    // Independent of SEQ_MARKERS: which side a flag is drawn on (data sender's or ACKer's), per Wireshark's meaning.
+    const fwdFlags = [TA.OUT_OF_ORDER, TA.LOST_SEGMENT, TA.WINDOW_FULL, TA.ZERO_WINDOW_PROBE, TA.KEEP_ALIVE, TA.REUSED_PORTS];
+    const revFlags = [TA.DUPLICATE_ACK, TA.ZERO_WINDOW, TA.WINDOW_UPDATE, TA.ZERO_WINDOW_PROBE_ACK, TA.KEEP_ALIVE_ACK, TA.ACK_LOST_SEGMENT];
+    const kindOf = new Map<number, string>([
+      [TA.OUT_OF_ORDER, "out_of_order"], [TA.LOST_SEGMENT, "lost_segment"], [TA.WINDOW_FULL, "window_full"],
+      [TA.ZERO_WINDOW_PROBE, "zero_window_probe"], [TA.KEEP_ALIVE, "keep_alive"], [TA.REUSED_PORTS, "reused_ports"],
+      [TA.DUPLICATE_ACK, "duplicate_ack"], [TA.ZERO_WINDOW, "zero_window"], [TA.WINDOW_UPDATE, "window_update"],
+      [TA.ZERO_WINDOW_PROBE_ACK, "zero_window_probe_ack"], [TA.KEEP_ALIVE_ACK, "keep_alive_ack"], [TA.ACK_LOST_SEGMENT, "ack_lost_segment"],
+    ]);
+    expect(fwdFlags.concat(revFlags, [TA.RETRANSMISSION, TA.FAST_RETRANSMISSION, TA.SPURIOUS_RETRANSMISSION]).reduce((m, b) => m | b, 0)).toBe(TA.FLAG_MASK);
+    for (const stream of streams) {
+      const fig = seqGraph(c, { stream });
+      const rows = [...rowsOf(c, stream, 0), ...rowsOf(c, stream, 1)].sort((x, y) => x - y);
+      const frames = (kind: string) => traces(fig, kind).flatMap((t) => t.customdata as number[]).sort((x, y) => x - y);
+      const ctx = `${path.basename(file)} stream ${stream}`;
+      for (const bit of [...fwdFlags, ...revFlags]) {
+        expect(frames(kindOf.get(bit)!), `${ctx} ${kindOf.get(bit)}`).toEqual(rows.filter((r) => c.packets.tcpAnalysis[r] & bit).map((r) => r + 1));
+      }
+      const retx = ["retransmission", "fast_retransmission", "spurious_retransmission"].flatMap(frames).sort((x, y) => x - y);
+      expect(retx, `${ctx} retransmissions`).toEqual(rows.filter((r) => c.packets.tcpAnalysis[r] & RETX_ANY).map((r) => r + 1));
+    }
+  });
+
   it("both directions, several streams: one panel per stream and direction on one time axis", () => {
     const some = streams.slice(0, 2);
     const fig = seqGraph(c, { streams: some });

@@ -1,8 +1,11 @@
 /**
  * Time/sequence graphs of TCP streams: Stevens (a point per segment) and tcptrace (data segments as
  * vertical bars, ACK and receive-window step lines and SACK blocks from the reverse direction, and
- * labelled markers for retransmissions, out-of-order, duplicate ACKs, zero window, window full,
- * SYN/FIN/RST).
+ * markers for SYN/FIN/RST and for every Wireshark analysis flag: retransmission (R, fast F, spurious
+ * Sp), out-of-order, previous segment not captured, window full, zero-window probe, keep-alive and
+ * port reuse on the sender's data; duplicate ACK, zero window, window update, zero-window-probe ACK,
+ * keep-alive ACK and ACKed unseen segment on the receiver's ACK/window line — one marker per flag
+ * and packet).
  *
  * Layout: one panel per (stream, direction), stacked top to bottom in the order of `streams`
  * (a→b above b→a), all sharing one time axis (seconds since the first packet of the capture). Each
@@ -95,11 +98,17 @@ export const SEQ_MARKERS: readonly MarkerKind[] = [
   { key: "lost_segment", name: "previous segment not captured", label: "?", color: "#7f7f7f", symbol: "triangle-down-open", side: "fwd", at: "seq", test: (c, r) => hasFlag(c, r, TA.LOST_SEGMENT) },
   { key: "window_full", name: "W window full", label: "W", color: "#8b4513", symbol: "triangle-up", side: "fwd", at: "top", test: (c, r) => hasFlag(c, r, TA.WINDOW_FULL) },
   { key: "zero_window_probe", name: "P zero-window probe", label: "P", color: "#ff8c00", symbol: "hourglass", side: "fwd", at: "top", test: (c, r) => hasFlag(c, r, TA.ZERO_WINDOW_PROBE) },
+  { key: "keep_alive", name: "K keep-alive", label: "K", color: "#505050", symbol: "circle", side: "fwd", at: "seq", test: (c, r) => hasFlag(c, r, TA.KEEP_ALIVE) },
+  { key: "reused_ports", name: "port reuse (new SYN)", label: "PR", color: "#ff8c00", symbol: "star", side: "fwd", at: "seq", test: (c, r) => hasFlag(c, r, TA.REUSED_PORTS) },
   { key: "syn", name: "SYN", label: "SYN", color: "#ff8c00", symbol: "diamond", side: "fwd", at: "seq", test: (c, r) => hasTcpFlag(c, r, TcpFlag.SYN) },
   { key: "fin", name: "FIN", label: "FIN", color: "#ff8c00", symbol: "square", side: "fwd", at: "seq", test: (c, r) => hasTcpFlag(c, r, TcpFlag.FIN) },
   { key: "rst", name: "RST (sent)", label: "RST_OUT", color: "#d000d0", symbol: "x", side: "fwd", at: "seq", test: (c, r) => hasTcpFlag(c, r, TcpFlag.RST) },
   { key: "duplicate_ack", name: "3 duplicate ACK", label: "", color: "#006400", symbol: "line-ew-open", side: "rev", at: "ack", test: (c, r) => hasFlag(c, r, TA.DUPLICATE_ACK) },
   { key: "zero_window", name: "Z zero window", label: "Z", color: "#d000d0", symbol: "x-thin-open", side: "rev", at: "win", test: (c, r) => hasFlag(c, r, TA.ZERO_WINDOW) },
+  { key: "window_update", name: "window update", label: "", color: "#c8a600", symbol: "triangle-up-open", side: "rev", at: "win", test: (c, r) => hasFlag(c, r, TA.WINDOW_UPDATE) },
+  { key: "zero_window_probe_ack", name: "zero-window probe ACK", label: "", color: "#ff8c00", symbol: "hourglass-open", side: "rev", at: "win", test: (c, r) => hasFlag(c, r, TA.ZERO_WINDOW_PROBE_ACK) },
+  { key: "keep_alive_ack", name: "keep-alive ACK", label: "", color: "#505050", symbol: "circle-open", side: "rev", at: "ack", test: (c, r) => hasFlag(c, r, TA.KEEP_ALIVE_ACK) },
+  { key: "ack_lost_segment", name: "A ACKed unseen segment", label: "A", color: "#7f7f7f", symbol: "triangle-up-open", side: "rev", at: "ack", test: (c, r) => hasFlag(c, r, TA.ACK_LOST_SEGMENT) },
   { key: "rst_in", name: "RST (received)", label: "RST_IN", color: "#d000d0", symbol: "x", side: "rev", at: "ack", test: (c, r) => hasTcpFlag(c, r, TcpFlag.RST) },
 ];
 

@@ -2,6 +2,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
+import type { Browser } from "playwright-core";
 import { chromiumAvailable, launchChromium } from "../../lib/plot/browser";
 
 export { chromiumAvailable };
@@ -15,6 +16,11 @@ export interface OfflinePageResult {
   mainSvgs: number;
   /** Scatter markers drawn (`.scatterlayer .point`). */
   points: number;
+  /**
+   * Per plot (document order): for every trace carrying `meta.kind` (pcapframe's figures), the frame
+   * numbers (`customdata`) of the SVG points plotly actually drew, by kind.
+   */
+  drawn: Record<string, number[]>[];
   /** Uncaught exceptions in the page. */
   pageErrors: string[];
   /** console.error messages. */
@@ -34,7 +40,7 @@ export interface OfflinePageResult {
  */
 export async function openHtmlOffline(
   htmlPath: string,
-  opts: { expectPlots?: number; timeoutMs?: number; screenshotName?: string; viewport?: { width: number; height: number } } = {},
+  opts: { expectPlots?: number; timeoutMs?: number; screenshotName?: string; viewport?: { width: number; height: number }; browser?: Browser } = {},
 ): Promise<OfflinePageResult> {
   const expectPlots = opts.expectPlots ?? 1;
   const timeoutMs = opts.timeoutMs ?? 120_000;
@@ -43,7 +49,7 @@ export async function openHtmlOffline(
     TEST_OUTPUT,
     opts.screenshotName ?? path.basename(htmlPath).replace(/\.html?$/i, "") + ".png",
   );
-  const browser = await launchChromium();
+  const browser = opts.browser ?? (await launchChromium());
   try {
     const page = await browser.newPage({ viewport: opts.viewport ?? { width: 1200, height: 900 } });
     const pageErrors: string[] = [];
@@ -75,10 +81,27 @@ export async function openHtmlOffline(
       mainSvgs: document.querySelectorAll(".main-svg").length,
       points: document.querySelectorAll(".scatterlayer .point").length,
       title: document.title,
+      drawn: [...document.querySelectorAll(".js-plotly-plot")].map((gd) => {
+        const kinds: Record<string, number[]> = {};
+        gd.querySelectorAll(".scatterlayer .trace").forEach((el) => {
+          // plotly binds each trace group to its calcdata; cd[0].trace is the full trace, point data carry the input index i
+          const cd = (el as unknown as { __data__?: { trace?: { meta?: { kind?: string }; customdata?: number[] } }[] }).__data__;
+          const tr = cd?.[0]?.trace;
+          const kind = tr?.meta?.kind;
+          if (!tr || !kind) return;
+          const frames = [...el.querySelectorAll(".point")].map((pt) => {
+            const i = (pt as unknown as { __data__: { i: number } }).__data__.i;
+            return tr.customdata ? tr.customdata[i] : i;
+          });
+          (kinds[kind] ??= []).push(...frames);
+        });
+        return kinds;
+      }),
     }));
     await page.screenshot({ path: screenshot, fullPage: true });
+    await page.close();
     return { ...counts, pageErrors, consoleErrors, blockedRequests, screenshot, renderMs };
   } finally {
-    await browser.close();
+    if (!opts.browser) await browser.close();
   }
 }
