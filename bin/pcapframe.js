@@ -8,10 +8,14 @@ if (!fs.existsSync(cli)) {
   console.error("pcapframe: dist/ is missing; run `npm run build` (or `npm test` / `npm start`, which build it) first.");
   process.exit(2);
 }
+// A reader that goes away (`pcapframe packets F --csv | head`) is not an error.
+process.stdout.on("error", (e) => process.exit(e && e.code === "EPIPE" ? 0 : 1));
+// Exit only once stdout has been flushed: on a pipe, process.exit() would drop what is still queued.
+const exit = (code) => process.stdout.write("", () => process.exit(code));
 require(cli).main(process.argv.slice(2)).then(
-  (code) => process.exit(code ?? 0),
+  (code) => exit(code ?? 0),
   (err) => {
     console.error(`pcapframe: ${err && err.message ? err.message : err}`);
-    process.exit(1);
+    exit(1);
   },
 );

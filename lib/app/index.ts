@@ -172,7 +172,7 @@ export class AppDissector {
     }
     t.layers[row] |= ctx.layer;
     let proto = ctx.proto!;
-    if (proto === "TLS" && s.tls) proto = s.tls.version ? tlsVersionName(sessionVersion(s.tls.version)) : "TLS";
+    if (proto === "TLS" && s.tls) proto = s.tls.version ? tlsVersionName(sessionVersion(s.tls.version)) : "SSL";
     else if (proto === "SSH" && s.ssh) proto = s.ssh.protoName();
     t.proto[row] = this.pid(proto);
     let info = ctx.infos.join(ctx.sep);
@@ -221,7 +221,9 @@ export class AppDissector {
   }
 
   finish(): void {
-    // tshark -2: the TLS session version found in pass 1 names every TLS frame of the session.
+    // tshark -2: the TLS session version found in pass 1 names every TLS frame of the session. Without
+    // a session or record version (e.g. "Continuation Data" of an unknown session) the column keeps
+    // the TLS dissector's initial "SSL".
     const t = this.t;
     for (const s of this.streams.values()) {
       const tls = s.tls;
@@ -229,7 +231,7 @@ export class AppDissector {
       for (let i = 0; i < tls.rows.length; i++) {
         if (t.layers[tls.rows[i]] & Layer.PDU_SEGMENT) continue;
         const v = sessionVersion(tls.version) || tls.rowRecVersion[i];
-        t.proto[tls.rows[i]] = this.pid(v ? tlsVersionName(v) : "TLS");
+        t.proto[tls.rows[i]] = this.pid(v ? tlsVersionName(v) : "SSL");
       }
     }
     this.icmpApps.finish();
