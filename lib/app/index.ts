@@ -77,6 +77,14 @@ export class AppDissector {
   private readonly ctx = new FrameCtx();
   private readonly streams = new Map<number, TcpStream>();
   private readonly streamsByKey = new Map<string, TcpStream>();
+  /** Streams by tcp.stream index (the same objects as in `streams`). */
+  private readonly byIndex: (TcpStream | undefined)[] = [];
+  private curDir = 0;
+  /** Last Info text interned and its id: consecutive rows mostly repeat it ("Application Data"). */
+  private lastInfo = "";
+  private lastInfoId = 0;
+  private lastProto = "";
+  private lastProtoId = 0;
   private nextOwnId = 1 << 30;
   readonly tlsParser = new TlsParser();
   readonly httpParser: HttpParser;
@@ -91,20 +99,26 @@ export class AppDissector {
     this.icmpApps = new IcmpApps(t);
   }
 
-  /** String id of a Protocol name (StringDict.intern is itself a map lookup: no second cache needed). */
+  /** String id of a Protocol name (the last one is remembered: runs of rows share it). */
   private pid(s: string): number {
-    return this.t.strings.intern(s);
+    if (s !== this.lastProto) {
+      this.lastProto = s;
+      this.lastProtoId = this.t.strings.intern(s);
+    }
+    return this.lastProtoId;
   }
 
-  private stream(row: number): { s: TcpStream; dir: number } {
+  /** The application state of a row's TCP stream; its direction is left in `this.curDir`. */
+  private stream(row: number): TcpStream {
     const t = this.t;
     const sid = t.tcpStream[row];
     let s: TcpStream | undefined;
     if (sid >= 0) {
-      s = this.streams.get(sid);
+      s = this.byIndex[sid];
       if (!s) {
         s = new TcpStream(sid, t.ipSrc[row], t.srcPort[row], t.dstPort[row]);
         this.streams.set(sid, s);
+        this.byIndex[sid] = s;
       }
     } else {
       // No TCP analysis stream index: key by the unordered 4-tuple.
@@ -118,15 +132,16 @@ export class AppDissector {
         this.streams.set(s.id, s);
       }
     }
-    const dir = t.ipSrc[row] === s.aAddr && t.srcPort[row] === s.aPort ? 0 : 1;
-    return { s, dir };
+    this.curDir = t.ipSrc[row] === s.aAddr && t.srcPort[row] === s.aPort ? 0 : 1;
+    return s;
   }
 
   tcpPayload(row: number, buf: Uint8Array, off: number, capLen: number): void {
     const t = this.t;
     const len = t.tcpLen[row];
     if (len === 0) return;
-    const { s, dir } = this.stream(row);
+    const s = this.stream(row);
+    const dir = this.curDir;
     if (capLen < len) return; // snaplen-cut payload: nothing reassembled
     const ta = t.tcpAnalysis[row];
     const bytes = buf.subarray(off, off + len);
@@ -155,7 +170,7 @@ export class AppDissector {
     if (fed === 3) {
       // Part of the segment completes nothing (segment of a PDU), the rest was dissected.
       t.layers[row] |= Layer.PDU_SEGMENT;
-      if (ctx.hadPdu) t.touch("appInfo")[row] = t.strings.intern(ctx.infos.join(ctx.sep));
+      if (ctx.hadPdu) (t.appInfo ?? t.touch("appInfo"))[row] = this.infoId(ctx.infos.length === 1 ? ctx.infos[0] : ctx.infos.join(ctx.sep));
       return;
     }
     if (fed !== 1) return;
@@ -175,9 +190,17 @@ export class AppDissector {
     if (proto === "TLS" && s.tls) proto = s.tls.version ? tlsVersionName(sessionVersion(s.tls.version)) : "SSL";
     else if (proto === "SSH" && s.ssh) proto = s.ssh.protoName();
     t.proto[row] = this.pid(proto);
-    let info = ctx.infos.join(ctx.sep);
+    let info = ctx.infos.length === 1 ? ctx.infos[0] : ctx.infos.join(ctx.sep);
     if (s.kind === "ssh" && s.ssh) info = s.ssh.prefix(ctx.dir) + info;
-    t.touch("appInfo")[row] = t.strings.intern(info);
+    (t.appInfo ?? t.touch("appInfo"))[row] = this.infoId(info);
+  }
+
+  private infoId(info: string): number {
+    if (info !== this.lastInfo) {
+      this.lastInfo = info;
+      this.lastInfoId = this.t.strings.intern(info);
+    }
+    return this.lastInfoId;
   }
 
   private parseApp(b: Uint8Array, _at: number): ParseResult {

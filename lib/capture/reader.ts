@@ -167,32 +167,42 @@ function readPcap(src: ByteSource, sink: RecordSink, w: Walker, r: ReadResult): 
   r.sections = 1;
   const fracScale = nsec ? 1 : 1000;
   let pos = 24;
+  const ifc = r.interfaces[0];
+  let packets = 0;
   for (;;) {
-    if (!src.ensure(pos, 16)) {
-      const left = src.available(pos);
-      if (left > 0) w.fault("truncated_record", pos, `pcap record header cut short: ${left} of 16 bytes`);
-      break;
-    }
+    // Fast path: header and data already in the buffer; otherwise ensure() reads on (or reports the end).
     let o = pos - src.base;
+    if (o + 16 > src.filled) {
+      if (!src.ensure(pos, 16)) {
+        const left = src.available(pos);
+        if (left > 0) w.fault("truncated_record", pos, `pcap record header cut short: ${left} of 16 bytes`);
+        break;
+      }
+      o = pos - src.base;
+    }
     const dv = src.view;
-    const tsSec = dv.getUint32(o, little);
-    const tsFrac = dv.getUint32(o + 4, little);
     const capLen = dv.getUint32(o + 8, little);
-    const wireLen = dv.getUint32(o + 12, little);
     if (capLen > MAX_RECORD_CAPLEN) {
       w.fault("bad_caplen", pos, `pcap record captured length ${capLen} is larger than ${MAX_RECORD_CAPLEN}`);
       break;
     }
-    if (!src.ensure(pos + 16, capLen)) {
-      w.fault("truncated_record", pos, `pcap record data cut short: record needs ${capLen} bytes, ${src.available(pos + 16)} left`);
-      break;
+    if (o + 16 + capLen > src.filled) {
+      if (!src.ensure(pos, 16 + capLen)) {
+        w.fault("truncated_record", pos, `pcap record data cut short: record needs ${capLen} bytes, ${src.available(pos + 16)} left`);
+        break;
+      }
+      o = pos - src.base;
     }
-    o = pos + 16 - src.base;
-    sink.onPacket(src.buf, o, capLen, wireLen, tsSec, tsFrac * fracScale, 0, pos + 16);
-    r.interfaces[0].packets++;
+    const v = src.view;
+    const tsSec = v.getUint32(o, little);
+    const tsFrac = v.getUint32(o + 4, little);
+    const wireLen = v.getUint32(o + 12, little);
+    sink.onPacket(src.buf, o + 16, capLen, wireLen, tsSec, tsFrac * fracScale, 0, pos + 16);
+    packets++;
     w.packets++;
     pos += 16 + capLen;
   }
+  ifc.packets = packets;
 }
 
 // ---------------------------------------------------------------- pcapng

@@ -1,6 +1,6 @@
 import { Anomaly } from "../errors";
 import { ipv4ToString, ipv6ToString, macToString } from "../format";
-import { StringDict, WordKeyInterner } from "../table/dict";
+import { AddressInterner, StringDict } from "../table/dict";
 import { Layer, PacketTable, TcpOpt } from "../table/packet-table";
 import { linkTypeName } from "../capture/link-type";
 
@@ -28,25 +28,26 @@ export interface PayloadRef {
  */
 export class Dissector {
   readonly payload: PayloadRef = { off: 0, capLen: 0 };
-  private readonly ip4: WordKeyInterner;
-  private readonly mac: WordKeyInterner;
-  private readonly ip6: WordKeyInterner;
+  private readonly ip4: AddressInterner;
+  private readonly mac: AddressInterner;
+  private readonly ip6: AddressInterner;
   private readonly strings: StringDict;
   readonly P: Record<string, number>;
   private view: DataView | null = null;
-  private viewBuf: ArrayBufferLike | null = null;
+  private viewOf: Uint8Array | null = null;
 
   constructor(private readonly t: PacketTable) {
     this.strings = t.strings;
-    this.ip4 = new WordKeyInterner(t.strings, 1, (k) => ipv4ToString(k[0]));
-    this.mac = new WordKeyInterner(t.strings, 2, (k) => macToString(k[0] * 4294967296 + k[1]));
+    this.ip4 = new AddressInterner(t.strings, 1, (a) => ipv4ToString(a));
+    this.mac = new AddressInterner(t.strings, 2, (a, b) => macToString(a * 4294967296 + b));
     const b16 = new Uint8Array(16);
-    this.ip6 = new WordKeyInterner(t.strings, 4, (k) => {
+    this.ip6 = new AddressInterner(t.strings, 4, (a, b, c, d) => {
+      const w = [a, b, c, d];
       for (let i = 0; i < 4; i++) {
-        b16[4 * i] = k[i] >>> 24;
-        b16[4 * i + 1] = (k[i] >>> 16) & 255;
-        b16[4 * i + 2] = (k[i] >>> 8) & 255;
-        b16[4 * i + 3] = k[i] & 255;
+        b16[4 * i] = w[i] >>> 24;
+        b16[4 * i + 1] = (w[i] >>> 16) & 255;
+        b16[4 * i + 2] = (w[i] >>> 8) & 255;
+        b16[4 * i + 3] = w[i] & 255;
       }
       return ipv6ToString(b16, 0);
     });
@@ -55,10 +56,11 @@ export class Dissector {
     for (const n of names) this.P[n] = t.strings.intern(n);
   }
 
+  /** A DataView over the whole ArrayBuffer of `buf` (readers pass the same buffer object for many packets). */
   private dv(buf: Uint8Array): DataView {
-    if (this.viewBuf !== buf.buffer || this.view === null) {
-      this.view = new DataView(buf.buffer, buf.byteOffset === 0 ? 0 : 0);
-      this.viewBuf = buf.buffer;
+    if (this.viewOf !== buf || this.view === null) {
+      this.view = new DataView(buf.buffer);
+      this.viewOf = buf;
     }
     return this.view;
   }
@@ -380,9 +382,7 @@ export class Dissector {
   }
 
   private ip6Id(buf: Uint8Array, off: number): number {
-    const k = this.ip6.k;
-    for (let i = 0; i < 4; i++) k[i] = ((buf[off + 4 * i] << 24) | (buf[off + 4 * i + 1] << 16) | (buf[off + 4 * i + 2] << 8) | buf[off + 4 * i + 3]) >>> 0;
-    return this.ip6.lookup();
+    return this.ip6.id4(be32(buf, off), be32(buf, off + 4), be32(buf, off + 8), be32(buf, off + 12));
   }
 
   /**
@@ -587,6 +587,10 @@ export class Dissector {
     }
     (t.tcpOptSeq ?? t.touch("tcpOptSeq"))[row] = seq;
   }
+}
+
+function be32(b: Uint8Array, i: number): number {
+  return ((b[i] << 24) | (b[i + 1] << 16) | (b[i + 2] << 8) | b[i + 3]) >>> 0;
 }
 
 const IP_PROTO_NAMES: Record<number, string> = { 2: "IGMP", 47: "GRE", 50: "ESP", 51: "AH", 89: "OSPF", 103: "PIMv2", 112: "VRRP", 132: "SCTP" };

@@ -27,97 +27,121 @@ export class StringDict {
   }
 }
 
-/** Interns numeric keys (IPv4 addresses, 48-bit MACs) to string ids without building the string each time. */
-export class NumberKeyCache {
-  private readonly map = new Map<number, number>();
-  constructor(private readonly dict: StringDict, private readonly format: (key: number) => string) {}
-  id(key: number): number {
-    let id = this.map.get(key);
-    if (id === undefined) {
-      id = this.dict.intern(this.format(key));
-      this.map.set(key, id);
+/**
+ * Interns binary addresses (IPv4: 1 word, MAC: 2 words, IPv6: 4 words) to string ids: an
+ * open-addressing hash table in one typed array, each slot holding the key words and the id side by
+ * side (a lookup touches one cache line), so a lookup allocates nothing and builds no string;
+ * `format` runs once per distinct address. One instance holds one address kind and is used through
+ * the matching method only (id1, id2 or id4). The lookups are small enough for the JIT to inline
+ * into the dissector; inserting and growing are kept out of line.
+ */
+export class AddressInterner {
+  /** Slots of `stride` words: key words, then the id (0 = empty slot). */
+  private slots: Int32Array;
+  private readonly stride: number;
+  /** Slot index = high bits of the hash: 32 − log2(number of slots). */
+  private shift = 22;
+  private mask = 1023;
+  private count = 0;
+
+  /** `width`: words per key (1, 2 or 4), i.e. which of id1 / id2 / id4 this instance serves. */
+  constructor(
+    private readonly dict: StringDict,
+    private readonly width: 1 | 2 | 4,
+    private readonly format: (a: number, b: number, c: number, d: number) => string,
+  ) {
+    this.stride = width === 1 ? 2 : width === 2 ? 4 : 8;
+    this.slots = new Int32Array(1024 * this.stride);
+  }
+
+  /** Id of a 1-word key (IPv4). */
+  id1(a: number): number {
+    const t = this.slots;
+    let s = Math.imul(a, 0x9e3779b1) >>> this.shift;
+    for (;;) {
+      const i = s << 1;
+      const id = t[i + 1];
+      if (id === 0) return this.insert(s, a, 0, 0, 0);
+      if (t[i] === (a | 0)) return id;
+      s = (s + 1) & this.mask;
     }
+  }
+
+  /** Id of a 2-word key (MAC: high 16 bits, low 32 bits). */
+  id2(a: number, b: number): number {
+    const t = this.slots;
+    let s = hash2(a, b) >>> this.shift;
+    for (;;) {
+      const i = s << 2;
+      const id = t[i + 2];
+      if (id === 0) return this.insert(s, a, b, 0, 0);
+      if (t[i + 1] === (b | 0) && t[i] === (a | 0)) return id;
+      s = (s + 1) & this.mask;
+    }
+  }
+
+  /** Id of a 4-word key (IPv6, big-endian words). */
+  id4(a: number, b: number, c: number, d: number): number {
+    const t = this.slots;
+    let s = hash4(a, b, c, d) >>> this.shift;
+    for (;;) {
+      const i = s << 3;
+      const id = t[i + 4];
+      if (id === 0) return this.insert(s, a, b, c, d);
+      if (t[i + 3] === (d | 0) && t[i + 2] === (c | 0) && t[i + 1] === (b | 0) && t[i] === (a | 0)) return id;
+      s = (s + 1) & this.mask;
+    }
+  }
+
+  private insert(s: number, a: number, b: number, c: number, d: number): number {
+    const id = this.dict.intern(this.format(a >>> 0, b >>> 0, c >>> 0, d >>> 0));
+    if (id === 0) return 0;
+    this.put(this.slots, s, a, b, c, d, id);
+    if (++this.count * 2 > this.mask) this.grow();
     return id;
+  }
+
+  private put(t: Int32Array, s: number, a: number, b: number, c: number, d: number, id: number): void {
+    const i = s * this.stride;
+    t[i] = a;
+    if (this.width > 1) t[i + 1] = b;
+    if (this.width > 2) {
+      t[i + 2] = c;
+      t[i + 3] = d;
+    }
+    t[i + this.width] = id;
+  }
+
+  private grow(): void {
+    const old = this.slots;
+    const w = this.width;
+    const st = this.stride;
+    const n = old.length / st;
+    this.slots = new Int32Array(old.length * 2);
+    this.mask = n * 2 - 1;
+    this.shift--;
+    for (let i = 0; i < old.length; i += st) {
+      const id = old[i + w];
+      if (id === 0) continue;
+      const a = old[i];
+      const b = w > 1 ? old[i + 1] : 0;
+      const c = w > 2 ? old[i + 2] : 0;
+      const d = w > 2 ? old[i + 3] : 0;
+      const h = w === 1 ? Math.imul(a, 0x9e3779b1) : w === 2 ? hash2(a, b) : hash4(a, b, c, d);
+      let s = h >>> this.shift;
+      while (this.slots[s * st + w] !== 0) s = (s + 1) & this.mask;
+      this.put(this.slots, s, a, b, c, d, id);
+    }
   }
 }
 
-/**
- * Interns fixed-size binary keys (1 word: IPv4; 2 words: MAC; 4 words: IPv6) to string ids with an
- * open-addressing hash table in typed arrays: no allocation and no string building per packet.
- * `format` is called once per distinct key.
- */
-export class WordKeyInterner {
-  private keys: Uint32Array;
-  private ids: Int32Array;
-  private cap: number;
-  private count = 0;
-  /** Scratch key the caller fills before calling `lookup()`. */
-  readonly k: Uint32Array;
+function hash2(a: number, b: number): number {
+  return Math.imul(Math.imul(b, 0x85ebca6b) ^ a, 0x9e3779b1);
+}
 
-  constructor(private readonly dict: StringDict, private readonly words: number, private readonly format: (k: Uint32Array) => string) {
-    this.cap = 1024;
-    this.keys = new Uint32Array(this.cap * words);
-    this.ids = new Int32Array(this.cap);
-    this.k = new Uint32Array(words);
-  }
-
-  private slot(k: Uint32Array, cap: number): number {
-    let h = 0x811c9dc5;
-    for (let i = 0; i < this.words; i++) h = Math.imul(h ^ k[i], 0x01000193);
-    return (h ^ (h >>> 15)) & (cap - 1);
-  }
-
-  /** Id of the key in `this.k`. */
-  lookup(): number {
-    const k = this.k;
-    const w = this.words;
-    let s = this.slot(k, this.cap);
-    for (;;) {
-      const id = this.ids[s];
-      if (id === 0) break;
-      let eq = true;
-      for (let i = 0; i < w; i++) if (this.keys[s * w + i] !== k[i]) { eq = false; break; }
-      if (eq) return id;
-      s = (s + 1) & (this.cap - 1);
-    }
-    const id = this.dict.intern(this.format(k));
-    if (id === 0) return 0;
-    this.ids[s] = id;
-    for (let i = 0; i < w; i++) this.keys[s * w + i] = k[i];
-    if (++this.count * 2 > this.cap) this.rehash();
-    return id;
-  }
-
-  /** Shortcut for 1-word keys. */
-  id1(a: number): number {
-    this.k[0] = a;
-    return this.lookup();
-  }
-
-  /** Shortcut for 2-word keys. */
-  id2(a: number, b: number): number {
-    this.k[0] = a;
-    this.k[1] = b;
-    return this.lookup();
-  }
-
-  private rehash(): void {
-    const w = this.words;
-    const oldKeys = this.keys;
-    const oldIds = this.ids;
-    const oldCap = this.cap;
-    this.cap *= 2;
-    this.keys = new Uint32Array(this.cap * w);
-    this.ids = new Int32Array(this.cap);
-    const tmp = new Uint32Array(w);
-    for (let s = 0; s < oldCap; s++) {
-      const id = oldIds[s];
-      if (id === 0) continue;
-      for (let i = 0; i < w; i++) tmp[i] = oldKeys[s * w + i];
-      let t = this.slot(tmp, this.cap);
-      while (this.ids[t] !== 0) t = (t + 1) & (this.cap - 1);
-      this.ids[t] = id;
-      for (let i = 0; i < w; i++) this.keys[t * w + i] = tmp[i];
-    }
-  }
+function hash4(a: number, b: number, c: number, d: number): number {
+  let h = Math.imul(a, 0x85ebca6b) ^ b;
+  h = Math.imul(h, 0xc2b2ae35) ^ c;
+  h = Math.imul(h, 0x27d4eb2f) ^ d;
+  return Math.imul(h ^ (h >>> 15), 0x9e3779b1);
 }
