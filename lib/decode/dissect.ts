@@ -142,8 +142,8 @@ export class Dissector {
       return;
     }
     t.layers[row] |= Layer.ETH;
-    const dstId = this.mac.id2(v.getUint16(vo + off, false), v.getUint32(vo + off + 2, false));
-    const srcId = this.mac.id2(v.getUint16(vo + off + 6, false), v.getUint32(vo + off + 8, false));
+    const dstId = this.mac.id2(v.getUint16(vo + off, false), v.getInt32(vo + off + 2, false));
+    const srcId = this.mac.id2(v.getUint16(vo + off + 6, false), v.getInt32(vo + off + 8, false));
     t.ethDst[row] = dstId;
     t.ethSrc[row] = srcId;
     t.src[row] = srcId;
@@ -192,7 +192,7 @@ export class Dissector {
     t.layers[row] |= Layer.SLL;
     const halen = v.getUint16(vo + off + 4, false);
     if (halen === 6) {
-      const id = this.mac.id2(v.getUint16(vo + off + 6, false), v.getUint32(vo + off + 8, false));
+      const id = this.mac.id2(v.getUint16(vo + off + 6, false), v.getInt32(vo + off + 8, false));
       t.ethSrc[row] = id;
       t.src[row] = id;
     }
@@ -211,7 +211,7 @@ export class Dissector {
     t.layers[row] |= Layer.SLL2;
     const halen = buf[off + 11];
     if (halen === 6) {
-      const id = this.mac.id2(v.getUint16(vo + off + 12, false), v.getUint32(vo + off + 14, false));
+      const id = this.mac.id2(v.getUint16(vo + off + 12, false), v.getInt32(vo + off + 14, false));
       t.ethSrc[row] = id;
       t.src[row] = id;
     }
@@ -277,10 +277,9 @@ export class Dissector {
       t.flag(row, Anomaly.IPV4_BAD_TOTAL_LEN);
       return;
     }
-    const src = v.getUint32(vo + p + 12, false);
-    const dst = v.getUint32(vo + p + 16, false);
-    const srcId = this.ip4.id1(src);
-    const dstId = this.ip4.id1(dst);
+    // Keys are passed as int32 (getInt32): a uint32 above 2^31 would be boxed into a heap number at every call.
+    const srcId = this.ip4.id1(v.getInt32(vo + p + 12, false));
+    const dstId = this.ip4.id1(v.getInt32(vo + p + 16, false));
     t.ipSrc[row] = srcId;
     t.ipDst[row] = dstId;
     t.src[row] = srcId;
@@ -474,8 +473,8 @@ export class Dissector {
             const qtotal = v.getUint16(vo + q + 2, false);
             t.layers[row] |= Layer.ICMP_QUOTED;
             // Quoted addresses are needed to key the quoted flow.
-            t.ipSrc[row] = this.ip4.id1(v.getUint32(vo + q + 12, false));
-            t.ipDst[row] = this.ip4.id1(v.getUint32(vo + q + 16, false));
+            t.ipSrc[row] = this.ip4.id1(v.getInt32(vo + q + 12, false));
+            t.ipDst[row] = this.ip4.id1(v.getInt32(vo + q + 16, false));
             const saveOff = this.payload.off;
             const saveCap = this.payload.capLen;
             this.transport(row, buf, v, vo, q + ihl, end, Math.max(0, qtotal - ihl), qproto, true);
@@ -589,8 +588,9 @@ export class Dissector {
   }
 }
 
+/** Big-endian 32-bit word as an int32 (interner keys stay small integers, never boxed). */
 function be32(b: Uint8Array, i: number): number {
-  return ((b[i] << 24) | (b[i + 1] << 16) | (b[i + 2] << 8) | b[i + 3]) >>> 0;
+  return (b[i] << 24) | (b[i + 1] << 16) | (b[i + 2] << 8) | b[i + 3];
 }
 
 const IP_PROTO_NAMES: Record<number, string> = { 2: "IGMP", 47: "GRE", 50: "ESP", 51: "AH", 89: "OSPF", 103: "PIMv2", 112: "VRRP", 132: "SCTP" };

@@ -32,8 +32,10 @@ export class StringDict {
  * open-addressing hash table in one typed array, each slot holding the key words and the id side by
  * side (a lookup touches one cache line), so a lookup allocates nothing and builds no string;
  * `format` runs once per distinct address. One instance holds one address kind and is used through
- * the matching method only (id1, id2 or id4). The lookups are small enough for the JIT to inline
- * into the dissector; inserting and growing are kept out of line.
+ * the matching method only (id1, id2 or id4). Key words may be given as uint32 or int32; callers on
+ * hot paths pass int32 (DataView.getInt32), since a uint32 above 2^31 is boxed into a heap number at
+ * every call that is not inlined. The lookups are small enough for
+ * the JIT to inline into the dissector; inserting and growing are kept out of line.
  */
 export class AddressInterner {
   /** Slots of `stride` words: key words, then the id (0 = empty slot). */
