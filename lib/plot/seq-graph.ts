@@ -18,7 +18,6 @@
 import { z } from "zod";
 import type { Capture } from "../capture-class";
 import type { Figure } from "./figure";
-import { analysisNames } from "../tcp/flags";
 import {
   AXIS_STYLE,
   baseLayout,
@@ -134,8 +133,10 @@ interface Panel {
  *   seqGraph(cap, { stream: 0 })                                   // tcptrace style, both directions
  *   seqGraph(cap, { streams: [0, 1], direction: "b2a", style: "stevens" })
  */
-/** Streams with more rows than this get compact hover text instead of the Info column. */
+/** Figures of more rows than this get plotly-formatted hover (frame, time, value) instead of the Info column. */
 export const INFO_HOVER_LIMIT = 100_000;
+/** In a figure above INFO_HOVER_LIMIT, a marker trace of at most this many packets still has the Info text in its hover. */
+export const MARKER_INFO_LIMIT = 2_000;
 
 export function seqGraph(cap: Capture, options: SeqGraphOptions): Figure {
   const o = parseOptions("seqGraph", SeqGraphOptions, options);
@@ -146,22 +147,37 @@ export function seqGraph(cap: Capture, options: SeqGraphOptions): Figure {
   const panels: Panel[] = [];
   streams.forEach((stream, streamIdx) => dirs.forEach((dir) => panels.push({ stream, dir, streamIdx })));
 
-  const seqOf = o.relative ? (r: number) => tcp.relSeq(r) : (r: number) => cap.packets.tcpSeq[r];
-  const ackOf = o.relative ? (r: number) => tcp.relAck(r) : (r: number) => cap.packets.tcpAck[r];
+  const seqCol = cap.packets.tcpSeq;
+  const ackCol = cap.packets.tcpAck;
+  // Sequence numbers of a panel's data and the acknowledgements of them share one base, that of the
+  // panel's direction: relative numbers are column arithmetic, as tcp.relSeq/relAck compute them.
+  let seqOf: (r: number) => number = (r) => seqCol[r];
+  let ackOf: (r: number) => number = (r) => ackCol[r];
+  const useBase = (stream: number, dir: number): void => {
+    const b = o.relative ? cap.tcp.streamInfo(stream)?.baseSeq[dir] ?? NaN : NaN;
+    if (Number.isNaN(b)) {
+      seqOf = (r) => seqCol[r];
+      ackOf = (r) => ackCol[r];
+    } else {
+      seqOf = (r) => (seqCol[r] - b) >>> 0;
+      ackOf = (r) => (flags[r] & TcpFlag.ACK ? (ackCol[r] - b) >>> 0 : ackCol[r]);
+    }
+  };
   const len = cap.packets.tcpLen;
   const flags = cap.packets.tcpFlags;
 
   // Count points first so every trace of the figure uses the same trace type.
   let points = 0;
   for (const rows of byStream.values()) points += rows.length * 3;
-  // Hover text: Wireshark's Info for ordinary streams; for very large ones (rendering Info for every
-  // point would take longer than reading the capture) frame, time, seq/ack/len and the analysis flags.
+  // Hover: the frame number, time and Wireshark's Info text for ordinary streams. For very large ones
+  // (building an Info string per point would take longer than reading the capture) plotly formats the
+  // hover itself from the point's frame number (customdata), time and y value (hovertemplate); marker
+  // traces of flagged packets keep the Info text while there are not too many of them.
   const infoHover = points / 3 <= INFO_HOVER_LIMIT;
-  const hover = infoHover
-    ? (r: number) => hoverText(cap, r)
-    : (r: number) =>
-        `#${r + 1}  ${cap.relativeTime(r).toFixed(6)} s<br>Seq=${seqOf(r)} Ack=${ackOf(r)} Win=${tcp.winCalc(r)} Len=${len[r]}` +
-        ((cap.packets.tcpAnalysis[r] & TA.FLAG_MASK) !== 0 ? ` [${analysisNames(cap.packets.tcpAnalysis[r] & TA.FLAG_MASK)}]` : "");
+  const hover = (r: number) => hoverText(cap, r);
+  /** Hover properties of a trace: Info text per point, or a template over customdata (frame), x and y. */
+  const hoverProps = (texts: () => string[], what: string, info = infoHover): Record<string, unknown> =>
+    info ? { hovertext: texts(), hoverinfo: "text" } : { hovertemplate: `#%{customdata}  %{x:.6f} s<br>${what} %{y}<extra></extra>` };
   const type = scatterType(points, o.glThreshold);
   const gl = type === "scattergl";
 
@@ -174,27 +190,22 @@ export function seqGraph(cap: Capture, options: SeqGraphOptions): Figure {
   let markerCount = 0;
 
   const markerTraces: Record<string, unknown>[] = [];
+  // One pass over each stream's rows (columns only, no per-row calls): rows by direction and role.
+  const splits = new Map<number, [DirRows, DirRows]>();
+  const splitOf = (stream: number): [DirRows, DirRows] => {
+    let sp = splits.get(stream);
+    if (!sp) splits.set(stream, (sp = splitRows(cap, byStream.get(stream)!)));
+    return sp;
+  };
   panels.forEach((panel, i) => {
     const yName = i === 0 ? "y" : `y${i + 1}`;
     const axisKey = i === 0 ? "yaxis" : `yaxis${i + 1}`;
     const top = 1 - i * (h + gap);
     const rows = byStream.get(panel.stream)!;
-    const fwd: number[] = [];
-    const rev: number[] = [];
-    // Rows that can carry a marker: an analysis flag or SYN/FIN/RST (markers test only these).
-    const fwdMarked: number[] = [];
-    const revMarked: number[] = [];
-    const ta = cap.packets.tcpAnalysis;
-    for (const r of rows) {
-      const marked = (ta[r] & TA.FLAG_MASK) !== 0 || (flags[r] & (TcpFlag.SYN | TcpFlag.FIN | TcpFlag.RST)) !== 0;
-      if (tcp.dir(r) === panel.dir) {
-        fwd.push(r);
-        if (marked) fwdMarked.push(r);
-      } else {
-        rev.push(r);
-        if (marked) revMarked.push(r);
-      }
-    }
+    useBase(panel.stream, panel.dir);
+    const split = splitOf(panel.stream);
+    const fwd = split[panel.dir];
+    const rev = split[panel.dir ^ 1];
     const first = rows[0];
     const a = tcp.dir(first) === 0 ? srcEndpoint(cap, first) : dstEndpoint(cap, first);
     const b = tcp.dir(first) === 0 ? dstEndpoint(cap, first) : srcEndpoint(cap, first);
@@ -221,84 +232,92 @@ export function seqGraph(cap: Capture, options: SeqGraphOptions): Figure {
     const multi = streams.length > 1;
 
     if (o.style === "stevens") {
-      const pts = downsample(fwd, o.maxSegments, (r) => (cap.packets.tcpAnalysis[r] & TA.FLAG_MASK) !== 0);
+      const pts = downsample(fwd.all, o.maxSegments, (r) => (cap.packets.tcpAnalysis[r] & TA.FLAG_MASK) !== 0);
       data.push({
         type, mode: "markers", name: multi ? `stream ${panel.stream} segments` : "segments",
         legendgroup: `seg-s${panel.stream}`, showlegend: showOnce(`seg-s${panel.stream}`), yaxis: yName,
         x: pts.map((r) => cap.relativeTime(r)), y: pts.map(seqOf),
-        marker: { color, size: 4 }, hovertext: pts.map((r) => hover(r)), hoverinfo: "text",
+        marker: { color, size: 4 }, ...hoverProps(() => pts.map(hover), "seq"),
         customdata: pts.map((r) => r + 1), meta: { kind: "segments", stream: panel.stream, dir: panel.dir, rows: pts } satisfies TraceMeta,
       });
     } else {
       const dataRows = downsample(
-        fwd.filter((r) => len[r] > 0),
+        fwd.data,
         o.maxSegments,
         (r) => (cap.packets.tcpAnalysis[r] & TA.FLAG_MASK) !== 0,
       );
       const x: (number | null)[] = [];
       const y: (number | null)[] = [];
-      const ht: string[] = [];
       const cd: (number | null)[] = [];
       for (const r of dataRows) {
         const t = cap.relativeTime(r);
         const s = seqOf(r);
-        const txt = hover(r);
         x.push(t, t, null);
         y.push(s, s + len[r], null);
-        ht.push(txt, txt, "");
         cd.push(r + 1, r + 1, null);
       }
+      const barTexts = () => {
+        const ht: string[] = [];
+        for (const r of dataRows) {
+          const txt = hover(r);
+          ht.push(txt, txt, "");
+        }
+        return ht;
+      };
       // pushed after the ACK/window/SACK lines so that the bars are drawn on top of them
       const dataTrace: Record<string, unknown> = {
         type, mode: gl ? "lines" : "lines+markers", name: multi ? `stream ${panel.stream} data` : "data segments",
         legendgroup: `data-s${panel.stream}`, showlegend: dataRows.length > 0 && showOnce(`data-s${panel.stream}`), yaxis: yName,
-        x, y, hovertext: ht, hoverinfo: "text", customdata: cd, connectgaps: false,
+        x, y, ...hoverProps(barTexts, "seq"), customdata: cd, connectgaps: false,
         line: { color, width: 1.5 }, marker: { symbol: "line-ew-open", size: 5, color },
         meta: { kind: "data", stream: panel.stream, dir: panel.dir, rows: dataRows } satisfies TraceMeta,
       };
 
       const flagged = (r: number) => (cap.packets.tcpAnalysis[r] & TA.FLAG_MASK) !== 0;
       // Lines are subsampled without favouring flagged rows: the markers below carry every flagged packet.
-      const allAcks = rev.filter((r) => (flags[r] & TcpFlag.ACK) !== 0);
-      const ackRows = downsample(allAcks, o.maxSegments, () => false);
+      const ackRows = downsample(rev.acks, o.maxSegments, () => false);
       const ackX = ackRows.map((r) => cap.relativeTime(r));
-      // Info text for hover only while the figure is small; large figures say frame + values (Info for 1 M rows is slow).
-      const ackHt = ackRows.map(hover);
+      const ackY = ackRows.map(ackOf);
+      const ackFrames = ackRows.map((r) => r + 1);
+      let ackHt: string[] | null = null;
+      const ackTexts = () => (ackHt ??= ackRows.map(hover));
       data.push({
         type, mode: "lines", name: "ACK", legendgroup: "ack", showlegend: ackRows.length > 0 && showOnce("ack"), yaxis: yName,
-        x: ackX, y: ackRows.map(ackOf), line: { color: "#00a000", width: 1.2, shape: "hv" },
-        hovertext: ackHt, hoverinfo: "text", customdata: ackRows.map((r) => r + 1),
+        x: ackX, y: ackY, line: { color: "#00a000", width: 1.2, shape: "hv" },
+        ...hoverProps(ackTexts, "ack"), customdata: ackFrames,
         meta: { kind: "ack", stream: panel.stream, dir: panel.dir, rows: ackRows } satisfies TraceMeta,
       });
       data.push({
         type, mode: "lines", name: "receive window", legendgroup: "win", showlegend: ackRows.length > 0 && showOnce("win"), yaxis: yName,
-        x: ackX, y: ackRows.map((r) => ackOf(r) + tcp.winCalc(r)), line: { color: "#c8a600", width: 1.2, shape: "hv" },
-        hovertext: ackHt, hoverinfo: "text", customdata: ackRows.map((r) => r + 1),
+        x: ackX, y: ackRows.map((r, k) => ackY[k] + tcp.winCalc(r)), line: { color: "#c8a600", width: 1.2, shape: "hv" },
+        ...hoverProps(ackTexts, "ack + window"), customdata: ackFrames,
         meta: { kind: "window", stream: panel.stream, dir: panel.dir, rows: ackRows } satisfies TraceMeta,
       });
 
       const sx: (number | null)[] = [];
       const sy: (number | null)[] = [];
       const sh: string[] = [];
+      const scd: (number | null)[] = [];
       const sRows: number[] = [];
-      const rawBase = o.relative ? 0 : cap.packets.tcpAck[rev[0] ?? first] - tcp.relAck(rev[0] ?? first);
-      const sackCand = cap.packets.tcpSackN ? rev.filter((r) => (cap.packets.tcpSackN![r] ?? 0) > 0) : [];
-      for (const r of downsample(sackCand, o.maxSegments, () => false)) {
+      const r0 = rev.all[0] ?? first;
+      const rawBase = o.relative ? 0 : cap.packets.tcpAck[r0] - tcp.relAck(r0);
+      for (const r of downsample(rev.sack, o.maxSegments, () => false)) {
         const edges = tcp.sackRel(r);
         if (!edges || edges.length < 2) continue;
         const t = cap.relativeTime(r);
-        const txt = hover(r);
+        const txt = infoHover ? hover(r) : "";
         for (let k = 0; k + 1 < edges.length; k += 2) {
           sx.push(t, t, null);
           sy.push(edges[k] + rawBase, edges[k + 1] + rawBase, null);
           sh.push(txt, txt, "");
+          scd.push(r + 1, r + 1, null);
         }
         sRows.push(r);
       }
       if (sRows.length) {
         data.push({
           type, mode: gl ? "lines" : "lines+markers", name: "SACK blocks", legendgroup: "sack", showlegend: showOnce("sack"), yaxis: yName,
-          x: sx, y: sy, hovertext: sh, hoverinfo: "text", connectgaps: false,
+          x: sx, y: sy, ...hoverProps(() => sh, "SACK edge"), customdata: scd, connectgaps: false,
           line: { color: "#8000c0", width: 2 }, marker: { symbol: "line-ew-open", size: 6, color: "#8000c0" },
           meta: { kind: "sack", stream: panel.stream, dir: panel.dir, rows: sRows } satisfies TraceMeta,
         });
@@ -326,8 +345,9 @@ export function seqGraph(cap: Capture, options: SeqGraphOptions): Figure {
 
     for (const m of SEQ_MARKERS) {
       if (o.style === "stevens" && m.side === "rev") continue;
-      const src = m.side === "fwd" ? fwdMarked : revMarked;
-      const mRows = src.filter((r) => m.test(cap, r));
+      const src = m.side === "fwd" ? fwd.marked : rev.marked;
+      const mRows: number[] = [];
+      for (let k = 0; k < src.length; k++) if (m.test(cap, src[k])) mRows.push(src[k]);
       if (!mRows.length) continue;
       markerCount += mRows.length;
       const yAt = (r: number): number => {
@@ -345,7 +365,7 @@ export function seqGraph(cap: Capture, options: SeqGraphOptions): Figure {
         x: mRows.map((r) => cap.relativeTime(r)), y: mRows.map(yAt),
         text: mRows.map(label), textposition: "top center", textfont: { color: m.color, size: 10 },
         marker: { color: m.color, symbol: m.symbol, size: m.key === "duplicate_ack" ? 8 : 9, line: { color: m.color, width: 1.5 } },
-        hovertext: mRows.map((r) => hover(r)), hoverinfo: "text", customdata: mRows.map((r) => r + 1),
+        ...hoverProps(() => mRows.map(hover), m.name, infoHover || mRows.length <= MARKER_INFO_LIMIT), customdata: mRows.map((r) => r + 1),
         meta: { kind: m.key, stream: panel.stream, dir: panel.dir, rows: mRows } satisfies TraceMeta,
       });
     }
@@ -366,8 +386,54 @@ export function seqGraph(cap: Capture, options: SeqGraphOptions): Figure {
   return { data, layout, config: { responsive: true, displaylogo: false } };
 }
 
-function defaultTitle(cap: Capture, streams: number[], byStream: Map<number, number[]>, style: string): string {
+function defaultTitle(cap: Capture, streams: number[], byStream: Map<number, Int32Array>, style: string): string {
   const first = byStream.get(streams[0])![0];
   const who = streams.length === 1 ? `stream ${streams[0]} (${srcEndpoint(cap, first)} ↔ ${dstEndpoint(cap, first)})` : `streams ${streams.join(", ")}`;
   return `Time/sequence graph (${style === "stevens" ? "Stevens" : "tcptrace"}): ${who}`;
+}
+
+/** Rows of one direction of a stream, by the role they play in the graph. */
+interface DirRows {
+  all: Int32Array;
+  /** Segments with payload (the bars / points). */
+  data: Int32Array;
+  /** Rows with the ACK flag (the ACK and window lines of the other direction's panel). */
+  acks: Int32Array;
+  /** Rows with SACK blocks. */
+  sack: Int32Array;
+  /** Rows that can carry a marker: an analysis flag or SYN/FIN/RST. */
+  marked: Int32Array;
+}
+
+/** One pass over a stream's rows, reading only columns: rows by direction and role (typed arrays: 1 M rows fill in milliseconds). */
+function splitRows(cap: Capture, rows: Int32Array): [DirRows, DirRows] {
+  const p = cap.packets;
+  const ta = p.tcpAnalysis;
+  const flags = p.tcpFlags;
+  const len = p.tcpLen;
+  const sackN = p.tcpSackN;
+  const MARK = TcpFlag.SYN | TcpFlag.FIN | TcpFlag.RST;
+  const n = rows.length;
+  // [dir * 5 + role]: all, data, acks, sack, marked; sized for the worst case, trimmed with subarray
+  const lists = Array.from({ length: 10 }, () => new Int32Array(n));
+  const c = new Int32Array(10);
+  for (let k = 0; k < n; k++) {
+    const r = rows[k];
+    const t = ta[r];
+    const fl = flags[r];
+    const b = t & TA.DIR_REVERSE ? 5 : 0;
+    lists[b][c[b]++] = r;
+    if (len[r] > 0) lists[b + 1][c[b + 1]++] = r;
+    if (fl & TcpFlag.ACK) lists[b + 2][c[b + 2]++] = r;
+    if (sackN !== null && sackN[r] > 0) lists[b + 3][c[b + 3]++] = r;
+    if ((t & TA.FLAG_MASK) !== 0 || (fl & MARK) !== 0) lists[b + 4][c[b + 4]++] = r;
+  }
+  const dir = (b: number): DirRows => ({
+    all: lists[b].subarray(0, c[b]),
+    data: lists[b + 1].subarray(0, c[b + 1]),
+    acks: lists[b + 2].subarray(0, c[b + 2]),
+    sack: lists[b + 3].subarray(0, c[b + 3]),
+    marked: lists[b + 4].subarray(0, c[b + 4]),
+  });
+  return [dir(0), dir(5)];
 }

@@ -105,7 +105,7 @@ function flowsSamples(cap: Capture, stream: number): RttPoint[] | undefined {
  */
 export function rttPlot(cap: Capture, options: RttPlotOptions): Figure {
   const o = parseOptions("rttPlot", RttPlotOptions, options);
-  const rows = streamRows(cap, [o.stream]).get(o.stream)!;
+  const rows = Array.from(streamRows(cap, [o.stream]).get(o.stream)!);
   const tcp = tcpView(cap);
   let samples = o.source === "ack_rtt" ? undefined : flowsSamples(cap, o.stream);
   if (!samples && o.source === "tcptrace") throw new Error("rttPlot: source \"tcptrace\" needs rttSamples from lib/flows, which is not available");
@@ -233,7 +233,7 @@ export function movingRateSteps(
  */
 export function throughputPlot(cap: Capture, options: ThroughputPlotOptions): Figure {
   const o = parseOptions("throughputPlot", ThroughputPlotOptions, options);
-  const rows = streamRows(cap, [o.stream]).get(o.stream)!;
+  const rows = Array.from(streamRows(cap, [o.stream]).get(o.stream)!);
   const tcp = tcpView(cap);
   const len = cap.packets.tcpLen;
   const flags = cap.packets.tcpFlags;
@@ -325,7 +325,7 @@ export type InflightPlotOptions = z.input<typeof InflightPlotOptions>;
  */
 export function inflightPlot(cap: Capture, options: InflightPlotOptions): Figure {
   const o = parseOptions("inflightPlot", InflightPlotOptions, options);
-  const rows = streamRows(cap, [o.stream]).get(o.stream)!;
+  const rows = Array.from(streamRows(cap, [o.stream]).get(o.stream)!);
   const tcp = tcpView(cap);
   const flags = cap.packets.tcpFlags;
   const type = scatterType(rows.length * 2, o.glThreshold);
