@@ -84,4 +84,13 @@ const lines = [
   `| full readCapture + buildFlows | ${(m.readFull + m.flowsFull).toFixed(0)} | ${((m.readFull + m.flowsFull) / tt).toFixed(2)} |`,
 ];
 console.log(lines.join("\n"));
+if (process.env.BENCH_WRITE) {
+  const resPath = path.join(__dirname, "RESULTS.md");
+  let text = fs.readFileSync(resPath, "utf8");
+  const section = `## Flows (node bench/flows-bench.js)\n\nMeasured ${new Date().toISOString().slice(0, 10)}.\n\n${lines.join("\n")}\n`;
+  text = text.includes("## Flows (node bench/flows-bench.js)")
+    ? text.replace(/## Flows \(node bench\/flows-bench\.js\)[\s\S]*?(?=\n## |$)/, section)
+    : text.trimEnd() + "\n\n" + section;
+  fs.writeFileSync(resPath, text);
+}
 if (process.env.FLOWS_BENCH_JSON) fs.writeFileSync(process.env.FLOWS_BENCH_JSON, JSON.stringify({ medians: m, runs: res }, null, 1));

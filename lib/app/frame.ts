@@ -15,7 +15,7 @@ export class FrameCtx {
 
   reset(row: number, dir: number): void {
     this.row = row;
-    this.infos.length = 0;
+    if (this.infos.length !== 0) this.infos.length = 0;
     this.sep = ", ";
     this.proto = null;
     this.layer = 0;
