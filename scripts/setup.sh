@@ -3,18 +3,17 @@
 # Idempotent and quick when everything is in place (each step checks before doing anything).
 # Usage: bash scripts/setup.sh [--kernel-only] [--lab]
 #   --kernel-only   only (re)install the tslab kernelspec into ./.jupyter
-#   --lab           also install what the lab harness needs (ffmpeg, imagemagick, ethtool)
+#   --lab           (kept for `npm run lab`; the lab's tools are always installed now)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 KERNEL_ONLY=0
-LAB=0
 for arg in "$@"; do
   case "$arg" in
     --kernel-only) KERNEL_ONLY=1 ;;
-    --lab) LAB=1 ;;
+    --lab) ;;
     -h|--help) sed -n '2,6p' "$0"; exit 0 ;;
     *) echo "setup: unknown argument: $arg" >&2; exit 2 ;;
   esac
@@ -46,10 +45,10 @@ fi
 
 # ---------------------------------------------------------------------------------------------
 # (a) Debian packages
+# The lab harness (`npm run lab`, and its capture test in `npm test`) needs the media generators and
+# ethtool (veth offloads off → MSS-sized segments) besides tcpdump, chromium, nftables and iproute2.
 APT_PACKAGES=(tshark tcptrace tcpdump wireshark-common jupyter-nbconvert python3-nbclient python3-ipykernel
-  jupyter-client jupyter-core chromium nftables iproute2 openssl)
-# `npm run lab` also needs the media generators and ethtool (veth offloads off → MSS-sized segments)
-if [ "$LAB" = 1 ]; then APT_PACKAGES+=(ffmpeg imagemagick ethtool); fi
+  jupyter-client jupyter-core chromium nftables iproute2 openssl ffmpeg imagemagick ethtool)
 
 missing_packages() {
   # one dpkg-query call for all packages; a package counts as present when "install ok installed"

@@ -4,6 +4,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { pcapToPcapng, runLab } from "../lib/lab/index";
+import { formatLabFacts, labFacts } from "../lib/lab/facts";
+import { readCapture } from "../lib/capture-class";
+import { TA } from "../lib/tcp/flags";
 
 function which(name: string): string | null {
   for (const d of [...(process.env.PATH ?? "").split(":"), "/usr/sbin", "/sbin", "/usr/bin"]) {
@@ -88,6 +91,27 @@ describe("lab pcap → pcapng rewriting", () => {
     expect(out.pcapng.readUInt32LE(off + 20)).toBe(5); // captured length
     expect(out.pcapng.readUInt32LE(off + 24)).toBe(15); // original length
     expect(out.pcapng.subarray(off + 28, off + 33).toString()).toBe("abcde");
+  });
+});
+
+describe("labFacts: what a lab capture shows (npm run lab records again when something is missing)", () => {
+  const data = path.resolve(__dirname, "..", "data");
+  it("the bundled lossy capture has every fact the notebooks explain", () => {
+    const f = labFacts(readCapture(path.join(data, "lab-lossy.pcapng")));
+    expect(f.missing).toEqual([]);
+    expect(f.handshakes[0]).toEqual({ stream: 0, syn: 3, synAck: 4, ack: 5 });
+    expect(f.tls[0]).toMatchObject({ stream: 0, cipher: "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", clientHello: 7, serverHello: 17 });
+    const fr = f.fastRetransmissions.find((x) => x.sackDupAcks > 0)!;
+    expect(fr.dupAcks.length).toBeGreaterThanOrEqual(2);
+    const cap = readCapture(path.join(data, "lab-lossy.pcapng"));
+    for (const d of fr.dupAcks) expect(cap.packets.tcpAnalysis[d - 1] & TA.DUPLICATE_ACK).toBeTruthy();
+    expect(f.finCloses.length).toBeGreaterThan(0);
+    expect(f.maxParallel).toBeGreaterThanOrEqual(2);
+  });
+  it("the clean capture lacks the loss episode, and says so", () => {
+    const f = labFacts(readCapture(path.join(data, "lab-clean.pcapng")));
+    expect(f.missing).toEqual(["fast retransmission after duplicate ACKs with SACK blocks"]);
+    expect(formatLabFacts(f)).toMatch(/missing: fast retransmission/);
   });
 });
 

@@ -415,3 +415,4 @@ export async function runLab(options: LabOptions = {}): Promise<LabResult> {
     removeHandlers();
   }
 }
+export { labFacts, formatLabFacts, type LabFacts } from "./facts";
