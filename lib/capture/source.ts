@@ -57,7 +57,11 @@ export class ByteSource {
     return this.refill(pos, len);
   }
 
+  /** Called before buffered bytes are moved or replaced (see RecordSink.beforeRefill). */
+  onRefill: (() => void) | null = null;
+
   private refill(pos: number, len: number): boolean {
+    if (this.onRefill !== null) this.onRefill();
     // Keep bytes from `pos` on, move them to the front, read more behind them.
     const keepFrom = Math.max(0, Math.min(pos - this.base, this.filled));
     const keep = this.filled - keepFrom;

@@ -41,6 +41,11 @@ export interface RecordSink {
   onInterface(info: InterfaceInfo): void;
   /** A pcapng custom block (0xBAD / 0x40000BAD): Wireshark shows it as a frame of its own. */
   onCustomBlock?(pen: number, copyable: boolean, dataLen: number, fileOffset: number): void;
-  /** tsSec is NaN when the record carries no timestamp. */
+  /**
+   * tsSec is NaN when the record carries no timestamp. `buf` stays valid (the same bytes at the same
+   * offsets) until `beforeRefill` is called, so a sink may keep (buf, off) of several packets.
+   */
   onPacket(buf: Uint8Array, off: number, capLen: number, wireLen: number, tsSec: number, tsNsec: number, ifIndex: number, fileOffset: number): void;
+  /** The reader is about to move or replace the bytes handed out so far (next chunk of the file). */
+  beforeRefill?(): void;
 }
