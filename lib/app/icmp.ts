@@ -48,7 +48,7 @@ export class IcmpApps {
   constructor(readonly t: PacketTable) {}
 
   private set(row: number, info: string): void {
-    this.t.touch("appInfo")[row] = this.t.strings.intern(info);
+    (this.t.appInfo ?? this.t.touch("appInfo"))[row] = this.t.strings.intern(info);
   }
 
   packet(row: number, buf: Uint8Array, off: number, capLen: number): void {

@@ -298,7 +298,7 @@ export class UdpApps {
   private set(row: number, proto: string, info: string, layer = 0): void {
     const t = this.t;
     t.proto[row] = this.pid(proto);
-    t.touch("appInfo")[row] = t.strings.intern(info);
+    (t.appInfo ?? t.touch("appInfo"))[row] = t.strings.intern(info);
     if (layer) t.layers[row] |= layer;
   }
 

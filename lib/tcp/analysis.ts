@@ -351,8 +351,8 @@ export class TcpAnalyzer {
       hasBif = this.bif(row, fwd, rev, len, flags);
     }
     if (ta & TA.DUPLICATE_ACK) {
-      t.touch("tcpDupAckNum")[row] = dupNum;
-      t.touch("tcpDupAckFrame")[row] = dupFrame;
+      (t.tcpDupAckNum ?? t.touch("tcpDupAckNum"))[row] = dupNum;
+      (t.tcpDupAckFrame ?? t.touch("tcpDupAckFrame"))[row] = dupFrame;
     }
 
     // iRTT (after the packet's own analysis)
