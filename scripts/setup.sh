@@ -46,9 +46,10 @@ fi
 # ---------------------------------------------------------------------------------------------
 # (a) Debian packages
 # The lab harness (`npm run lab`, and its capture test in `npm test`) needs the media generators and
-# ethtool (veth offloads off → MSS-sized segments) besides tcpdump, chromium, nftables and iproute2.
+# ethtool (veth offloads off → MSS-sized segments) besides tcpdump, chromium, nftables and iproute2;
+# fonts-wqy-microhei lets headless Chromium draw the notebooks' Chinese text (export, screenshots).
 APT_PACKAGES=(tshark tcptrace tcpdump wireshark-common jupyter-nbconvert python3-nbclient python3-ipykernel
-  jupyter-client jupyter-core chromium nftables iproute2 openssl ffmpeg imagemagick ethtool)
+  jupyter-client jupyter-core chromium fonts-wqy-microhei nftables iproute2 openssl ffmpeg imagemagick ethtool)
 
 missing_packages() {
   # one dpkg-query call for all packages; a package counts as present when "install ok installed"
