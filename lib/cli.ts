@@ -217,19 +217,20 @@ async function cmdLab(argv: string[]): Promise<number> {
   // Random loss may miss what the notebooks explain (a fast retransmission after SACKed dup ACKs…):
   // record again, up to three runs in all.
   const attempts = (opts.loss ?? 0) > 0 ? 3 : 1;
-  let res: { name: string; pcapng: string } | null = null;
-  let facts: { missing: string[] } | null = null;
-  for (let k = 1; k <= attempts; k++) {
-    res = await lab.runLab({ ...opts, note: [opts.note, attempts > 1 ? `attempt ${k} of ${attempts}` : ""].filter(Boolean).join("; ") || undefined });
+  const record = async (k: number): Promise<{ res: { name: string; pcapng: string }; missing: string[] }> => {
+    const res = await lab.runLab({ ...opts, note: [opts.note, attempts > 1 ? `attempt ${k} of ${attempts}` : ""].filter(Boolean).join("; ") || undefined });
     out(JSON.stringify(res, null, 2) + "\n");
-    facts = labFacts(readCapture(res!.pcapng));
+    const facts = labFacts(readCapture(res.pcapng));
     out(formatLabFacts(facts) + "\n");
-    if (facts!.missing.length === 0) break;
-    if (k < attempts) out(`recording again (attempt ${k + 1} of ${attempts}) …\n`);
+    return { res, missing: facts.missing };
+  };
+  let { res, missing } = await record(1);
+  for (let k = 2; k <= attempts && missing.length; k++) {
+    out(`recording again (attempt ${k} of ${attempts}) …\n`);
+    ({ res, missing } = await record(k));
   }
-  if (facts!.missing.length) process.stderr.write(`pcapframe lab: the capture lacks: ${facts!.missing.join("; ")}\n`);
-  if (!withNotebooks) return facts!.missing.length ? 1 : 0;
-  res = res!;
+  if (missing.length) process.stderr.write(`pcapframe lab: the capture lacks: ${missing.join("; ")}\n`);
+  if (!withNotebooks) return missing.length ? 1 : 0;
   // Execute the notebooks on the new capture (PCAPFRAME_FILE), into out/<name>/.
   const root = path.resolve(__dirname, "..");
   const outDir = path.join(root, "out", res.name);
@@ -239,7 +240,8 @@ async function cmdLab(argv: string[]): Promise<number> {
     stdio: "inherit",
     env: { ...process.env, PCAPFRAME_FILE: path.resolve(res.pcapng) },
   });
-  return r.status === 0 && facts!.missing.length === 0 ? 0 : (r.status ?? 1) || 1;
+  if (r.status !== 0) return r.status ?? 1;
+  return missing.length ? 1 : 0;
 }
 
 /** The main job (`npm start`): summarise the bundled lab capture and execute the notebooks to HTML. */

@@ -30,6 +30,11 @@ export class FrameCtx {
     this.layer |= layer;
   }
 
+  /** The Info text of the PDUs completed in this frame. */
+  infoText(): string {
+    return this.infos.length === 1 ? this.infos[0] : this.infos.join(this.sep);
+  }
+
   get hadPdu(): boolean {
     return this.proto !== null;
   }

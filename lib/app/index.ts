@@ -80,11 +80,6 @@ export class AppDissector {
   /** Streams by tcp.stream index (the same objects as in `streams`). */
   private readonly byIndex: (TcpStream | undefined)[] = [];
   private curDir = 0;
-  /** Last Info text interned and its id: consecutive rows mostly repeat it ("Application Data"). */
-  private lastInfo = "";
-  private lastInfoId = 0;
-  private lastProto = "";
-  private lastProtoId = 0;
   private nextOwnId = 1 << 30;
   readonly tlsParser = new TlsParser();
   readonly httpParser: HttpParser;
@@ -99,13 +94,9 @@ export class AppDissector {
     this.icmpApps = new IcmpApps(t);
   }
 
-  /** String id of a Protocol name (the last one is remembered: runs of rows share it). */
+  /** String id of a Protocol name (StringDict.intern is itself a map lookup: no second cache needed). */
   private pid(s: string): number {
-    if (s !== this.lastProto) {
-      this.lastProto = s;
-      this.lastProtoId = this.t.strings.intern(s);
-    }
-    return this.lastProtoId;
+    return this.t.strings.intern(s);
   }
 
   /** The application state of a row's TCP stream; its direction is left in `this.curDir`. */
@@ -170,7 +161,7 @@ export class AppDissector {
     if (fed === 3) {
       // Part of the segment completes nothing (segment of a PDU), the rest was dissected.
       t.layers[row] |= Layer.PDU_SEGMENT;
-      if (ctx.hadPdu) (t.appInfo ?? t.touch("appInfo"))[row] = this.infoId(ctx.infos.length === 1 ? ctx.infos[0] : ctx.infos.join(ctx.sep));
+      if (ctx.hadPdu) (t.appInfo ?? t.touch("appInfo"))[row] = t.strings.intern(ctx.infoText());
       return;
     }
     if (fed !== 1) return;
@@ -190,17 +181,9 @@ export class AppDissector {
     if (proto === "TLS" && s.tls) proto = s.tls.version ? tlsVersionName(sessionVersion(s.tls.version)) : "SSL";
     else if (proto === "SSH" && s.ssh) proto = s.ssh.protoName();
     t.proto[row] = this.pid(proto);
-    let info = ctx.infos.length === 1 ? ctx.infos[0] : ctx.infos.join(ctx.sep);
+    let info = ctx.infoText();
     if (s.kind === "ssh" && s.ssh) info = s.ssh.prefix(ctx.dir) + info;
-    (t.appInfo ?? t.touch("appInfo"))[row] = this.infoId(info);
-  }
-
-  private infoId(info: string): number {
-    if (info !== this.lastInfo) {
-      this.lastInfo = info;
-      this.lastInfoId = this.t.strings.intern(info);
-    }
-    return this.lastInfoId;
+    (t.appInfo ?? t.touch("appInfo"))[row] = t.strings.intern(info);
   }
 
   private parseApp(b: Uint8Array, _at: number): ParseResult {

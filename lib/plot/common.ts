@@ -102,20 +102,22 @@ export function streamRows(cap: Capture, streams: readonly number[]): Map<number
   streams.forEach((s, i) => {
     if (slot[s] < 0) slot[s] = i;
   });
-  const count = new Int32Array(streams.length);
   const TCP_ONLY = Layer.TCP | Layer.ICMP_QUOTED;
-  for (let r = 0; r < n; r++) {
+  /** Index in `streams` of the row's stream, -1 when not wanted or not a full TCP row (isTcpRow). */
+  const slotOf = (r: number): number => {
     const s = col[r];
-    if (s < 0 || s > maxWanted || slot[s] < 0 || (layers[r] & TCP_ONLY) !== Layer.TCP) continue;
-    count[slot[s]]++;
+    return s < 0 || s > maxWanted || (layers[r] & TCP_ONLY) !== Layer.TCP ? -1 : slot[s];
+  };
+  const count = new Int32Array(streams.length);
+  for (let r = 0; r < n; r++) {
+    const k = slotOf(r);
+    if (k >= 0) count[k]++;
   }
   const lists = Array.from(count, (c) => new Int32Array(c));
   count.fill(0);
   for (let r = 0; r < n; r++) {
-    const s = col[r];
-    if (s < 0 || s > maxWanted || slot[s] < 0 || (layers[r] & TCP_ONLY) !== Layer.TCP) continue;
-    const k = slot[s];
-    lists[k][count[k]++] = r;
+    const k = slotOf(r);
+    if (k >= 0) lists[k][count[k]++] = r;
   }
   const out = new Map<number, Int32Array>();
   streams.forEach((s) => out.set(s, lists[slot[s]]));

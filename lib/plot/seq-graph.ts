@@ -127,17 +127,17 @@ interface Panel {
   streamIdx: number;
 }
 
+/** Figures of more rows than this get plotly-formatted hover (frame, time, value) instead of the Info column. */
+export const INFO_HOVER_LIMIT = 100_000;
+/** In a figure above INFO_HOVER_LIMIT, a marker trace of at most this many packets still has the Info text in its hover. */
+export const MARKER_INFO_LIMIT = 2_000;
+
 /**
  * Time/sequence graph of one or more TCP streams. See the module comment for the layout.
  *
  *   seqGraph(cap, { stream: 0 })                                   // tcptrace style, both directions
  *   seqGraph(cap, { streams: [0, 1], direction: "b2a", style: "stevens" })
  */
-/** Figures of more rows than this get plotly-formatted hover (frame, time, value) instead of the Info column. */
-export const INFO_HOVER_LIMIT = 100_000;
-/** In a figure above INFO_HOVER_LIMIT, a marker trace of at most this many packets still has the Info text in its hover. */
-export const MARKER_INFO_LIMIT = 2_000;
-
 export function seqGraph(cap: Capture, options: SeqGraphOptions): Figure {
   const o = parseOptions("seqGraph", SeqGraphOptions, options);
   const streams = streamList("seqGraph", o);
@@ -149,22 +149,16 @@ export function seqGraph(cap: Capture, options: SeqGraphOptions): Figure {
 
   const seqCol = cap.packets.tcpSeq;
   const ackCol = cap.packets.tcpAck;
-  // Sequence numbers of a panel's data and the acknowledgements of them share one base, that of the
-  // panel's direction: relative numbers are column arithmetic, as tcp.relSeq/relAck compute them.
-  let seqOf: (r: number) => number = (r) => seqCol[r];
-  let ackOf: (r: number) => number = (r) => ackCol[r];
-  const useBase = (stream: number, dir: number): void => {
-    const b = o.relative ? cap.tcp.streamInfo(stream)?.baseSeq[dir] ?? NaN : NaN;
-    if (Number.isNaN(b)) {
-      seqOf = (r) => seqCol[r];
-      ackOf = (r) => ackCol[r];
-    } else {
-      seqOf = (r) => (seqCol[r] - b) >>> 0;
-      ackOf = (r) => (flags[r] & TcpFlag.ACK ? (ackCol[r] - b) >>> 0 : ackCol[r]);
-    }
-  };
   const len = cap.packets.tcpLen;
   const flags = cap.packets.tcpFlags;
+  const isFlagged = (r: number) => (cap.packets.tcpAnalysis[r] & TA.FLAG_MASK) !== 0;
+  // Sequence numbers of a panel's data and the acknowledgements of them share one base, that of the
+  // panel's direction: relative numbers are column arithmetic, as tcp.relSeq/relAck compute them.
+  const numbering = (stream: number, dir: number): [(r: number) => number, (r: number) => number] => {
+    const b = o.relative ? cap.tcp.streamInfo(stream)?.baseSeq[dir] ?? NaN : NaN;
+    if (Number.isNaN(b)) return [(r) => seqCol[r], (r) => ackCol[r]];
+    return [(r) => (seqCol[r] - b) >>> 0, (r) => (flags[r] & TcpFlag.ACK ? (ackCol[r] - b) >>> 0 : ackCol[r])];
+  };
 
   // Count points first so every trace of the figure uses the same trace type.
   let points = 0;
@@ -202,7 +196,7 @@ export function seqGraph(cap: Capture, options: SeqGraphOptions): Figure {
     const axisKey = i === 0 ? "yaxis" : `yaxis${i + 1}`;
     const top = 1 - i * (h + gap);
     const rows = byStream.get(panel.stream)!;
-    useBase(panel.stream, panel.dir);
+    const [seqOf, ackOf] = numbering(panel.stream, panel.dir);
     const split = splitOf(panel.stream);
     const fwd = split[panel.dir];
     const rev = split[panel.dir ^ 1];
@@ -232,7 +226,7 @@ export function seqGraph(cap: Capture, options: SeqGraphOptions): Figure {
     const multi = streams.length > 1;
 
     if (o.style === "stevens") {
-      const pts = downsample(fwd.all, o.maxSegments, (r) => (cap.packets.tcpAnalysis[r] & TA.FLAG_MASK) !== 0);
+      const pts = downsample(fwd.all, o.maxSegments, isFlagged);
       data.push({
         type, mode: "markers", name: multi ? `stream ${panel.stream} segments` : "segments",
         legendgroup: `seg-s${panel.stream}`, showlegend: showOnce(`seg-s${panel.stream}`), yaxis: yName,
@@ -241,11 +235,7 @@ export function seqGraph(cap: Capture, options: SeqGraphOptions): Figure {
         customdata: pts.map((r) => r + 1), meta: { kind: "segments", stream: panel.stream, dir: panel.dir, rows: pts } satisfies TraceMeta,
       });
     } else {
-      const dataRows = downsample(
-        fwd.data,
-        o.maxSegments,
-        (r) => (cap.packets.tcpAnalysis[r] & TA.FLAG_MASK) !== 0,
-      );
+      const dataRows = downsample(fwd.data, o.maxSegments, isFlagged);
       const x: (number | null)[] = [];
       const y: (number | null)[] = [];
       const cd: (number | null)[] = [];
@@ -273,7 +263,6 @@ export function seqGraph(cap: Capture, options: SeqGraphOptions): Figure {
         meta: { kind: "data", stream: panel.stream, dir: panel.dir, rows: dataRows } satisfies TraceMeta,
       };
 
-      const flagged = (r: number) => (cap.packets.tcpAnalysis[r] & TA.FLAG_MASK) !== 0;
       // Lines are subsampled without favouring flagged rows: the markers below carry every flagged packet.
       const ackRows = downsample(rev.acks, o.maxSegments, () => false);
       const ackX = ackRows.map((r) => cap.relativeTime(r));

@@ -34,8 +34,8 @@ export class StringDict {
  * `format` runs once per distinct address. One instance holds one address kind and is used through
  * the matching method only (id1, id2 or id4). Key words may be given as uint32 or int32; callers on
  * hot paths pass int32 (DataView.getInt32), since a uint32 above 2^31 is boxed into a heap number at
- * every call that is not inlined. The lookups are small enough for
- * the JIT to inline into the dissector; inserting and growing are kept out of line.
+ * every call that is not inlined. The lookups are small enough for the JIT to inline into the
+ * dissector; inserting and growing are kept out of line.
  */
 export class AddressInterner {
   /** Slots of `stride` words: key words, then the id (0 = empty slot). */
@@ -59,7 +59,7 @@ export class AddressInterner {
   /** Id of a 1-word key (IPv4). */
   id1(a: number): number {
     const t = this.slots;
-    let s = Math.imul(a, 0x9e3779b1) >>> this.shift;
+    let s = hash1(a) >>> this.shift;
     for (;;) {
       const i = s << 1;
       const id = t[i + 1];
@@ -98,12 +98,13 @@ export class AddressInterner {
   private insert(s: number, a: number, b: number, c: number, d: number): number {
     const id = this.dict.intern(this.format(a >>> 0, b >>> 0, c >>> 0, d >>> 0));
     if (id === 0) return 0;
-    this.put(this.slots, s, a, b, c, d, id);
+    this.put(s, a, b, c, d, id);
     if (++this.count * 2 > this.mask) this.grow();
     return id;
   }
 
-  private put(t: Int32Array, s: number, a: number, b: number, c: number, d: number, id: number): void {
+  private put(s: number, a: number, b: number, c: number, d: number, id: number): void {
+    const t = this.slots;
     const i = s * this.stride;
     t[i] = a;
     if (this.width > 1) t[i + 1] = b;
@@ -129,12 +130,16 @@ export class AddressInterner {
       const b = w > 1 ? old[i + 1] : 0;
       const c = w > 2 ? old[i + 2] : 0;
       const d = w > 2 ? old[i + 3] : 0;
-      const h = w === 1 ? Math.imul(a, 0x9e3779b1) : w === 2 ? hash2(a, b) : hash4(a, b, c, d);
+      const h = w === 1 ? hash1(a) : w === 2 ? hash2(a, b) : hash4(a, b, c, d);
       let s = h >>> this.shift;
       while (this.slots[s * st + w] !== 0) s = (s + 1) & this.mask;
-      this.put(this.slots, s, a, b, c, d, id);
+      this.put(s, a, b, c, d, id);
     }
   }
+}
+
+function hash1(a: number): number {
+  return Math.imul(a, 0x9e3779b1);
 }
 
 function hash2(a: number, b: number): number {
