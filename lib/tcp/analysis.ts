@@ -64,13 +64,13 @@ export class TcpAnalyzer {
   /** Number of tcp.stream indices allocated. */
   streamCount = 0;
   private readonly list: StreamState[] = [];
-  /** Conversation lookup (canonical 4-tuple → latest stream index): open-addressing hash in typed arrays. */
+  /**
+   * Conversation lookup (canonical 4-tuple → latest stream index): open addressing in one Int32Array, 4 slots
+   * per entry [addrA, addrB, packed ports, stream or -1], so that a probe touches one cache line.
+   */
   private hCap = 1024;
   private hUsed = 0;
-  private hA = new Uint32Array(1024);
-  private hB = new Uint32Array(1024);
-  private hP = new Uint32Array(1024);
-  private hVal = new Int32Array(1024).fill(-1);
+  private h = new Int32Array(1024 * 4).fill(-1);
   private last: StreamState | null = null;
   private lastKeyA = -1;
   private lastKeyB = -1;
@@ -97,11 +97,11 @@ export class TcpAnalyzer {
     if (src < dst || (src === dst && sp <= dp)) {
       this.kA = src;
       this.kB = dst;
-      this.kP = ((sp << 16) | dp) >>> 0;
+      this.kP = (sp << 16) | dp;
     } else {
       this.kA = dst;
       this.kB = src;
-      this.kP = ((dp << 16) | sp) >>> 0;
+      this.kP = (dp << 16) | sp;
     }
   }
 
@@ -113,14 +113,13 @@ export class TcpAnalyzer {
     const p = this.kP;
     if (a === this.lastKeyA && b === this.lastKeyB && p === this.lastKeyP) return this.last ?? undefined;
     const mask = this.hCap - 1;
+    const h = this.h;
     let i = hash3(a, b, p) & mask;
-    const hv = this.hVal;
     for (;;) {
-      const v = hv[i];
-      if (v < 0) {
-        return undefined;
-      }
-      if (this.hA[i] === a && this.hB[i] === b && this.hP[i] === p) {
+      const o = i << 2;
+      const v = h[o + 3];
+      if (v < 0) return undefined;
+      if (h[o] === a && h[o + 1] === b && h[o + 2] === p) {
         const s = this.list[v];
         this.lastKeyA = a;
         this.lastKeyB = b;
@@ -141,20 +140,22 @@ export class TcpAnalyzer {
     const p = this.kP;
     if ((this.hUsed + 1) * 2 > this.hCap) this.rehash(this.hCap * 2);
     const mask = this.hCap - 1;
+    const h = this.h;
     let i = hash3(a, b, p) & mask;
     for (;;) {
-      const v = this.hVal[i];
-      if (v < 0) {
+      const o = i << 2;
+      if (h[o + 3] < 0) {
         this.hUsed++;
         break;
       }
-      if (this.hA[i] === a && this.hB[i] === b && this.hP[i] === p) break; // port reuse: latest stream wins
+      if (h[o] === a && h[o + 1] === b && h[o + 2] === p) break; // port reuse: latest stream wins
       i = (i + 1) & mask;
     }
-    this.hA[i] = a;
-    this.hB[i] = b;
-    this.hP[i] = p;
-    this.hVal[i] = s.index;
+    const o = i << 2;
+    h[o] = a;
+    h[o + 1] = b;
+    h[o + 2] = p;
+    h[o + 3] = s.index;
     this.lastKeyA = a;
     this.lastKeyB = b;
     this.lastKeyP = p;
@@ -164,22 +165,17 @@ export class TcpAnalyzer {
   }
 
   private rehash(cap: number): void {
-    const { hA, hB, hP, hVal, hCap } = this;
-    this.hA = new Uint32Array(cap);
-    this.hB = new Uint32Array(cap);
-    this.hP = new Uint32Array(cap);
-    this.hVal = new Int32Array(cap).fill(-1);
-    this.hCap = cap;
+    const old = this.h;
+    const h = new Int32Array(cap * 4).fill(-1);
     const mask = cap - 1;
-    for (let j = 0; j < hCap; j++) {
-      if (hVal[j] < 0) continue;
-      let i = hash3(hA[j], hB[j], hP[j]) & mask;
-      while (this.hVal[i] >= 0) i = (i + 1) & mask;
-      this.hA[i] = hA[j];
-      this.hB[i] = hB[j];
-      this.hP[i] = hP[j];
-      this.hVal[i] = hVal[j];
+    for (let o = 0; o < old.length; o += 4) {
+      if (old[o + 3] < 0) continue;
+      let i = hash3(old[o], old[o + 1], old[o + 2]) & mask;
+      while (h[(i << 2) + 3] >= 0) i = (i + 1) & mask;
+      h.set(old.subarray(o, o + 4), i << 2);
     }
+    this.h = h;
+    this.hCap = cap;
   }
 
   // ------------------------------------------------------------------ analysis
@@ -207,10 +203,11 @@ export class TcpAnalyzer {
     }
     if (!s) s = this.newStream(row, src, sp, dst, dp);
     const flags = t.tcpFlags[row];
-    const seq = t.tcpSeq[row];
-    const ack = t.tcpAck[row];
+    // Sequence state is int32 throughout (see Flow); results leave the analyzer as >>> 0.
+    const seq = t.tcpSeq[row] | 0;
+    const ack = t.tcpAck[row] | 0;
     let dir = s.addrA === src && s.portA === sp ? 0 : 1;
-    let fwd = s.f[dir];
+    let fwd = dir === 0 ? s.f0 : s.f1;
     let ta = 0;
     const synAck = flags & (SYN | ACK);
     if (synAck === SYN && fwd.baseSet && seq !== fwd.baseSeq) {
@@ -218,13 +215,13 @@ export class TcpAnalyzer {
       s = this.newStream(row, src, sp, dst, dp);
       s.reused = true;
       dir = 0;
-      fwd = s.f[0];
+      fwd = s.f0;
       ta |= TA.REUSED_PORTS;
     } else if (synAck === (SYN | ACK) && fwd.baseSet && seq !== fwd.baseSeq) {
       ta |= TA.REUSED_PORTS;
       fwd.baseSeq = seq;
     }
-    const rev = s.f[dir ^ 1];
+    const rev = dir === 0 ? s.f1 : s.f0;
     s.lastRow = row;
     t.tcpStream[row] = s.index;
 
@@ -238,11 +235,11 @@ export class TcpAnalyzer {
 
     // relative bases
     if (!fwd.baseSet) {
-      fwd.baseSeq = flags & SYN ? seq : (seq - 1) >>> 0;
+      fwd.baseSeq = flags & SYN ? seq : (seq - 1) | 0;
       fwd.baseSet = true;
     }
     if (!rev.baseSet && flags & ACK) {
-      rev.baseSeq = (ack - 1) >>> 0;
+      rev.baseSeq = (ack - 1) | 0;
       rev.baseSet = true;
     }
     if (flags & ACK) rev.validBif = true;
@@ -265,12 +262,12 @@ export class TcpAnalyzer {
         ta |= TA.LOST_SEGMENT;
         fwd.validBif = false;
       }
-      if (len <= 1 && seq === ((next - 1) >>> 0) && sfr === 0) ta |= TA.KEEP_ALIVE;
+      if (len <= 1 && seq === ((next - 1) | 0) && sfr === 0) ta |= TA.KEEP_ALIVE;
       if (len === 0 && win !== 0 && win !== fwd.window && seq === next && ack === fwd.lastack && sfr === 0) ta |= TA.WINDOW_UPDATE;
       if (len > 0 && rev.winScale !== -1 && sfr === 0) {
         const sh = rev.isFirstAck || rev.winScale === -2 ? 0 : rev.winScale;
         const rw = rev.window === -1 ? 0xffffffff : rev.window;
-        if (((seq + len) >>> 0) === ((rev.lastack + ((rw << sh) >>> 0)) >>> 0)) ta |= TA.WINDOW_FULL;
+        if (((seq + len) | 0) === ((rev.lastack + (rw << sh)) | 0)) ta |= TA.WINDOW_FULL;
       }
       if (len === 0 && seq === next && ack === fwd.lastack && win === fwd.window && sfr === 0) {
         if (win !== 0 && rev.lastsegmentflags & TA.KEEP_ALIVE) {
@@ -286,14 +283,14 @@ export class TcpAnalyzer {
           ta |= TA.DUPLICATE_ACK;
           dupNum = fwd.dupacknum;
           dupFrame = fwd.lastnondupack;
-          if (fwd.dupRows.length < 64) fwd.dupRows.push(row);
+          if (fwd.dupRowsN < 64) fwd.dupRows[fwd.dupRowsN++] = row;
         }
       }
     }
     if (ack !== fwd.lastack) {
       fwd.lastnondupack = frame;
       fwd.dupacknum = 0;
-      if (fwd.dupRows.length) fwd.dupRows = [];
+      fwd.dupRowsN = 0;
     }
 
     // ACKed unseen segment
@@ -312,7 +309,7 @@ export class TcpAnalyzer {
     }
 
     // Retransmission family (rare: only for segments that do not advance, or spurious ones)
-    if ((len > 0 || flags & (SYN | FIN)) && !(ta & TA.KEEP_ALIVE) && ((next !== 0 && lt(seq, next)) || (len > 0 && rev.lastack !== 0 && le((seq + len) >>> 0, rev.lastack)))) {
+    if ((len > 0 || flags & (SYN | FIN)) && !(ta & TA.KEEP_ALIVE) && ((next !== 0 && lt(seq, next)) || (len > 0 && rev.lastack !== 0 && le((seq + len) | 0, rev.lastack)))) {
       ta |= this.retransClass(row, s, fwd, rev, seq, len, flags, next, sec, nsec);
     }
 
@@ -320,11 +317,11 @@ export class TcpAnalyzer {
     if (this.explain && ta & NEEDS_RECORD) this.record(row, s, fwd, rev, ta, next, seq, len, ack, ackLostFrom, dupFrame, sec, nsec);
 
     // Bookkeeping
-    let nextseq = (seq + len) >>> 0;
+    let nextseq = (seq + len) | 0;
     const segment = len > 0 || (flags & (SYN | FIN)) !== 0;
     if (segment && fwd.n < MAX_UNACKED) {
-      if (flags & (SYN | FIN)) nextseq = (nextseq + 1) >>> 0;
-      fwd.pushSegment(seq, nextseq, row, sec, nsec);
+      if (flags & (SYN | FIN)) nextseq = (nextseq + 1) | 0;
+      fwd.pushSegment(seq, nextseq, row);
     }
     if (!(ta & TA.ZERO_WINDOW_PROBE)) {
       if (gt(nextseq, fwd.nextseq) || fwd.nextseq === 0) {
@@ -369,9 +366,7 @@ export class TcpAnalyzer {
     if (synAck === ACK) fwd.isFirstAck = false;
     if (flags & FIN && fwd.finRow < 0) fwd.finRow = row;
     if (flags & RST && fwd.rstRow < 0) fwd.rstRow = row;
-    if (optSeq !== 0 && (optSeq & 0xf) !== 0) {
-      if (t.tcpTsVal !== null && hasOpt(optSeq, TcpOpt.TS)) fwd.ts = true;
-    }
+    if (!fwd.ts && optSeq !== 0 && t.tcpTsVal !== null && hasOpt(optSeq, TcpOpt.TS)) fwd.ts = true;
     fwd.sackN = 0;
     if (t.tcpSackN !== null && t.tcpSackN[row] > 0) this.storeSack(row, fwd);
 
@@ -394,8 +389,8 @@ export class TcpAnalyzer {
     this.scrThr = 0;
     this.scrRto = 0;
     let notAdvanced = next !== 0 && lt(seq, next);
-    if (len > 1 && seq === ((next - 1) >>> 0)) notAdvanced = false;
-    if (len > 0 && rev.lastack !== 0 && le((seq + len) >>> 0, rev.lastack)) {
+    if (len > 1 && seq === ((next - 1) | 0)) notAdvanced = false;
+    if (len > 0 && rev.lastack !== 0 && le((seq + len) | 0, rev.lastack)) {
       ta |= TA.SPURIOUS_RETRANSMISSION | TA.RETRANSMISSION;
     } else if (notAdvanced) {
       const dRev = (sec - rev.lastackSec) * 1e9 + (nsec - rev.lastackNsec);
@@ -405,12 +400,12 @@ export class TcpAnalyzer {
       } else {
         this.scrThr = s.irttNs !== 0 ? s.irttNs : OOO_DEFAULT_THRESHOLD_NS;
         const dNext = (sec - fwd.nextseqSec) * 1e9 + (nsec - fwd.nextseqNsec);
-        const end = (seq + len + (flags & (SYN | FIN) ? 1 : 0)) >>> 0;
+        const end = (seq + len + (flags & (SYN | FIN) ? 1 : 0)) | 0;
         if (ltU64(dNext, this.scrThr) && next !== end) {
           ta |= TA.OUT_OF_ORDER;
         } else {
           ta |= TA.RETRANSMISSION;
-          this.scrRto = fwd.n > 0 ? fwd.uRow[0] + 1 : fwd.nextseqFrame;
+          this.scrRto = fwd.n > 0 ? fwd.u[2] + 1 : fwd.nextseqFrame;
           // tshark prints rto/rto_frame only when the delta is non-zero.
           const rf = this.scrRto;
           if (rf > 0 && (t.tsSec[rf - 1] !== sec || t.tsNsec[rf - 1] !== nsec)) this.rtoFrames.set(row, rf);
@@ -425,10 +420,10 @@ export class TcpAnalyzer {
     const oooThr = this.scrThr;
     const rtoFrame = this.scrRto;
     const w = this.whyStore;
-    const k = w.add(row, ta & TA.FLAG_MASK, next, seq, len);
+    const k = w.add(row, ta & TA.FLAG_MASK, next >>> 0, seq >>> 0, len);
     if (ta & (TA.RETRANSMISSION | TA.OUT_OF_ORDER)) w.set(k, "orig", this.findOriginal(fwd, seq));
     if (ta & TA.FAST_RETRANSMISSION) {
-      w.setDupRows(k, rev.dupRows);
+      w.setDupRows(k, rev.dupRows, rev.dupRowsN);
       w.set(k, "gapNs", fastGapNs);
       w.set(k, "peerLastRow", rev.nextseqFrame);
     }
@@ -438,14 +433,14 @@ export class TcpAnalyzer {
       w.set(k, "nextFrame", fwd.nextseqFrame);
       w.set(k, "gapNs", (sec - fwd.nextseqSec) * 1e9 + (nsec - fwd.nextseqNsec));
     }
-    if (ta & TA.SPURIOUS_RETRANSMISSION) w.set(k, "peerAck", rev.lastack);
+    if (ta & TA.SPURIOUS_RETRANSMISSION) w.set(k, "peerAck", rev.lastack >>> 0);
     if (ta & TA.RETRANSMISSION && rtoFrame) w.set(k, "rtoFrame", rtoFrame);
     if (ta & TA.ACK_LOST_SEGMENT) {
-      w.set(k, "peerMax", ackLostFrom);
-      w.set(k, "ack", ack);
+      w.set(k, "peerMax", ackLostFrom >>> 0);
+      w.set(k, "ack", ack >>> 0);
     }
     if (ta & TA.WINDOW_FULL) {
-      w.set(k, "peerAck", rev.lastack);
+      w.set(k, "peerAck", rev.lastack >>> 0);
       w.set(k, "peerWin", rev.window);
       w.set(k, "peerShift", rev.isFirstAck || rev.winScale === -2 ? 0 : rev.winScale);
     }
@@ -482,15 +477,15 @@ export class TcpAnalyzer {
     const idx = t.tcpSackIdx![row];
     const edges = t.sackEdges;
     // Wireshark 4.0 keeps at most 3 blocks of the last packet for bytes in flight.
-    fwd.sackLe0 = edges[idx * 2];
-    fwd.sackRe0 = edges[idx * 2 + 1];
+    fwd.sackLe0 = edges[idx * 2] | 0;
+    fwd.sackRe0 = edges[idx * 2 + 1] | 0;
     if (sackN > 1) {
-      fwd.sackLe1 = edges[idx * 2 + 2];
-      fwd.sackRe1 = edges[idx * 2 + 3];
+      fwd.sackLe1 = edges[idx * 2 + 2] | 0;
+      fwd.sackRe1 = edges[idx * 2 + 3] | 0;
     }
     if (sackN > 2) {
-      fwd.sackLe2 = edges[idx * 2 + 4];
-      fwd.sackRe2 = edges[idx * 2 + 5];
+      fwd.sackLe2 = edges[idx * 2 + 4] | 0;
+      fwd.sackRe2 = edges[idx * 2 + 5] | 0;
     }
     fwd.sackN = Math.min(sackN, 3);
   }
@@ -498,32 +493,29 @@ export class TcpAnalyzer {
   /** Match `ack` against the reverse unACKed list: exact end ⇒ acks_frame (oldest copy wins); covered entries are dropped, partially covered ones trimmed. */
   private ackMatch(rev: Flow, ack: number): number {
     let acked = 0;
-    const n = rev.n;
-    const uSeq = rev.uSeq;
-    const uNext = rev.uNext;
+    const end = rev.n * 3;
+    const u = rev.u;
     let w = 0;
-    for (let i = 0; i < n; i++) {
-      const e = uNext[i];
+    for (let i = 0; i < end; i += 3) {
+      const e = u[i + 1];
       let keep: boolean;
       if (ack === e) {
-        if (acked === 0) acked = rev.uRow[i] + 1;
+        if (acked === 0) acked = u[i + 2] + 1;
         keep = false;
-      } else if (gt(ack, uSeq[i]) && le(ack, e)) {
-        uSeq[i] = ack;
+      } else if (gt(ack, u[i]) && le(ack, e)) {
+        u[i] = ack;
         keep = true;
       } else keep = gt(e, ack);
       if (keep) {
         if (w !== i) {
-          uSeq[w] = uSeq[i];
-          uNext[w] = e;
-          rev.uRow[w] = rev.uRow[i];
-          rev.uSec[w] = rev.uSec[i];
-          rev.uNsec[w] = rev.uNsec[i];
+          u[w] = u[i];
+          u[w + 1] = e;
+          u[w + 2] = u[i + 2];
         }
-        w++;
+        w += 3;
       }
     }
-    rev.n = w;
+    rev.n = w / 3;
     return acked;
   }
 
@@ -535,13 +527,14 @@ export class TcpAnalyzer {
     else fwd.pushBytes += len;
     fwd.pushSetLast = (flags & PSH) !== 0;
     const base = fwd.baseSeq;
-    const k = fwd.n - 1;
-    let first = (fwd.uSeq[k] - base) >>> 0;
-    let lastS = (fwd.uNext[k] - base) >>> 0;
-    for (let i = k - 1; i >= 0; i--) {
-      const f = (fwd.uSeq[i] - base) >>> 0;
+    const u = fwd.u;
+    const k = (fwd.n - 1) * 3;
+    let first = (u[k] - base) >>> 0;
+    let lastS = (u[k + 1] - base) >>> 0;
+    for (let i = k - 3; i >= 0; i -= 3) {
+      const f = (u[i] - base) >>> 0;
       if (gt(first, f)) first = f;
-      const l = (fwd.uNext[i] - base) >>> 0;
+      const l = (u[i + 1] - base) >>> 0;
       if (gt(l, lastS)) lastS = l;
     }
     let inFlight = (lastS - first) >>> 0;
@@ -562,10 +555,12 @@ export class TcpAnalyzer {
 
   /** Row of the oldest unACKed segment of `f` that contains `seq` (the transmission this one repeats), or -1. */
   private findOriginal(f: Flow, seq: number): number {
-    for (let i = 0; i < f.n; i++) {
-      if (!lt(seq, f.uSeq[i]) && lt(seq, f.uNext[i])) return f.uRow[i];
+    const u = f.u;
+    const end = f.n * 3;
+    for (let i = 0; i < end; i += 3) {
+      if (!lt(seq, u[i]) && lt(seq, u[i + 1])) return u[i + 2];
     }
-    for (let i = 0; i < f.n; i++) if (f.uSeq[i] === seq) return f.uRow[i];
+    for (let i = 0; i < end; i += 3) if (u[i] === seq) return u[i + 2];
     return -1;
   }
 
@@ -592,7 +587,7 @@ export class TcpAnalyzer {
     const s = this.stream(row);
     const seq = this.t.tcpSeq[row];
     if (!s || this.t.tcpAnalysis[row] & TA.NO_REL) return seq;
-    const f = s.f[this.dir(row)];
+    const f = s.flow(this.dir(row));
     return f.baseSet ? (seq - f.baseSeq) >>> 0 : seq;
   }
 
@@ -601,7 +596,7 @@ export class TcpAnalyzer {
     const s = this.stream(row);
     const ack = this.t.tcpAck[row];
     if (!s || this.t.tcpAnalysis[row] & TA.NO_REL || !(this.t.tcpFlags[row] & ACK)) return ack;
-    const f = s.f[this.dir(row) ^ 1];
+    const f = s.flow(this.dir(row) ^ 1);
     return f.baseSet ? (ack - f.baseSeq) >>> 0 : ack;
   }
 
@@ -615,7 +610,7 @@ export class TcpAnalyzer {
   winScale(row: number): number {
     const s = this.stream(row);
     if (!s || this.t.tcpFlags[row] & SYN || this.t.tcpAnalysis[row] & TA.NO_REL) return NaN;
-    const ws = s.f[this.dir(row)].winScale;
+    const ws = s.flow(this.dir(row)).winScale;
     return ws >= 0 ? 2 ** ws : ws;
   }
 
@@ -624,7 +619,7 @@ export class TcpAnalyzer {
     const raw = this.t.tcpWin[row];
     const s = this.stream(row);
     if (!s || this.t.tcpFlags[row] & SYN) return raw;
-    const ws = s.f[this.dir(row)].winScale;
+    const ws = s.flow(this.dir(row)).winScale;
     return ws > 0 ? raw * 2 ** ws : raw;
   }
 
@@ -691,7 +686,7 @@ export class TcpAnalyzer {
     if (!n) return [];
     const idx = t.tcpSackIdx![row];
     const s = this.stream(row);
-    const f = s && !(t.tcpAnalysis[row] & TA.NO_REL) ? s.f[this.dir(row) ^ 1] : null;
+    const f = s && !(t.tcpAnalysis[row] & TA.NO_REL) ? s.flow(this.dir(row) ^ 1) : null;
     const base = f && f.baseSet ? f.baseSeq : 0;
     const out: number[] = [];
     for (let i = 0; i < n; i++) {
@@ -744,7 +739,8 @@ export function timeDiff(t: PacketTable, a: number, b: number): number {
 }
 
 function streamInfo(s: StreamState): TcpStreamInfo {
-  const [a, b] = s.f;
+  const a = s.f0;
+  const b = s.f1;
   return {
     index: s.index,
     firstRow: s.firstRow,
@@ -755,7 +751,7 @@ function streamInfo(s: StreamState): TcpStreamInfo {
     portB: s.portB,
     packets: [a.packets, b.packets],
     bytes: [a.bytes, b.bytes],
-    baseSeq: [a.baseSet ? a.baseSeq : NaN, b.baseSet ? b.baseSeq : NaN],
+    baseSeq: [a.baseSet ? a.baseSeq >>> 0 : NaN, b.baseSet ? b.baseSeq >>> 0 : NaN],
     irtt: s.irttNs !== 0 ? s.irttNs / 1e9 : NaN,
     winScale: [a.winScale, b.winScale],
     mss: [a.mss, b.mss],

@@ -6,10 +6,13 @@
 /** Maximum number of unACKed segments remembered per direction (Wireshark's cap). */
 export const MAX_UNACKED = 10000;
 
-/** One direction of a TCP stream. All sequence state is absolute (raw) and 32-bit. */
+/**
+ * One direction of a TCP stream. Sequence state is kept as **int32** (the raw 32-bit value `| 0`), so that
+ * every field and every unACKed entry stays a small integer in V8 (a uint32 above 2^31 would make the field
+ * a boxed double, one more cache line per access); all comparisons are modular (`(a - b) | 0`), and values
+ * leave the analyzer as `>>> 0`. The hot per-packet fields come first, so that they share cache lines.
+ */
 export class Flow {
-  baseSeq = 0;
-  baseSet = false;
   /** Highest seq + len (+1 SYN/FIN) seen; 0 = unknown (as Wireshark). */
   nextseq = 0;
   nextseqSec = 0;
@@ -25,15 +28,22 @@ export class Flow {
   window = -1;
   /** Streaming window-scale state: shift, -1 unknown, -2 not used. */
   winScale = -1;
-  /** No non-SYN ACK sent yet in this direction (window-full uses the raw window then). */
-  isFirstAck = true;
   dupacknum = 0;
   /** 1-based frame where this direction's ack number last changed. */
   lastnondupack = 0;
   /** Analysis flags of the last packet in this direction. */
   lastsegmentflags = 0;
-  validBif = true;
+  /** unACKed segments, oldest first: n entries of 3 small integers [seq, nextseq, row] in one array. */
+  n = 0;
+  readonly u: number[] = [];
+  packets = 0;
+  bytes = 0;
   pushBytes = 0;
+  baseSeq = 0;
+  baseSet = false;
+  /** No non-SYN ACK sent yet in this direction (window-full uses the raw window then). */
+  isFirstAck = true;
+  validBif = true;
   pushSetLast = false;
   /** SACK blocks of the last packet in this direction (raw edges), as used for bytes in flight. */
   sackN = 0;
@@ -43,17 +53,9 @@ export class Flow {
   sackRe1 = 0;
   sackLe2 = 0;
   sackRe2 = 0;
-  /** Rows of dup ACKs since the ack last changed (for why()); capped. */
-  dupRows: number[] = [];
-
-  // unACKed segments, oldest first (index 0) → newest (n-1): parallel numeric arrays (no object per segment;
-  // plain arrays because thousands of flows each need a few slots and typed-array allocation is costly).
-  n = 0;
-  uSeq: number[] = [];
-  uNext: number[] = [];
-  uRow: number[] = [];
-  uSec: number[] = [];
-  uNsec: number[] = [];
+  /** Rows of the dup ACKs since the ack last changed (for why()): the first dupRowsN entries, capped. */
+  dupRowsN = 0;
+  readonly dupRows: number[] = [];
 
   // facts for TcpStreamInfo
   mss = 0;
@@ -62,22 +64,21 @@ export class Flow {
   wsShift = -1;
   finRow = -1;
   rstRow = -1;
-  packets = 0;
-  bytes = 0;
 
-  pushSegment(seq: number, next: number, row: number, sec: number, nsec: number): void {
-    const i = this.n++;
-    this.uSeq[i] = seq;
-    this.uNext[i] = next;
-    this.uRow[i] = row;
-    this.uSec[i] = sec;
-    this.uNsec[i] = nsec;
+  pushSegment(seq: number, next: number, row: number): void {
+    const i = this.n++ * 3;
+    const u = this.u;
+    u[i] = seq;
+    u[i + 1] = next;
+    u[i + 2] = row;
   }
 }
 
 /** Internal stream state. */
 export class StreamState {
-  readonly f: [Flow, Flow] = [new Flow(), new Flow()];
+  /** The two directions: f0 = the direction of the stream's first packet (A→B), f1 = the reverse. */
+  readonly f0 = new Flow();
+  readonly f1 = new Flow();
   lastRow: number;
   /** Time of the most recent pure SYN (0,0 = unset). */
   mruSynSec = 0;
@@ -96,6 +97,11 @@ export class StreamState {
     readonly portB: number,
   ) {
     this.lastRow = firstRow;
+  }
+
+  /** Direction 0 or 1. */
+  flow(dir: number): Flow {
+    return dir === 0 ? this.f0 : this.f1;
   }
 }
 

@@ -43,10 +43,11 @@ export class WhyStore {
     this.vals[slot * NF + IDX[field]] = typeof value === "boolean" ? (value ? 1 : 0) : value;
   }
 
-  setDupRows(slot: number, rows: readonly number[]): void {
+  /** The first `n` entries of `rows` are the dup-ACK rows of the record in `slot`. */
+  setDupRows(slot: number, rows: readonly number[], n: number): void {
     this.dupStart[slot] = this.dupList.length;
-    this.dupCount[slot] = Math.min(rows.length, 65535);
-    for (const r of rows) this.dupList.push(r);
+    this.dupCount[slot] = Math.min(n, 65535);
+    for (let i = 0; i < n; i++) this.dupList.push(rows[i]);
   }
 
   private grow(): void {
