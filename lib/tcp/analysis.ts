@@ -180,6 +180,15 @@ export class TcpAnalyzer {
 
   // ------------------------------------------------------------------ analysis
 
+  /** Analyze the TCP rows among rows[0..n) (in file order). */
+  analyzeRows(rows: Int32Array, n: number): void {
+    const layers = this.t.layers;
+    for (let i = 0; i < n; i++) {
+      const row = rows[i];
+      if (layers[row] & Layer.TCP) this.analyze(row);
+    }
+  }
+
   /** Analyze row `row` (called in file order, right after it was dissected). */
   analyze(row: number): void {
     const t = this.t;
