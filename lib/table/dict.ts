@@ -39,11 +39,13 @@ export class StringDict {
  */
 export class AddressInterner {
   /** Slots of `stride` words: key words, then the id (0 = empty slot). */
-  private slots: Int32Array;
+  // slots / shift / mask are (re)assigned by resize(), in the constructor too: V8 treats a field stored only
+  // once as a constant, and optimized code built on that constant is thrown away when the table grows.
+  private slots = new Int32Array(0);
   private readonly stride: number;
   /** Slot index = high bits of the hash: 32 − log2(number of slots). */
-  private shift = 22;
-  private mask = 1023;
+  private shift = 32;
+  private mask = 0;
   private count = 0;
 
   /** `width`: words per key (1, 2 or 4), i.e. which of id1 / id2 / id4 this instance serves. */
@@ -53,7 +55,14 @@ export class AddressInterner {
     private readonly format: (a: number, b: number, c: number, d: number) => string,
   ) {
     this.stride = width === 1 ? 2 : width === 2 ? 4 : 8;
-    this.slots = new Int32Array(1024 * this.stride);
+    this.resize(1024);
+  }
+
+  /** Empty table of `n` slots (a power of two). */
+  private resize(n: number): void {
+    this.slots = new Int32Array(n * this.stride);
+    this.mask = n - 1;
+    this.shift = 32 - Math.log2(n);
   }
 
   /** Id of a 1-word key (IPv4). */
@@ -119,10 +128,7 @@ export class AddressInterner {
     const old = this.slots;
     const w = this.width;
     const st = this.stride;
-    const n = old.length / st;
-    this.slots = new Int32Array(old.length * 2);
-    this.mask = n * 2 - 1;
-    this.shift--;
+    this.resize((old.length / st) * 2);
     for (let i = 0; i < old.length; i += st) {
       const id = old[i + w];
       if (id === 0) continue;

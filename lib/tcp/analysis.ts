@@ -68,9 +68,9 @@ export class TcpAnalyzer {
    * Conversation lookup (canonical 4-tuple → latest stream index): open addressing in one Int32Array, 4 slots
    * per entry [addrA, addrB, packed ports, stream or -1], so that a probe touches one cache line.
    */
-  private hCap = 1024;
+  private hCap = 0;
   private hUsed = 0;
-  private h = new Int32Array(1024 * 4).fill(-1);
+  private h = new Int32Array(0);
   private last: StreamState | null = null;
   private lastKeyA = -1;
   private lastKeyB = -1;
@@ -83,7 +83,11 @@ export class TcpAnalyzer {
   /** Keep why() records (small cost on flagged rows only). */
   explain = true;
 
-  constructor(readonly t: PacketTable) {}
+  constructor(readonly t: PacketTable) {
+    // h / hCap are assigned here a second time on purpose: V8 treats a field stored only once as a constant,
+    // and optimized code built on that constant would be thrown away at the first rehash.
+    this.rehash(1024);
+  }
 
   // ------------------------------------------------------------------ lookup
 
@@ -164,6 +168,7 @@ export class TcpAnalyzer {
     return s;
   }
 
+  /** Resize the conversation table to `cap` entries (a power of two), re-inserting every entry. */
   private rehash(cap: number): void {
     const old = this.h;
     const h = new Int32Array(cap * 4).fill(-1);
@@ -373,8 +378,12 @@ export class TcpAnalyzer {
     const optSeq = layers & Layer.TCP_OPTIONS && t.tcpOptSeq !== null ? t.tcpOptSeq[row] : 0;
     if (flags & SYN) this.synOptions(row, s, fwd, rev, synAck, optSeq);
     if (synAck === ACK) fwd.isFirstAck = false;
-    if (flags & FIN && fwd.finRow < 0) fwd.finRow = row;
-    if (flags & RST && fwd.rstRow < 0) fwd.rstRow = row;
+    // Stored on every packet, not only on the first FIN / RST: a store first reached long after V8 optimized
+    // this function would throw the optimized code away (no type feedback for it yet).
+    const finRow = fwd.finRow;
+    fwd.finRow = finRow < 0 && flags & FIN ? row : finRow;
+    const rstRow = fwd.rstRow;
+    fwd.rstRow = rstRow < 0 && flags & RST ? row : rstRow;
     if (!fwd.ts && optSeq !== 0 && t.tcpTsVal !== null && hasOpt(optSeq, TcpOpt.TS)) fwd.ts = true;
     fwd.sackN = 0;
     if (t.tcpSackN !== null && t.tcpSackN[row] > 0) this.storeSack(row, fwd);

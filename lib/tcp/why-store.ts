@@ -15,13 +15,19 @@ const IDX = Object.fromEntries(FIELDS.map((f, i) => [f, i])) as Record<Field, nu
  * more than the analysis itself. Rows arrive in increasing order, so lookup is a binary search.
  */
 export class WhyStore {
-  private rows = new Uint32Array(256);
-  private vals = new Float64Array(256 * NF);
+  // The arrays are (re)assigned by resize(), in the constructor too: V8 treats a field stored only once as a
+  // constant, and the analyzer's optimized code built on that constant would be thrown away at the first growth.
+  private rows = new Uint32Array(0);
+  private vals = new Float64Array(0);
   /** dup-ACK rows of fast retransmissions: [start, count) into dupList, per record (start = -1: none). */
-  private dupStart = new Int32Array(256);
-  private dupCount = new Uint16Array(256);
+  private dupStart = new Int32Array(0);
+  private dupCount = new Uint16Array(0);
   private dupList: number[] = [];
   n = 0;
+
+  constructor() {
+    this.resize(256);
+  }
 
   /** Start a record for `row`; returns its slot. All fields absent except the four given. */
   add(row: number, bits: number, next: number, seq: number, len: number): number {
@@ -51,15 +57,19 @@ export class WhyStore {
   }
 
   private grow(): void {
-    const cap = this.rows.length * 2;
+    this.resize(this.rows.length * 2);
+  }
+
+  /** Capacity `cap` records, keeping the first n. */
+  private resize(cap: number): void {
     const rows = new Uint32Array(cap);
-    rows.set(this.rows);
+    rows.set(this.rows.subarray(0, this.n));
     const vals = new Float64Array(cap * NF);
-    vals.set(this.vals);
+    vals.set(this.vals.subarray(0, this.n * NF));
     const ds = new Int32Array(cap);
-    ds.set(this.dupStart);
+    ds.set(this.dupStart.subarray(0, this.n));
     const dc = new Uint16Array(cap);
-    dc.set(this.dupCount);
+    dc.set(this.dupCount.subarray(0, this.n));
     this.rows = rows;
     this.vals = vals;
     this.dupStart = ds;
