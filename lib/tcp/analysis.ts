@@ -475,11 +475,8 @@ export class TcpAnalyzer {
     if (optSeq !== 0) {
       for (let o = optSeq; o !== 0; o >>>= 4) {
         const c = o & 15;
-        if (c === TcpOpt.WS) {
-          const shift = Math.min(t.tcpWsShift![row], 14);
-          fwd.winScale = shift;
-          fwd.wsShift = shift;
-        } else if (c === TcpOpt.MSS) fwd.mss = t.tcpMss![row];
+        if (c === TcpOpt.WS) fwd.winScale = Math.min(t.tcpWsShift![row], 14);
+        else if (c === TcpOpt.MSS) fwd.mss = t.tcpMss![row];
         else if (c === TcpOpt.SACK_PERM) fwd.sackPerm = true;
       }
     }

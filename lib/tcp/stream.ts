@@ -61,7 +61,6 @@ export class Flow {
   mss = 0;
   sackPerm = false;
   ts = false;
-  wsShift = -1;
   finRow = -1;
   rstRow = -1;
 
