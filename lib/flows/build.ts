@@ -7,7 +7,7 @@ import type { Capture } from "../capture-class";
 import { Layer, TcpFlag, TcpOpt, type PacketTable } from "../table/packet-table";
 import { TA } from "../tcp/flags";
 import { tcpStreams } from "./streams";
-import { F64, SampleKind, TcptraceConn, ttAverage, ttStdev, type TraceSink } from "./tcptrace";
+import { F64, SampleKind, TcptraceEngine, ttAverage, ttStdev, type Tcb, type TraceSink } from "./tcptrace";
 import { FlowTable, type FlowColumn, type FlowColumnKind } from "./table";
 
 /** Everything the flow build produced; kept on the Capture (WeakMap) so helpers reuse it. */
@@ -21,8 +21,9 @@ export interface FlowAnalysis {
   stream: Int32Array;
   /** flow row of each TCP stream */
   flowOfStream: Int32Array;
-  /** A endpoint of each flow: [ipId, port] */
-  conns: (TcptraceConn | null)[];
+  /** tcptrace engine over the TCP flows, and its connection index per flow (-1: no TCP packets) */
+  tcptrace: TcptraceEngine;
+  connOf: Int32Array;
   samples: {
     flow: F64; dir: F64; ackRow: F64; dataRow: F64; us: F64; kind: F64;
   };
@@ -120,85 +121,11 @@ export function analyzeFlows(cap: Capture): FlowAnalysis {
 
   // ---- pass 1: flow identity (TCP by stream; UDP by 5-tuple; other IP by address pair + protocol)
   const flowOfStream = new Int32Array(nStreams).fill(-1);
-  const flowStream: number[] = [];
-  const flowProto: number[] = []; // 6 tcp, 17 udp, else ip proto
-  const flowA: number[] = [];
-  const flowB: number[] = [];
-  const flowPA: number[] = [];
-  const flowPB: number[] = [];
-  const flowFirst: number[] = [];
-  const udpMap = new Map<number, Map<number, number>>();
-  const otherMap = new Map<string, number>();
-  const layers = t.layers;
-  let anyAnalysis = false;
-  const newFlow = (proto: number, s: number, a: number, pa: number, b: number, pb: number, r: number): number => {
-    const f = flowStream.length;
-    flowStream.push(s);
-    flowProto.push(proto);
-    flowA.push(a);
-    flowPA.push(pa);
-    flowB.push(b);
-    flowPB.push(pb);
-    flowFirst.push(r);
-    return f;
-  };
-  for (let r = 0; r < n; r++) {
-    const ly = layers[r];
-    if ((ly & (Layer.IPV4 | Layer.IPV6)) === 0) continue;
-    if ((ly & Layer.TCP) !== 0 && (ly & Layer.ICMP_QUOTED) === 0) {
-      const s = stream[r];
-      if (s < 0) continue;
-      if (t.tcpAnalysis[r] & TA.FLAG_MASK) anyAnalysis = true;
-      let f = flowOfStream[s];
-      if (f < 0) f = flowOfStream[s] = newFlow(6, s, t.ipSrc[r], t.srcPort[r], t.ipDst[r], t.dstPort[r], r);
-      flowOfRow[r] = f;
-      continue;
-    }
-    if ((ly & Layer.UDP) !== 0 && (ly & Layer.ICMP_QUOTED) === 0) {
-      const eS = t.ipSrc[r] * 65536 + t.srcPort[r];
-      const eD = t.ipDst[r] * 65536 + t.dstPort[r];
-      const lo = eS <= eD ? eS : eD;
-      const hi = eS <= eD ? eD : eS;
-      let inner = udpMap.get(lo);
-      if (!inner) udpMap.set(lo, (inner = new Map()));
-      let f = inner.get(hi);
-      if (f === undefined) {
-        f = newFlow(17, -1, t.ipSrc[r], t.srcPort[r], t.ipDst[r], t.dstPort[r], r);
-        inner.set(hi, f);
-      }
-      flowOfRow[r] = f;
-      continue;
-    }
-    // other IP protocols (ICMP incl. errors quoting TCP/UDP): outer addresses
-    const sa = t.src[r];
-    const da = t.dst[r];
-    const p = t.ipProto[r];
-    const key = sa < da ? `${p}:${sa}:${da}` : `${p}:${da}:${sa}`;
-    let f = otherMap.get(key);
-    if (f === undefined) {
-      f = newFlow(p, -1, sa, -1, da, -1, r);
-      otherMap.set(key, f);
-    }
-    flowOfRow[r] = f;
-  }
+  const ids: FlowIds = { stream: [], proto: [], a: [], b: [], pa: [], pb: [], first: [] };
+  const anyAnalysis = identityPass(t, n, stream, flowOfRow, flowOfStream, ids);
+  const { stream: flowStream, proto: flowProto, a: flowA, b: flowB, pa: flowPA, pb: flowPB, first: flowFirst } = ids;
   const nFlows = flowStream.length;
-
-  // TCP: A = sender of the first pure SYN, else of the first packet.
-  const synSeen = new Uint8Array(nFlows);
-  for (let r = 0; r < n; r++) {
-    const f = flowOfRow[r];
-    if (f < 0 || flowProto[f] !== 6 || synSeen[f]) continue;
-    if ((t.tcpFlags[r] & (TcpFlag.SYN | TcpFlag.ACK)) === TcpFlag.SYN) {
-      synSeen[f] = 1;
-      if (!(t.ipSrc[r] === flowA[f] && t.srcPort[r] === flowPA[f])) {
-        const a = flowA[f], pa = flowPA[f];
-        flowA[f] = flowB[f];
-        flowPA[f] = flowPB[f];
-        flowB[f] = a;
-        flowPB[f] = pa;
-      }
-    }
-  }
+  orientTcp(t, n, flowOfRow, ids);
 
   // ---- pass 2: per-flow counters + tcptrace engine
   const pkts = [new Float64Array(nFlows), new Float64Array(nFlows)];
@@ -236,7 +163,6 @@ export function analyzeFlows(cap: Capture): FlowAnalysis {
     lost: [new Float64Array(nFlows), new Float64Array(nFlows)],
   };
   const dataSegs = [new Float64Array(nFlows), new Float64Array(nFlows)];
-  const conns: (TcptraceConn | null)[] = new Array(nFlows).fill(null);
   const samples = { flow: new F64(), dir: new F64(), ackRow: new F64(), dataRow: new F64(), us: new F64(), kind: new F64() };
   const rexmits = { flow: new F64(), dir: new F64(), row: new F64(), bytes: new F64(), origRow: new F64(), sinceUs: new F64() };
   const sink: TraceSink = {
@@ -249,6 +175,10 @@ export function analyzeFlows(cap: Capture): FlowAnalysis {
       if (logCount(rtCount[d][c])) hist[c] += d ? "t" : "T";
     },
   };
+  let nTcp = 0;
+  for (let f = 0; f < nFlows; f++) if (flowProto[f] === 6) nTcp++;
+  const tcptrace = new TcptraceEngine(sink, nTcp);
+  const connOf = new Int32Array(nFlows).fill(-1);
   const rowCount = new Int32Array(nFlows + 1);
   const lastRow = new Int32Array(nFlows);
   const fProto = Int32Array.from(flowProto), fA = Float64Array.from(flowA), fPA = Int32Array.from(flowPA);
@@ -256,45 +186,16 @@ export function analyzeFlows(cap: Capture): FlowAnalysis {
   mainPass({
     n, t, flowOfRow, dirOfRow, rowCount, lastRow, fProto, fA, fPA, pk0, pk1, by0, by1, payload, dataSegs, side, hsFrame,
     irtt, lastSynT, firstFin, firstRst, finFrame, rstFrame, finEnd, finAcked, synFlags, finFlags, finBeforeRst, hist,
-    histOnce, lastFinSeq, lastRstSeq, lastSynSeq, zwCount, ws, conns, sink,
+    histOnce, lastFinSeq, lastRstSeq, lastSynSeq, zwCount, ws, tcptrace, connOf,
   });
-  const tsSec = t.tsSec, tsNsec = t.tsNsec;
-  for (let f = 0; f < nFlows; f++) {
-    const a = flowFirst[f], b = lastRow[f];
-    startT[f] = tsSec[a] + tsNsec[a] / 1e9;
-    endT[f] = tsSec[b] + tsNsec[b] / 1e9;
-  }
-  // rows per flow (CSR)
-  for (let f = 0; f < nFlows; f++) rowCount[f + 1] += rowCount[f];
+  flowTimes(t, flowFirst, lastRow, startT, endT);
   const rowsStart = rowCount;
-  const rowsList = new Int32Array(rowsStart[nFlows]);
-  {
-    const fill = rowsStart.slice(0, nFlows);
-    for (let r = 0; r < n; r++) {
-      const f = flowOfRow[r];
-      if (f >= 0) rowsList[fill[f]++] = r;
-    }
-  }
+  const rowsList = rowsByFlow(flowOfRow, n, rowsStart, nFlows);
 
   // ---- per-direction RTT quantiles from the valid samples
   const med = [new Float64Array(nFlows).fill(NaN), new Float64Array(nFlows).fill(NaN)];
   const p95 = [new Float64Array(nFlows).fill(NaN), new Float64Array(nFlows).fill(NaN)];
-  {
-    const m = samples.flow.n;
-    const cnt = new Int32Array(nFlows * 2 + 1);
-    const sf = samples.flow.a, sd = samples.dir.a, sk = samples.kind.a, su = samples.us.a;
-    for (let i = 0; i < m; i++) if (sk[i] === SampleKind.VALID) cnt[sf[i] * 2 + sd[i] + 1]++;
-    for (let k = 0; k < nFlows * 2; k++) cnt[k + 1] += cnt[k];
-    const vals = new Float64Array(cnt[nFlows * 2]);
-    const pos = cnt.slice(0, nFlows * 2);
-    for (let i = 0; i < m; i++) if (sk[i] === SampleKind.VALID) vals[pos[sf[i] * 2 + sd[i]]++] = su[i] / 1e6;
-    for (let k = 0; k < nFlows * 2; k++) {
-      if (cnt[k + 1] === cnt[k]) continue;
-      const s = vals.subarray(cnt[k], cnt[k + 1]).sort();
-      med[k & 1][k >> 1] = quantile(s, 0.5);
-      p95[k & 1][k >> 1] = quantile(s, 0.95);
-    }
-  }
+  rttQuantiles(samples, nFlows, med, p95);
 
   // ---- columns
   const cols: FlowColumn[] = [];
@@ -315,7 +216,9 @@ export function analyzeFlows(cap: Capture): FlowAnalysis {
   };
   const S = t.strings;
   const isTcp = (i: number) => flowProto[i] === 6;
-  const tcb = (i: number, d: number) => conns[i]?.t[d] ?? null;
+  const tcbs: (Tcb | null)[] = [];
+  for (let i = 0; i < nFlows; i++) for (let d = 0; d < 2; d++) tcbs.push(connOf[i] >= 0 ? tcptrace.tcb(connOf[i], d) : null);
+  const tcb = (i: number, d: number) => tcbs[i * 2 + d];
   const tcpNum = (i: number, v: () => number) => (isTcp(i) ? v() : NaN);
   const protoName = (p: number) => (p === 6 ? "tcp" : p === 17 ? "udp" : p === 1 ? "icmp" : p === 58 ? "icmpv6" : `ip-${p}`);
   const app = cap.app as unknown as {
@@ -442,7 +345,7 @@ export function analyzeFlows(cap: Capture): FlowAnalysis {
   }
   const table = new FlowTable(nFlows, cols);
   const res: FlowAnalysis = {
-    table, flowOfRow, dirOfRow, stream, flowOfStream, conns, samples, rexmits, rowsStart, rowsList,
+    table, flowOfRow, dirOfRow, stream, flowOfStream, tcptrace, connOf, samples, rexmits, rowsStart, rowsList,
     wiresharkFlags: anyAnalysis, streamsComputed: computed,
   };
   cache.set(cap, res);
@@ -477,6 +380,142 @@ function connState(proto: number, syn: number, fin: number, firstRst: number, fi
     return "S1";
   }
   return "OTH";
+}
+
+// Each per-row pass below is a function of its own that ends with its loop: inside the long analyzeFlows,
+// V8's on-the-fly compiled (OSR) code of one loop was thrown away at the not-yet-run code after it, and the
+// next loop started again in the interpreter (measured: five such deoptimizations per build).
+
+/** Identity of each flow, in order of first appearance. */
+interface FlowIds {
+  stream: number[];
+  /** 6 tcp, 17 udp, else the IP protocol */
+  proto: number[];
+  a: number[];
+  b: number[];
+  pa: number[];
+  pb: number[];
+  first: number[];
+}
+
+/** Pass 1: the flow of every row (TCP by stream, UDP by 5-tuple, other IP by address pair). Returns whether any Wireshark flag is set. */
+function identityPass(t: PacketTable, n: number, stream: Int32Array, flowOfRow: Int32Array, flowOfStream: Int32Array, ids: FlowIds): boolean {
+  const udpMap = new Map<number, Map<number, number>>();
+  const otherMap = new Map<string, number>();
+  const layers = t.layers, tcpAnalysis = t.tcpAnalysis, ipSrc = t.ipSrc, ipDst = t.ipDst, srcPort = t.srcPort, dstPort = t.dstPort;
+  let anyAnalysis = false;
+  const newFlow = (proto: number, s: number, a: number, pa: number, b: number, pb: number, r: number): number => {
+    const f = ids.stream.length;
+    ids.stream.push(s);
+    ids.proto.push(proto);
+    ids.a.push(a);
+    ids.pa.push(pa);
+    ids.b.push(b);
+    ids.pb.push(pb);
+    ids.first.push(r);
+    return f;
+  };
+  for (let r = 0; r < n; r++) {
+    const ly = layers[r];
+    if ((ly & (Layer.IPV4 | Layer.IPV6)) === 0) continue;
+    if ((ly & Layer.TCP) !== 0 && (ly & Layer.ICMP_QUOTED) === 0) {
+      const s = stream[r];
+      if (s < 0) continue;
+      if (tcpAnalysis[r] & TA.FLAG_MASK) anyAnalysis = true;
+      let f = flowOfStream[s];
+      if (f < 0) f = flowOfStream[s] = newFlow(6, s, ipSrc[r], srcPort[r], ipDst[r], dstPort[r], r);
+      flowOfRow[r] = f;
+      continue;
+    }
+    if ((ly & Layer.UDP) !== 0 && (ly & Layer.ICMP_QUOTED) === 0) {
+      const eS = ipSrc[r] * 65536 + srcPort[r];
+      const eD = ipDst[r] * 65536 + dstPort[r];
+      const lo = eS <= eD ? eS : eD;
+      const hi = eS <= eD ? eD : eS;
+      let inner = udpMap.get(lo);
+      if (!inner) udpMap.set(lo, (inner = new Map()));
+      let f = inner.get(hi);
+      if (f === undefined) {
+        f = newFlow(17, -1, ipSrc[r], srcPort[r], ipDst[r], dstPort[r], r);
+        inner.set(hi, f);
+      }
+      flowOfRow[r] = f;
+      continue;
+    }
+    // other IP protocols (ICMP incl. errors quoting TCP/UDP): outer addresses
+    const sa = t.src[r];
+    const da = t.dst[r];
+    const p = t.ipProto[r];
+    const key = sa < da ? `${p}:${sa}:${da}` : `${p}:${da}:${sa}`;
+    let f = otherMap.get(key);
+    if (f === undefined) {
+      f = newFlow(p, -1, sa, -1, da, -1, r);
+      otherMap.set(key, f);
+    }
+    flowOfRow[r] = f;
+  }
+  return anyAnalysis;
+}
+
+/** TCP: A = sender of the first pure SYN, else of the first packet (swaps A and B where needed). */
+function orientTcp(t: PacketTable, n: number, flowOfRow: Int32Array, ids: FlowIds): void {
+  const { proto, a: flowA, b: flowB, pa: flowPA, pb: flowPB } = ids;
+  const synSeen = new Uint8Array(proto.length);
+  const tcpFlags = t.tcpFlags, ipSrc = t.ipSrc, srcPort = t.srcPort;
+  for (let r = 0; r < n; r++) {
+    const f = flowOfRow[r];
+    if (f < 0 || proto[f] !== 6 || synSeen[f]) continue;
+    if ((tcpFlags[r] & (TcpFlag.SYN | TcpFlag.ACK)) === TcpFlag.SYN) {
+      synSeen[f] = 1;
+      if (!(ipSrc[r] === flowA[f] && srcPort[r] === flowPA[f])) {
+        const a = flowA[f], pa = flowPA[f];
+        flowA[f] = flowB[f];
+        flowPA[f] = flowPB[f];
+        flowB[f] = a;
+        flowPB[f] = pa;
+      }
+    }
+  }
+}
+
+/** Epoch seconds of each flow's first and last packet. */
+function flowTimes(t: PacketTable, flowFirst: number[], lastRow: Int32Array, startT: Float64Array, endT: Float64Array): void {
+  const tsSec = t.tsSec, tsNsec = t.tsNsec;
+  for (let f = 0; f < flowFirst.length; f++) {
+    const a = flowFirst[f], b = lastRow[f];
+    startT[f] = tsSec[a] + tsNsec[a] / 1e9;
+    endT[f] = tsSec[b] + tsNsec[b] / 1e9;
+  }
+}
+
+/** Rows of each flow in file order (CSR): `start` holds per-flow counts at [f + 1] on entry, offsets on return. */
+function rowsByFlow(flowOfRow: Int32Array, n: number, start: Int32Array, nFlows: number): Int32Array {
+  for (let f = 0; f < nFlows; f++) start[f + 1] += start[f];
+  const list = new Int32Array(start[nFlows]);
+  const fill = start.slice(0, nFlows);
+  for (let r = 0; r < n; r++) {
+    const f = flowOfRow[r];
+    if (f >= 0) list[fill[f]++] = r;
+  }
+  return list;
+}
+
+/** Median and p95 of the Karn-valid RTT samples of each flow direction (seconds). */
+function rttQuantiles(samples: FlowAnalysis["samples"], nFlows: number, med: Float64Array[], p95: Float64Array[]): void {
+  const m = samples.flow.n;
+  const cnt = new Int32Array(nFlows * 2 + 1);
+  const sf = samples.flow.a, sd = samples.dir.a, sk = samples.kind.a, su = samples.us.a;
+  for (let i = 0; i < m; i++) if (sk[i] === SampleKind.VALID) cnt[sf[i] * 2 + sd[i] + 1]++;
+  for (let k = 0; k < nFlows * 2; k++) cnt[k + 1] += cnt[k];
+  const vals = new Float64Array(cnt[nFlows * 2]);
+  const pos = cnt.slice(0, nFlows * 2);
+  for (let i = 0; i < m; i++) if (sk[i] === SampleKind.VALID) vals[pos[sf[i] * 2 + sd[i]]++] = su[i] / 1e6;
+  for (let k = 0; k < nFlows * 2; k++) {
+    if (cnt[k + 1] === cnt[k]) continue;
+    const s = vals.subarray(cnt[k], cnt[k + 1]).sort();
+    med[k & 1][k >> 1] = quantile(s, 0.5);
+    p95[k & 1][k >> 1] = quantile(s, 0.95);
+  }
 }
 
 type F64s = Float64Array[];
@@ -518,8 +557,8 @@ interface MainPassState {
   lastSynSeq: F64s;
   zwCount: Uint32Array[];
   ws: Record<"retrans" | "fast" | "spurious" | "ooo" | "dupack" | "zwp" | "lost", F64s>;
-  conns: (TcptraceConn | null)[];
-  sink: TraceSink;
+  tcptrace: TcptraceEngine;
+  connOf: Int32Array;
 }
 
 /**
@@ -531,7 +570,7 @@ function mainPass(P: MainPassState): void {
   const {
     n, t, flowOfRow, dirOfRow, rowCount, lastRow, fProto, fA, fPA, pk0, pk1, by0, by1, payload, dataSegs, side, hsFrame,
     irtt, lastSynT, firstFin, firstRst, finFrame, rstFrame, finEnd, finAcked, synFlags, finFlags, finBeforeRst, hist,
-    histOnce, lastFinSeq, lastRstSeq, lastSynSeq, zwCount, ws, conns, sink,
+    histOnce, lastFinSeq, lastRstSeq, lastSynSeq, zwCount, ws, tcptrace, connOf,
   } = P;
   const tcpFlags = t.tcpFlags, ipSrc = t.ipSrc, srcPort = t.srcPort, wireLen = t.wireLen, tsSec = t.tsSec, tsNsec = t.tsNsec;
   const tcpLen = t.tcpLen, tcpSeq = t.tcpSeq, tcpAck = t.tcpAck, tcpWin = t.tcpWin, tcpAnalysis = t.tcpAnalysis;
@@ -637,8 +676,8 @@ function mainPass(P: MainPassState): void {
       if (logCount(zwCount[d][f])) hist[f] += d ? "w" : "W";
     }
     // tcptrace engine
-    let c = conns[f];
-    if (!c) c = conns[f] = new TcptraceConn(f, sink);
+    let c = connOf[f];
+    if (c < 0) c = connOf[f] = tcptrace.add(f);
     let wsOpt = -1;
     if (SYN && t.tcpOptSeq) {
       let s = t.tcpOptSeq[r];
@@ -647,7 +686,7 @@ function mainPass(P: MainPassState): void {
         s >>>= 4;
       }
     }
-    c.packet(d, r, us, fl, seq, tcpAck[r], len, tcpWin[r], wsOpt);
+    tcptrace.packet(c, d, r, us, fl, seq, tcpAck[r], len, tcpWin[r], wsOpt);
   }
 }
 

@@ -23,11 +23,22 @@ export function tcpStreams(t: PacketTable): { stream: Int32Array; count: number;
   let computed = false;
   if (!analyzerHasStreams(t)) {
     const a = new TcpAnalyzer(t);
-    for (let r = 0; r < n; r++) if (t.layers[r] & Layer.TCP) a.analyze(r);
+    analyzeAll(a, t, n);
     a.finish();
     computed = true;
   }
+  return { stream: t.tcpStream.subarray(0, n), count: maxStream(t.tcpStream, n) + 1, computed };
+}
+
+// Loops in functions of their own (each ends with its loop), so that V8's on-the-fly compiled loop code is
+// not thrown away at the code after it.
+function analyzeAll(a: TcpAnalyzer, t: PacketTable, n: number): void {
+  const layers = t.layers;
+  for (let r = 0; r < n; r++) if (layers[r] & Layer.TCP) a.analyze(r);
+}
+
+function maxStream(stream: Int32Array, n: number): number {
   let max = -1;
-  for (let r = 0; r < n; r++) if (t.tcpStream[r] > max) max = t.tcpStream[r];
-  return { stream: t.tcpStream.subarray(0, n), count: max + 1, computed };
+  for (let r = 0; r < n; r++) if (stream[r] > max) max = stream[r];
+  return max;
 }

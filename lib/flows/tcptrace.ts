@@ -42,160 +42,262 @@ export class F64 {
   }
 }
 
-/** Segment list of one quadrant: parallel arrays sorted by first byte. */
-const EMPTY_F = new Float64Array(0);
-const EMPTY_U = new Uint32Array(0);
+/**
+ * Segment list of one quadrant, sorted by first byte: one strided Float64Array, STRIDE slots per segment
+ * ([first, last, time, row, orow, retrans, acked]), so that a segment is one cache line and an insert,
+ * a removal or a compaction moves one block instead of seven parallel arrays.
+ */
+const STRIDE = 8;
+const F = 0; // first byte
+const L = 1; // last byte
+const T = 2; // time (µs) of the last transmission
+const R = 3; // row of the last transmission
+const O = 4; // row of the first transmission
+const X = 5; // times retransmitted
+const K = 6; // times ACKed
 
 class Quad {
   n = 0;
-  cap = 0;
-  first = EMPTY_F;
-  last = EMPTY_F;
-  time = EMPTY_F;
-  /** row of the last transmission */
-  row = EMPTY_F;
-  /** row of the first transmission */
-  orow = EMPTY_F;
-  retrans = EMPTY_U;
-  acked = EMPTY_U;
+  s: Float64Array;
   next = -1;
   prev = -1;
 
+  constructor() {
+    // assigned twice on purpose: V8 treats a field stored only once as a constant, and code optimized on
+    // that constant would be thrown away at the first grow().
+    this.s = new Float64Array(0);
+    this.s = new Float64Array(4 * STRIDE);
+  }
+
   private grow(): void {
-    const c = this.cap ? this.cap * 2 : 4;
-    const g = <T extends Float64Array | Uint32Array>(x: T): T => {
-      const y = new (x.constructor as any)(c);
-      y.set(x);
-      return y;
-    };
-    this.first = g(this.first);
-    this.last = g(this.last);
-    this.time = g(this.time);
-    this.row = g(this.row);
-    this.orow = g(this.orow);
-    this.retrans = g(this.retrans);
-    this.acked = g(this.acked);
-    this.cap = c;
+    const b = new Float64Array(this.s.length * 2);
+    b.set(this.s);
+    this.s = b;
   }
 
   insert(at: number, first: number, last: number, time: number, row: number): void {
-    if (this.n === this.cap) this.grow();
-    if (at < this.n) {
-      const m = this.n;
-      this.first.copyWithin(at + 1, at, m);
-      this.last.copyWithin(at + 1, at, m);
-      this.time.copyWithin(at + 1, at, m);
-      this.row.copyWithin(at + 1, at, m);
-      this.orow.copyWithin(at + 1, at, m);
-      this.retrans.copyWithin(at + 1, at, m);
-      this.acked.copyWithin(at + 1, at, m);
-    }
-    this.first[at] = first;
-    this.last[at] = last;
-    this.time[at] = time;
-    this.row[at] = row;
-    this.orow[at] = row;
-    this.retrans[at] = 0;
-    this.acked[at] = 0;
+    if ((this.n + 1) * STRIDE > this.s.length) this.grow();
+    const s = this.s;
+    if (at < this.n) s.copyWithin((at + 1) * STRIDE, at * STRIDE, this.n * STRIDE);
+    const o = at * STRIDE;
+    s[o + F] = first;
+    s[o + L] = last;
+    s[o + T] = time;
+    s[o + R] = row;
+    s[o + O] = row;
+    s[o + X] = 0;
+    s[o + K] = 0;
     this.n++;
-  }
-
-  remove(at: number): void {
-    const m = this.n;
-    this.first.copyWithin(at, at + 1, m);
-    this.last.copyWithin(at, at + 1, m);
-    this.time.copyWithin(at, at + 1, m);
-    this.row.copyWithin(at, at + 1, m);
-    this.orow.copyWithin(at, at + 1, m);
-    this.retrans.copyWithin(at, at + 1, m);
-    this.acked.copyWithin(at, at + 1, m);
-    this.n--;
   }
 
   /** tcptrace's collapse_quad: merge adjacent ACKed ranges from the head (one compaction pass). */
   collapse(): void {
     const n = this.n;
-    if (n < 2 || !this.acked[0]) return;
-    const { first, last, time, row, orow, retrans, acked } = this;
+    const s = this.s;
+    if (n < 2 || !s[K]) return;
     let w = 0;
     let j = 1;
     for (; j < n; j++) {
-      if (!acked[w]) break;
-      if (acked[j] && last[w] + 1 === first[j]) {
-        last[w] = last[j];
-        acked[w] = acked[j];
-        if (time[j] > time[w]) {
-          time[w] = time[j];
-          row[w] = row[j];
+      const ow = w * STRIDE;
+      if (!s[ow + K]) break;
+      const oj = j * STRIDE;
+      if (s[oj + K] && s[ow + L] + 1 === s[oj + F]) {
+        s[ow + L] = s[oj + L];
+        s[ow + K] = s[oj + K];
+        if (s[oj + T] > s[ow + T]) {
+          s[ow + T] = s[oj + T];
+          s[ow + R] = s[oj + R];
         }
       } else {
         w++;
-        if (w !== j) {
-          first[w] = first[j]; last[w] = last[j]; time[w] = time[j]; row[w] = row[j];
-          orow[w] = orow[j]; retrans[w] = retrans[j]; acked[w] = acked[j];
-        }
+        if (w !== j) s.copyWithin(w * STRIDE, oj, oj + STRIDE);
       }
     }
-    // copy the untouched tail
+    // move the untouched tail
     if (j < n) {
       const shift = j - (w + 1);
-      if (shift > 0) {
-        first.copyWithin(w + 1, j, n); last.copyWithin(w + 1, j, n); time.copyWithin(w + 1, j, n);
-        row.copyWithin(w + 1, j, n); orow.copyWithin(w + 1, j, n); retrans.copyWithin(w + 1, j, n); acked.copyWithin(w + 1, j, n);
-      }
+      if (shift > 0) s.copyWithin((w + 1) * STRIDE, j * STRIDE, n * STRIDE);
       this.n = n - shift;
     } else this.n = w + 1;
   }
 }
 
-/** Statistics + state of one direction (tcptrace's tcb). */
+/**
+ * Slots of a direction's numeric state in Tcb.v. One Float64Array instead of object fields: V8 keeps
+ * non-small-integer fields (µs times, their sums of squares, raw sequence numbers) as separate heap
+ * boxes, one pointer chase and often one cache miss each; here the whole state is a few cache lines.
+ */
+const enum V {
+  syn,
+  synCount,
+  finCount,
+  resetCount,
+  winLast,
+  packets,
+  rexmitPkts,
+  rexmitBytes,
+  outOrderPkts,
+  zwndProbes,
+  zwndProbeBytes,
+  uniqueBytes,
+  dataPkts,
+  dataBytes,
+  retrMax,
+  retrMinTm,
+  retrMaxTm,
+  retrTmSum,
+  retrTmSum2,
+  retrTmCount,
+  rttMin,
+  rttMax,
+  rttSum,
+  rttSum2,
+  rttCount,
+  rttMinLast,
+  rttMaxLast,
+  rttSumLast,
+  rttSum2Last,
+  rttCountLast,
+  rttAmback,
+  rttNosample,
+  rttCumack,
+  rttDupack,
+  rttTriple,
+  dupRun,
+  lastAck,
+  rttLast,
+  rtt3whs,
+  COUNT,
+}
+
+/** Statistics + state of one direction (tcptrace's tcb): a read-only view of the engine's numbers. */
 export class Tcb {
-  quads: (Quad | null)[] = [null, null, null, null];
-  // state
-  syn = 0;
-  synCount = 0;
-  finCount = 0;
-  resetCount = 0;
-  winLast = 0;
-  packets = 0;
-  ws = false;
-  // rexmt
-  rexmitPkts = 0;
-  rexmitBytes = 0;
-  outOrderPkts = 0;
-  zwndProbes = 0;
-  zwndProbeBytes = 0;
-  uniqueBytes = 0;
-  dataPkts = 0;
-  dataBytes = 0;
-  retrMax = 0;
-  retrMinTm = 0;
-  retrMaxTm = 0;
-  retrTmSum = 0;
-  retrTmSum2 = 0;
-  retrTmCount = 0;
-  // rtt
-  rttMin = 0;
-  rttMax = 0;
-  rttSum = 0;
-  rttSum2 = 0;
-  rttCount = 0;
-  rttMinLast = 0;
-  rttMaxLast = 0;
-  rttSumLast = 0;
-  rttSum2Last = 0;
-  rttCountLast = 0;
-  rttAmback = 0;
-  rttNosample = 0;
-  rttCumack = 0;
-  /** tcptrace's "duplicate acks" (BSD rule) counted against this direction's data, and the 3rd-in-a-row count. */
-  rttDupack = 0;
-  rttTriple = 0;
-  dupRun = 0;
-  /** Last ack number this side sent (-1: none yet). */
-  lastAck = -1;
-  rttLast = 0;
-  rtt3whs = 0;
+  /** offset of this direction's slots in `e.v` */
+  private readonly o: number;
+  constructor(private readonly e: TcptraceEngine, readonly conn: number, readonly dir: number) {
+    this.o = (conn * 2 + dir) * V.COUNT;
+  }
+  /** a window-scale option was seen in this direction */
+  get ws(): boolean {
+    return this.e.wsSeen[this.conn * 2 + this.dir] === 1;
+  }
+  get syn(): number {
+    return this.e.v[this.o + V.syn];
+  }
+  get synCount(): number {
+    return this.e.v[this.o + V.synCount];
+  }
+  get finCount(): number {
+    return this.e.v[this.o + V.finCount];
+  }
+  get resetCount(): number {
+    return this.e.v[this.o + V.resetCount];
+  }
+  get winLast(): number {
+    return this.e.v[this.o + V.winLast];
+  }
+  get packets(): number {
+    return this.e.v[this.o + V.packets];
+  }
+  get rexmitPkts(): number {
+    return this.e.v[this.o + V.rexmitPkts];
+  }
+  get rexmitBytes(): number {
+    return this.e.v[this.o + V.rexmitBytes];
+  }
+  get outOrderPkts(): number {
+    return this.e.v[this.o + V.outOrderPkts];
+  }
+  get zwndProbes(): number {
+    return this.e.v[this.o + V.zwndProbes];
+  }
+  get zwndProbeBytes(): number {
+    return this.e.v[this.o + V.zwndProbeBytes];
+  }
+  get uniqueBytes(): number {
+    return this.e.v[this.o + V.uniqueBytes];
+  }
+  get dataPkts(): number {
+    return this.e.v[this.o + V.dataPkts];
+  }
+  get dataBytes(): number {
+    return this.e.v[this.o + V.dataBytes];
+  }
+  get retrMax(): number {
+    return this.e.v[this.o + V.retrMax];
+  }
+  get retrMinTm(): number {
+    return this.e.v[this.o + V.retrMinTm];
+  }
+  get retrMaxTm(): number {
+    return this.e.v[this.o + V.retrMaxTm];
+  }
+  get retrTmSum(): number {
+    return this.e.v[this.o + V.retrTmSum];
+  }
+  get retrTmSum2(): number {
+    return this.e.v[this.o + V.retrTmSum2];
+  }
+  get retrTmCount(): number {
+    return this.e.v[this.o + V.retrTmCount];
+  }
+  get rttMin(): number {
+    return this.e.v[this.o + V.rttMin];
+  }
+  get rttMax(): number {
+    return this.e.v[this.o + V.rttMax];
+  }
+  get rttSum(): number {
+    return this.e.v[this.o + V.rttSum];
+  }
+  get rttSum2(): number {
+    return this.e.v[this.o + V.rttSum2];
+  }
+  get rttCount(): number {
+    return this.e.v[this.o + V.rttCount];
+  }
+  get rttMinLast(): number {
+    return this.e.v[this.o + V.rttMinLast];
+  }
+  get rttMaxLast(): number {
+    return this.e.v[this.o + V.rttMaxLast];
+  }
+  get rttSumLast(): number {
+    return this.e.v[this.o + V.rttSumLast];
+  }
+  get rttSum2Last(): number {
+    return this.e.v[this.o + V.rttSum2Last];
+  }
+  get rttCountLast(): number {
+    return this.e.v[this.o + V.rttCountLast];
+  }
+  get rttAmback(): number {
+    return this.e.v[this.o + V.rttAmback];
+  }
+  get rttNosample(): number {
+    return this.e.v[this.o + V.rttNosample];
+  }
+  get rttCumack(): number {
+    return this.e.v[this.o + V.rttCumack];
+  }
+  get rttDupack(): number {
+    return this.e.v[this.o + V.rttDupack];
+  }
+  get rttTriple(): number {
+    return this.e.v[this.o + V.rttTriple];
+  }
+  get dupRun(): number {
+    return this.e.v[this.o + V.dupRun];
+  }
+  get lastAck(): number {
+    return this.e.v[this.o + V.lastAck];
+  }
+  get rttLast(): number {
+    return this.e.v[this.o + V.rttLast];
+  }
+  get rtt3whs(): number {
+    return this.e.v[this.o + V.rtt3whs];
+  }
 }
 
 /** tcptrace's Average: sum / (n + 0.0001). */
@@ -218,235 +320,328 @@ export interface TraceSink {
   rexmit(conn: number, dir: number, row: number, bytes: number, origRow: number, sincePrevUs: number): void;
 }
 
-/** Engine over one direction pair. Call `packet` in file order. */
-export class TcptraceConn {
-  readonly t: [Tcb, Tcb] = [new Tcb(), new Tcb()];
+/**
+ * The engine over every connection of a capture. Call `add` once per connection and `packet` in file
+ * order. All numeric state lives in one Float64Array (V.COUNT slots per direction, a connection's two
+ * directions side by side) and the segment lists in one array of quadrants: a packet's state is one
+ * array offset away, not a chain of objects (each hop a likely cache miss with thousands of connections).
+ */
+export class TcptraceEngine {
+  /** Numeric state: direction b = conn * 2 + dir has its slots at b * V.COUNT. */
+  v: Float64Array;
+  /** 1 when a window-scale option was seen, per direction */
+  wsSeen: Uint8Array;
+  /** Segment lists: direction b's four sequence-space quadrants at b * 4. */
+  private readonly quads: (Quad | null)[] = [];
+  /** Id passed to the sink, per connection. */
+  private ids: Int32Array;
+  /** Connections added. */
+  n = 0;
   // scratch outputs of the last addseg call
   private outOrder = false;
-  private firstOverlapRow = -1;
-  private firstOverlapPrevTime = -1;
+  /** [row of the first transmission of the first overlapped range, time of its last transmission] */
+  private readonly overlap = new Float64Array([-1, -1]);
 
-  constructor(readonly id: number, private sink: TraceSink | null) {}
+  constructor(private readonly sink: TraceSink | null, capacity = 64) {
+    const c = Math.max(1, capacity);
+    // each assigned twice on purpose: a field stored only once is a constant to V8, and optimized code
+    // built on it would be thrown away when grow() replaces the array.
+    this.v = new Float64Array(0);
+    this.wsSeen = new Uint8Array(0);
+    this.ids = new Int32Array(0);
+    this.v = new Float64Array(c * 2 * V.COUNT);
+    this.wsSeen = new Uint8Array(c * 2);
+    this.ids = new Int32Array(c);
+  }
 
-  private whichquad(tcb: Tcb, seq: number): Quad {
-    const qix = Math.floor(seq / QUADSIZE);
-    const q = tcb.quads[qix];
+  /** Start a connection; `id` is what the sink receives for it. Returns the connection index. */
+  add(id: number): number {
+    const c = this.n;
+    if (c === this.ids.length) this.grow();
+    this.ids[c] = id;
+    const o = c * 2 * V.COUNT;
+    this.v[o + V.lastAck] = -1;
+    this.v[o + V.COUNT + V.lastAck] = -1;
+    for (let k = 0; k < 8; k++) this.quads.push(null);
+    this.n = c + 1;
+    return c;
+  }
+
+  private grow(): void {
+    const c = this.ids.length * 2;
+    const v = new Float64Array(c * 2 * V.COUNT);
+    v.set(this.v);
+    this.v = v;
+    const w = new Uint8Array(c * 2);
+    w.set(this.wsSeen);
+    this.wsSeen = w;
+    const ids = new Int32Array(c);
+    ids.set(this.ids);
+    this.ids = ids;
+  }
+
+  /** The statistics of one direction of connection `conn` (0 = sent by A). */
+  tcb(conn: number, dir: number): Tcb {
+    return new Tcb(this, conn, dir);
+  }
+
+  /** The quadrant of direction b holding `seq` (an unsigned 32-bit number), with its neighbours set up. */
+  private whichquad(b: number, seq: number): Quad {
+    const Q = this.quads;
+    const base = b * 4;
+    const qix = seq >>> 30; // seq / QUADSIZE
+    const q = Q[base + qix];
     if (q && q.next >= 0 && q.prev >= 0) return q;
-    const nx = (qix + 1) % 4;
-    const op = (qix + 2) % 4;
-    const pv = (qix + 3) % 4;
-    const Q = tcb.quads;
-    if (!Q[qix]) Q[qix] = new Quad();
-    if (!Q[nx]) Q[nx] = new Quad();
-    if (!Q[pv]) Q[pv] = new Quad();
-    Q[op] = null;
-    Q[qix]!.prev = pv;
-    Q[qix]!.next = nx;
-    Q[nx]!.prev = qix;
-    Q[pv]!.next = qix;
-    Q[nx]!.next = -1;
-    Q[pv]!.prev = -1;
-    return Q[qix]!;
+    const nx = (qix + 1) & 3;
+    const op = (qix + 2) & 3;
+    const pv = (qix + 3) & 3;
+    if (!Q[base + qix]) Q[base + qix] = new Quad();
+    if (!Q[base + nx]) Q[base + nx] = new Quad();
+    if (!Q[base + pv]) Q[base + pv] = new Quad();
+    Q[base + op] = null;
+    Q[base + qix]!.prev = pv;
+    Q[base + qix]!.next = nx;
+    Q[base + nx]!.prev = qix;
+    Q[base + pv]!.next = qix;
+    Q[base + nx]!.next = -1;
+    Q[base + pv]!.prev = -1;
+    return Q[base + qix]!;
   }
 
-  private rttRetrans(tcb: Tcb, q: Quad, i: number, now: number, row: number): void {
-    if (!q.acked[i]) {
-      const et = now > q.time[i] ? now - q.time[i] : 0;
-      if (q.retrans[i] > tcb.retrMax) tcb.retrMax = q.retrans[i];
-      if (et > tcb.retrMaxTm) tcb.retrMaxTm = et;
-      if (tcb.retrMinTm === 0 || et < tcb.retrMinTm) tcb.retrMinTm = et;
-      tcb.retrTmSum += et;
-      tcb.retrTmSum2 += et * et;
-      tcb.retrTmCount++;
+  private rttRetrans(tb: number, q: Quad, i: number, now: number, row: number): void {
+    const v = this.v;
+    const s = q.s;
+    const o = i * STRIDE;
+    if (!s[o + K]) {
+      const et = now > s[o + T] ? now - s[o + T] : 0;
+      if (s[o + X] > v[tb + V.retrMax]) v[tb + V.retrMax] = s[o + X];
+      if (et > v[tb + V.retrMaxTm]) v[tb + V.retrMaxTm] = et;
+      if (v[tb + V.retrMinTm] === 0 || et < v[tb + V.retrMinTm]) v[tb + V.retrMinTm] = et;
+      v[tb + V.retrTmSum] += et;
+      v[tb + V.retrTmSum2] += et * et;
+      v[tb + V.retrTmCount]++;
     }
-    if (this.firstOverlapRow < 0) {
-      this.firstOverlapRow = q.orow[i];
-      this.firstOverlapPrevTime = q.time[i];
+    if (this.overlap[0] < 0) {
+      this.overlap[0] = s[o + O];
+      this.overlap[1] = s[o + T];
     }
-    q.time[i] = now;
-    q.row[i] = row;
+    s[o + T] = now;
+    s[o + R] = row;
   }
 
-  private addseg(tcb: Tcb, q: Quad, first: number, len: number, now: number, row: number): number {
-    let lastb = first + len - 1;
+  private addseg(tb: number, q: Quad, first: number, len: number, now: number, row: number): number {
+    const lastb = first + len - 1;
     let rexlen = 0;
     let split = false;
     let i = 0;
-    if (q.n > 0 && first > q.last[q.n - 1]) i = q.n;
+    if (q.n > 0 && first > q.s[(q.n - 1) * STRIDE + L]) i = q.n;
     for (; i < q.n; i++) {
-      if (first > q.last[i]) continue;
-      if (first < q.first[i]) {
-        if (lastb < q.last[i]) this.outOrder = true;
+      let s = q.s;
+      if (first > s[i * STRIDE + L]) continue;
+      if (first < s[i * STRIDE + F]) {
+        if (lastb < s[i * STRIDE + L]) this.outOrder = true;
         q.insert(i, first, lastb, now, row);
-        if (lastb < q.first[i + 1]) return rexlen;
-        q.last[i] = q.first[i + 1] - 1;
+        s = q.s; // insert may have grown the array
+        const nextFirst = s[(i + 1) * STRIDE + F];
+        if (lastb < nextFirst) return rexlen;
+        s[i * STRIDE + L] = nextFirst - 1;
         i++; // the recorded range we overlap is now at i
-        first = q.first[i];
+        first = nextFirst;
         len = lastb - first + 1;
       }
-      if (first >= q.first[i]) {
-        q.retrans[i]++;
-        if (!split) this.rttRetrans(tcb, q, i, now, row);
-        if (lastb <= q.last[i]) {
+      const o = i * STRIDE;
+      if (first >= s[o + F]) {
+        s[o + X]++;
+        if (!split) this.rttRetrans(tb, q, i, now, row);
+        if (lastb <= s[o + L]) {
           rexlen += len;
           return rexlen;
         }
         split = true;
-        rexlen += q.last[i] - first + 1;
-        first = q.last[i] + 1;
+        rexlen += s[o + L] - first + 1;
+        first = s[o + L] + 1;
         len = lastb - first + 1;
       }
     }
     q.insert(q.n, first, lastb, now, row);
-    void lastb;
     return rexlen;
   }
 
-  private rexmit(tcb: Tcb, seq: number, len: number, now: number, row: number): number {
+  /** Record a segment of direction b; returns its retransmitted bytes. */
+  private rexmit(b: number, seq: number, len: number, now: number, row: number): number {
+    const tb = b * V.COUNT;
     this.outOrder = false;
-    this.firstOverlapRow = -1;
-    const q = this.whichquad(tcb, seq);
-    const seqLast = (seq + len - 1) % 4294967296;
-    if (Math.floor(seq / QUADSIZE) !== Math.floor(seqLast / QUADSIZE)) {
-      const qn = Math.floor(seq / QUADSIZE);
+    this.overlap[0] = -1;
+    const q = this.whichquad(b, seq);
+    const seqLast = (seq + len - 1) >>> 0; // mod 2^32 (len ≥ 1)
+    if (seq >>> 30 !== seqLast >>> 30) {
+      const qn = seq >>> 30;
       const len1 = (qn + 1) * QUADSIZE - seq;
-      let r = this.addseg(tcb, q, seq, len1, now, row);
-      const seq2 = Math.floor(seqLast / QUADSIZE) * QUADSIZE;
-      const qnext = tcb.quads[q.next]!;
-      r += this.addseg(tcb, qnext, seq2, len - len1, now, row);
+      let r = this.addseg(tb, q, seq, len1, now, row);
+      const seq2 = (seqLast >>> 30) * QUADSIZE;
+      const qnext = this.quads[b * 4 + q.next]!;
+      r += this.addseg(tb, qnext, seq2, len - len1, now, row);
       return r;
     }
-    return this.addseg(tcb, q, seq, len, now, row);
+    return this.addseg(tb, q, seq, len, now, row);
   }
 
-  private ackin(dir: number, tcb: Tcb, ack: number, dataLen: number, now: number, row: number, bsdDup: boolean): void {
-    if (!bsdDup) tcb.dupRun = 0;
-    const q = this.whichquad(tcb, ack);
-    const qp = tcb.quads[q.prev]!;
+  /** An ACK for the data of connection c's direction `dir` (b = c * 2 + dir). */
+  private ackin(c: number, dir: number, b: number, ack: number, now: number, row: number, bsdDup: boolean): void {
+    const v = this.v;
+    const tb = b * V.COUNT;
+    if (!bsdDup) v[tb + V.dupRun] = 0;
+    const q = this.whichquad(b, ack);
+    const qp = this.quads[b * 4 + q.prev]!;
     let changed = false;
     let lastXmit = 0;
-    for (let i = 0; i < qp.n; i++) {
-      if (!qp.acked[i]) {
-        qp.acked[i]++;
+    const sp = qp.s;
+    for (let i = 0, o = 0; i < qp.n; i++, o += STRIDE) {
+      if (!sp[o + K]) {
+        sp[o + K]++;
         changed = true;
-        tcb.rttCumack++;
-        if (qp.time[i] > lastXmit) lastXmit = qp.time[i];
+        v[tb + V.rttCumack]++;
+        if (sp[o + T] > lastXmit) lastXmit = sp[o + T];
       }
     }
     if (changed) qp.collapse();
     changed = false;
-    for (let i = 0; i < q.n; i++) {
-      if (ack <= q.first[i]) break;
-      if (q.time[i] > lastXmit) lastXmit = q.time[i];
-      if (q.acked[i]) {
-        q.acked[i]++;
+    const s = q.s;
+    for (let i = 0, o = 0; i < q.n; i++, o += STRIDE) {
+      if (ack <= s[o + F]) break;
+      if (s[o + T] > lastXmit) lastXmit = s[o + T];
+      if (s[o + K]) {
+        s[o + K]++;
         // tcptrace's "duplicate acks": a pure ACK (no data, no SYN/RST) repeating the sender's previous ack
         // with an unchanged window, landing exactly on the end of an already-ACKed segment. (96% of the
         // corpus's connection-directions agree exactly; see docs/flows-differences.md.)
-        if (ack === q.last[i] + 1 && bsdDup) {
-          tcb.rttDupack++;
-          if (++tcb.dupRun === 3) tcb.rttTriple++;
+        if (ack === s[o + L] + 1 && bsdDup) {
+          v[tb + V.rttDupack]++;
+          if (++v[tb + V.dupRun] === 3) v[tb + V.rttTriple]++;
         }
         continue;
       }
-      q.acked[i]++;
+      s[o + K]++;
       changed = true;
-      if (ack === q.last[i] + 1) {
-        const intervening = lastXmit > q.time[i];
-        this.rttAckin(dir, tcb, q, i, intervening, now, row);
-      } else tcb.rttCumack++;
+      if (ack === s[o + L] + 1) {
+        const intervening = lastXmit > s[o + T];
+        this.rttAckin(c, dir, tb, q, i, intervening, now, row);
+      } else v[tb + V.rttCumack]++;
     }
     if (changed) q.collapse();
   }
 
-  private rttAckin(dir: number, tcb: Tcb, q: Quad, i: number, intervening: boolean, now: number, row: number): void {
-    let et = now > q.time[i] ? now - q.time[i] : 0;
+  private rttAckin(c: number, dir: number, tb: number, q: Quad, i: number, intervening: boolean, now: number, row: number): void {
+    const v = this.v;
+    const id = this.ids[c];
+    const o = i * STRIDE;
+    const sent = q.s[o + T];
+    const dataRow = q.s[o + R];
+    let et = now > sent ? now - sent : 0;
     if (intervening) {
-      tcb.rttLast = 0;
-      tcb.rttNosample++;
-      if (this.sink) this.sink.sample(this.id, dir, row, q.row[i], NaN, SampleKind.POST_LOSS);
-    } else if (q.retrans[i] === 0) {
-      tcb.rttLast = et;
-      if (tcb.rttMin === 0 || tcb.rttMin > et) tcb.rttMin = et;
-      if (tcb.rttMax < et) tcb.rttMax = et;
-      tcb.rttSum += et;
-      tcb.rttSum2 += et * et;
-      tcb.rttCount++;
-      if (this.sink) this.sink.sample(this.id, dir, row, q.row[i], et, SampleKind.VALID);
+      v[tb + V.rttLast] = 0;
+      v[tb + V.rttNosample]++;
+      if (this.sink) this.sink.sample(id, dir, row, dataRow, NaN, SampleKind.POST_LOSS);
+    } else if (q.s[o + X] === 0) {
+      v[tb + V.rttLast] = et;
+      if (v[tb + V.rttMin] === 0 || v[tb + V.rttMin] > et) v[tb + V.rttMin] = et;
+      if (v[tb + V.rttMax] < et) v[tb + V.rttMax] = et;
+      v[tb + V.rttSum] += et;
+      v[tb + V.rttSum2] += et * et;
+      v[tb + V.rttCount]++;
+      if (this.sink) this.sink.sample(id, dir, row, dataRow, et, SampleKind.VALID);
     } else {
-      if (tcb.rttMinLast === 0 || tcb.rttMinLast > et) tcb.rttMinLast = et;
-      if (tcb.rttMaxLast < et) tcb.rttMaxLast = et;
-      tcb.rttSumLast += et;
-      tcb.rttSum2Last += et * et;
-      tcb.rttCountLast++;
-      tcb.rttAmback++;
-      tcb.rttLast = 0;
-      if (this.sink) this.sink.sample(this.id, dir, row, q.row[i], et, SampleKind.AMBIGUOUS);
+      if (v[tb + V.rttMinLast] === 0 || v[tb + V.rttMinLast] > et) v[tb + V.rttMinLast] = et;
+      if (v[tb + V.rttMaxLast] < et) v[tb + V.rttMaxLast] = et;
+      v[tb + V.rttSumLast] += et;
+      v[tb + V.rttSum2Last] += et * et;
+      v[tb + V.rttCountLast]++;
+      v[tb + V.rttAmback]++;
+      v[tb + V.rttLast] = 0;
+      if (this.sink) this.sink.sample(id, dir, row, dataRow, et, SampleKind.AMBIGUOUS);
       et = 0;
     }
   }
 
   /**
-   * One TCP packet. dir 0 = sent by A, 1 = sent by B. `win` is the raw window field; `wsOpt` the
+   * One TCP packet. dir 0 = sent by A, 1 = sent by B; `seq` and `ack` are the raw unsigned 32-bit fields. `win` is the raw window field; `wsOpt` the
    * window-scale shift in this packet's options (-1 if none).
    */
-  packet(dir: number, row: number, now: number, flags: number, seq: number, ack: number, dataLen: number, win: number, wsOpt: number): void {
-    const me = this.t[dir];
-    const other = this.t[1 - dir];
+  packet(c: number, dir: number, row: number, now: number, flags: number, seq: number, ack: number, dataLen: number, win: number, wsOpt: number): void {
+    const v = this.v;
+    const mb = c * 2 + dir; // this direction
+    const ob = mb ^ 1; // the other one
+    const me = mb * V.COUNT;
+    const other = ob * V.COUNT;
     const SYN = (flags & 2) !== 0;
     const FIN = (flags & 1) !== 0;
     const RST = (flags & 4) !== 0;
     const ACK = (flags & 16) !== 0;
-    if (SYN) me.synCount++;
-    if (RST) me.resetCount++;
-    if (FIN) me.finCount++;
-    if (wsOpt >= 0) me.ws = true;
+    if (SYN) v[me + V.synCount]++;
+    if (RST) v[me + V.resetCount]++;
+    if (FIN) v[me + V.finCount]++;
+    if (wsOpt >= 0) this.wsSeen[mb] = 1;
     let effWin = 0;
     if (ACK || SYN) {
       effWin = win;
       // scaled only when both SYNs asked for it; zero stays zero either way
     }
-    if (SYN) me.syn = seq;
+    if (SYN) v[me + V.syn] = seq;
     if (dataLen > 0) {
-      me.dataPkts++;
-      me.dataBytes += dataLen;
+      v[me + V.dataPkts]++;
+      v[me + V.dataBytes] += dataLen;
     }
-    me.packets++;
+    v[me + V.packets]++;
     if (SYN || FIN || dataLen > 0) {
       let len = dataLen;
       if (SYN) len++;
       if (FIN) len++;
       let rexBytes = 0;
       let probe = false;
-      if (other.winLast === 0 && other.packets > 0) {
+      if (v[other + V.winLast] === 0 && v[other + V.packets] > 0) {
         probe = true;
-        me.zwndProbes++;
-        me.zwndProbeBytes += dataLen;
-      } else rexBytes = this.rexmit(me, seq, len, now, row);
-      if (this.outOrder && !probe) me.outOrderPkts++;
+        v[me + V.zwndProbes]++;
+        v[me + V.zwndProbeBytes] += dataLen;
+      } else rexBytes = this.rexmit(mb, seq, len, now, row);
+      if (this.outOrder && !probe) v[me + V.outOrderPkts]++;
       let cnt = rexBytes;
       if (SYN) {
         len--;
-        if (me.synCount > 1) cnt--;
+        if (v[me + V.synCount] > 1) cnt--;
       }
       if (FIN) {
         len--;
-        if (me.finCount > 1) cnt--;
+        if (v[me + V.finCount] > 1) cnt--;
       }
-      if (!probe && cnt < len) me.uniqueBytes += len - cnt;
+      if (!probe && cnt < len) v[me + V.uniqueBytes] += len - cnt;
       if (rexBytes > 0) {
-        me.rexmitPkts++;
-        me.rexmitBytes += rexBytes;
-        if (this.sink) this.sink.rexmit(this.id, dir, row, rexBytes, this.firstOverlapRow, this.firstOverlapPrevTime >= 0 ? now - this.firstOverlapPrevTime : NaN);
+        v[me + V.rexmitPkts]++;
+        v[me + V.rexmitBytes] += rexBytes;
+        if (this.sink) this.sink.rexmit(this.ids[c], dir, row, rexBytes, this.overlap[0], this.overlap[1] >= 0 ? now - this.overlap[1] : NaN);
       }
     }
     if (ACK) {
-      const bsdDup = dataLen === 0 && !SYN && !RST && ack === me.lastAck && effWin === me.winLast;
-      this.ackin(1 - dir, other, ack, dataLen, now, row, bsdDup);
-      me.lastAck = ack;
-      if (ack === (other.syn + 1) % 4294967296 && other.synCount === 1) other.rtt3whs = other.rttLast;
+      const bsdDup = dataLen === 0 && !SYN && !RST && ack === v[me + V.lastAck] && effWin === v[me + V.winLast];
+      this.ackin(c, 1 - dir, ob, ack, now, row, bsdDup);
+      v[me + V.lastAck] = ack;
+      if (ack === (v[other + V.syn] + 1) >>> 0 && v[other + V.synCount] === 1) v[other + V.rtt3whs] = v[other + V.rttLast];
     }
     if (RST) return;
-    me.winLast = effWin;
+    v[me + V.winLast] = effWin;
+  }
+}
+
+/** The engine over one connection (a convenience around TcptraceEngine). Call `packet` in file order. */
+export class TcptraceConn {
+  private readonly e: TcptraceEngine;
+  readonly t: [Tcb, Tcb];
+  constructor(readonly id: number, sink: TraceSink | null) {
+    this.e = new TcptraceEngine(sink, 1);
+    this.e.add(id);
+    this.t = [this.e.tcb(0, 0), this.e.tcb(0, 1)];
+  }
+  /** One TCP packet of this connection (see TcptraceEngine.packet). */
+  packet(dir: number, row: number, now: number, flags: number, seq: number, ack: number, dataLen: number, win: number, wsOpt: number): void {
+    this.e.packet(0, dir, row, now, flags, seq, ack, dataLen, win, wsOpt);
   }
 }
