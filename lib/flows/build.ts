@@ -7,7 +7,7 @@ import type { Capture } from "../capture-class";
 import { Layer, TcpFlag, TcpOpt, type PacketTable } from "../table/packet-table";
 import { TA } from "../tcp/flags";
 import { tcpStreams } from "./streams";
-import { F64, SampleKind, TcptraceEngine, ttAverage, ttStdev, type Tcb, type TraceSink } from "./tcptrace";
+import { F64, SampleKind, TcbField, TcptraceEngine, ttAverage, ttStdev, type Tcb, type TraceSink } from "./tcptrace";
 import { FlowTable, type FlowColumn, type FlowColumnKind } from "./table";
 
 /** Everything the flow build produced; kept on the Capture (WeakMap) so helpers reuse it. */
@@ -214,6 +214,34 @@ export function analyzeFlows(cap: Capture): FlowAnalysis {
     for (let i = 0; i < nFlows; i++) a[i] = f(i);
     cols.push({ name, kind: "boolean", description, data: a });
   };
+  const numA = (name: string, description: string, data: Float64Array) => {
+    cols.push({ name, kind: "number", description, data });
+  };
+  // tcptrace statistics, straight from the engine's state: NaN for non-TCP flows
+  const ttv = tcptrace.v;
+  const ttStat = (d: number, field: TcbField, scale = 1): Float64Array => {
+    const a = new Float64Array(nFlows);
+    for (let i = 0; i < nFlows; i++) {
+      const c = connOf[i];
+      a[i] = flowProto[i] !== 6 ? NaN : c < 0 ? 0 : ttv[(c * 2 + d) * TcbField.COUNT + field] / scale;
+    }
+    return a;
+  };
+  /** RTT statistic in seconds (NaN without samples): kind 0 min, 1 max, 2 avg, 3 stdev. */
+  const ttRtt = (d: number, kind: number): Float64Array => {
+    const a = new Float64Array(nFlows);
+    for (let i = 0; i < nFlows; i++) {
+      const c = connOf[i];
+      const o = (c * 2 + d) * TcbField.COUNT;
+      const cnt = c < 0 ? 0 : ttv[o + TcbField.rttCount];
+      if (!cnt) a[i] = NaN;
+      else if (kind === 0) a[i] = ttv[o + TcbField.rttMin] / 1e6;
+      else if (kind === 1) a[i] = ttv[o + TcbField.rttMax] / 1e6;
+      else if (kind === 2) a[i] = ttAverage(ttv[o + TcbField.rttSum], cnt) / 1e6;
+      else a[i] = ttStdev(ttv[o + TcbField.rttSum], ttv[o + TcbField.rttSum2], cnt) / 1e6;
+    }
+    return a;
+  };
   const S = t.strings;
   const isTcp = (i: number) => flowProto[i] === 6;
   const tcbs: (Tcb | null)[] = [];
@@ -259,7 +287,7 @@ export function analyzeFlows(cap: Capture): FlowAnalysis {
     num(`bytes_${dn}`, `frame bytes sent by ${d ? "B" : "A"} (frame.len, as Wireshark's Conversations)`, (i) => bytes[d][i]);
     num(`payload_${dn}`, `TCP/UDP payload bytes sent by ${d ? "B" : "A"} (retransmissions included)`, (i) => payload[d][i]);
     num(`data_pkts_${dn}`, `TCP segments with payload sent by ${d ? "B" : "A"}`, (i) => tcpNum(i, () => dataSegs[d][i]));
-    num(`unique_bytes_${dn}`, "tcptrace 'unique bytes sent': payload not retransmitted (probes excluded)", (i) => tcpNum(i, () => tcb(i, d)?.uniqueBytes ?? 0));
+    numA(`unique_bytes_${dn}`, "tcptrace 'unique bytes sent': payload not retransmitted (probes excluded)", ttStat(d, TcbField.uniqueBytes));
     num(`throughput_${dn}`, "unique bytes / flow duration (B/s; tcptrace's throughput); UDP: payload / duration", (i) => {
       const dur = endT[i] - startT[i];
       if (!(dur > 0)) return NaN;
@@ -278,7 +306,7 @@ export function analyzeFlows(cap: Capture): FlowAnalysis {
   num("syn_frame", "frame number of the first SYN", (i) => hsFrame.syn[i] + 1);
   num("synack_frame", "frame number of the first SYN/ACK", (i) => hsFrame.synack[i] + 1);
   num("ack_frame", "frame number of the handshake-completing ACK", (i) => hsFrame.ack3[i] + 1);
-  for (let d = 0; d < 2; d++) num(`rtt_3whs_${dirName[d]}`, "tcptrace 'RTT from 3WHS' (s): a2b SYN→SYN/ACK, b2a SYN/ACK→ACK; 0 when the SYN was retransmitted", (i) => tcpNum(i, () => (tcb(i, d)?.rtt3whs ?? 0) / 1e6));
+  for (let d = 0; d < 2; d++) numA(`rtt_3whs_${dirName[d]}`, "tcptrace 'RTT from 3WHS' (s): a2b SYN→SYN/ACK, b2a SYN/ACK→ACK; 0 when the SYN was retransmitted", ttStat(d, TcbField.rtt3whs, 1e6));
   // teardown
   str("first_fin", "who sent the first FIN (A/B)", (i) => (firstFin[i] < 0 ? null : firstFin[i] ? "B" : "A"));
   str("first_rst", "who sent the first RST (A/B)", (i) => (firstRst[i] < 0 ? null : firstRst[i] ? "B" : "A"));
@@ -311,24 +339,24 @@ export function analyzeFlows(cap: Capture): FlowAnalysis {
   for (let d = 0; d < 2; d++) {
     const dn = dirName[d];
     const who = d ? "B" : "A";
-    num(`rtt_samples_${dn}`, `tcptrace RTT samples for data sent by ${who} (Karn-valid)`, (i) => tcpNum(i, () => tcb(i, d)?.rttCount ?? 0));
-    num(`rtt_min_${dn}`, "min RTT (s)", (i) => { const x = tcb(i, d); return x && x.rttCount ? x.rttMin / 1e6 : NaN; });
-    num(`rtt_avg_${dn}`, "mean RTT (s), tcptrace: sum/(n+0.0001)", (i) => { const x = tcb(i, d); return x && x.rttCount ? ttAverage(x.rttSum, x.rttCount) / 1e6 : NaN; });
-    num(`rtt_max_${dn}`, "max RTT (s)", (i) => { const x = tcb(i, d); return x && x.rttCount ? x.rttMax / 1e6 : NaN; });
-    num(`rtt_stdev_${dn}`, "RTT stdev (s), n−1, 0 when n ≤ 2", (i) => { const x = tcb(i, d); return x && x.rttCount ? ttStdev(x.rttSum, x.rttSum2, x.rttCount) / 1e6 : NaN; });
+    numA(`rtt_samples_${dn}`, `tcptrace RTT samples for data sent by ${who} (Karn-valid)`, ttStat(d, TcbField.rttCount));
+    numA(`rtt_min_${dn}`, "min RTT (s)", ttRtt(d, 0));
+    numA(`rtt_avg_${dn}`, "mean RTT (s), tcptrace: sum/(n+0.0001)", ttRtt(d, 2));
+    numA(`rtt_max_${dn}`, "max RTT (s)", ttRtt(d, 1));
+    numA(`rtt_stdev_${dn}`, "RTT stdev (s), n−1, 0 when n ≤ 2", ttRtt(d, 3));
     num(`rtt_median_${dn}`, "median RTT (s)", (i) => med[d][i]);
     num(`rtt_p95_${dn}`, "95th percentile RTT (s, linear interpolation)", (i) => p95[d][i]);
-    num(`rtt_ambiguous_${dn}`, "ACKs of retransmitted segments (no sample, Karn)", (i) => tcpNum(i, () => tcb(i, d)?.rttAmback ?? 0));
-    num(`rtt_post_loss_${dn}`, "exact ACKs after an earlier segment was resent later (no sample)", (i) => tcpNum(i, () => tcb(i, d)?.rttNosample ?? 0));
+    numA(`rtt_ambiguous_${dn}`, "ACKs of retransmitted segments (no sample, Karn)", ttStat(d, TcbField.rttAmback));
+    numA(`rtt_post_loss_${dn}`, "exact ACKs after an earlier segment was resent later (no sample)", ttStat(d, TcbField.rttNosample));
   }
   // retransmissions
   for (let d = 0; d < 2; d++) {
     const dn = dirName[d];
-    num(`retrans_pkts_${dn}`, "tcptrace 'rexmt data pkts' (packets overlapping already-seen bytes; SYN/FIN count)", (i) => tcpNum(i, () => tcb(i, d)?.rexmitPkts ?? 0));
-    num(`retrans_bytes_${dn}`, "tcptrace 'rexmt data bytes'", (i) => tcpNum(i, () => tcb(i, d)?.rexmitBytes ?? 0));
-    num(`out_of_order_${dn}`, "tcptrace 'outoforder pkts' (filled a hole)", (i) => tcpNum(i, () => tcb(i, d)?.outOrderPkts ?? 0));
-    num(`zwnd_probes_${dn}`, "tcptrace 'zwnd probe pkts'", (i) => tcpNum(i, () => tcb(i, d)?.zwndProbes ?? 0));
-    num(`dup_acks_tt_${dn}`, "tcptrace 'duplicate acks' sent by the other side for this direction's data", (i) => tcpNum(i, () => tcb(i, d)?.rttDupack ?? 0));
+    numA(`retrans_pkts_${dn}`, "tcptrace 'rexmt data pkts' (packets overlapping already-seen bytes; SYN/FIN count)", ttStat(d, TcbField.rexmitPkts));
+    numA(`retrans_bytes_${dn}`, "tcptrace 'rexmt data bytes'", ttStat(d, TcbField.rexmitBytes));
+    numA(`out_of_order_${dn}`, "tcptrace 'outoforder pkts' (filled a hole)", ttStat(d, TcbField.outOrderPkts));
+    numA(`zwnd_probes_${dn}`, "tcptrace 'zwnd probe pkts'", ttStat(d, TcbField.zwndProbes));
+    numA(`dup_acks_tt_${dn}`, "tcptrace 'duplicate acks' sent by the other side for this direction's data", ttStat(d, TcbField.rttDupack));
     const wsv = (arr: Float64Array[]) => (i: number) => (isTcp(i) && anyAnalysis ? arr[d][i] : NaN);
     num(`ws_retrans_${dn}`, "Wireshark Retransmission (plain; fast/spurious counted apart)", wsv(ws.retrans));
     num(`ws_fast_retrans_${dn}`, "Wireshark Fast Retransmission", wsv(ws.fast));

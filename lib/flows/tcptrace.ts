@@ -123,11 +123,11 @@ class Quad {
 }
 
 /**
- * Slots of a direction's numeric state in Tcb.v. One Float64Array instead of object fields: V8 keeps
+ * Slots of a direction's numeric state in TcptraceEngine.v (direction b = conn * 2 + dir at b * TcbField.COUNT). One Float64Array instead of object fields: V8 keeps
  * non-small-integer fields (µs times, their sums of squares, raw sequence numbers) as separate heap
  * boxes, one pointer chase and often one cache miss each; here the whole state is a few cache lines.
  */
-const enum V {
+export const enum TcbField {
   syn,
   synCount,
   finCount,
@@ -175,128 +175,128 @@ export class Tcb {
   /** offset of this direction's slots in `e.v` */
   private readonly o: number;
   constructor(private readonly e: TcptraceEngine, readonly conn: number, readonly dir: number) {
-    this.o = (conn * 2 + dir) * V.COUNT;
+    this.o = (conn * 2 + dir) * TcbField.COUNT;
   }
   /** a window-scale option was seen in this direction */
   get ws(): boolean {
     return this.e.wsSeen[this.conn * 2 + this.dir] === 1;
   }
   get syn(): number {
-    return this.e.v[this.o + V.syn];
+    return this.e.v[this.o + TcbField.syn];
   }
   get synCount(): number {
-    return this.e.v[this.o + V.synCount];
+    return this.e.v[this.o + TcbField.synCount];
   }
   get finCount(): number {
-    return this.e.v[this.o + V.finCount];
+    return this.e.v[this.o + TcbField.finCount];
   }
   get resetCount(): number {
-    return this.e.v[this.o + V.resetCount];
+    return this.e.v[this.o + TcbField.resetCount];
   }
   get winLast(): number {
-    return this.e.v[this.o + V.winLast];
+    return this.e.v[this.o + TcbField.winLast];
   }
   get packets(): number {
-    return this.e.v[this.o + V.packets];
+    return this.e.v[this.o + TcbField.packets];
   }
   get rexmitPkts(): number {
-    return this.e.v[this.o + V.rexmitPkts];
+    return this.e.v[this.o + TcbField.rexmitPkts];
   }
   get rexmitBytes(): number {
-    return this.e.v[this.o + V.rexmitBytes];
+    return this.e.v[this.o + TcbField.rexmitBytes];
   }
   get outOrderPkts(): number {
-    return this.e.v[this.o + V.outOrderPkts];
+    return this.e.v[this.o + TcbField.outOrderPkts];
   }
   get zwndProbes(): number {
-    return this.e.v[this.o + V.zwndProbes];
+    return this.e.v[this.o + TcbField.zwndProbes];
   }
   get zwndProbeBytes(): number {
-    return this.e.v[this.o + V.zwndProbeBytes];
+    return this.e.v[this.o + TcbField.zwndProbeBytes];
   }
   get uniqueBytes(): number {
-    return this.e.v[this.o + V.uniqueBytes];
+    return this.e.v[this.o + TcbField.uniqueBytes];
   }
   get dataPkts(): number {
-    return this.e.v[this.o + V.dataPkts];
+    return this.e.v[this.o + TcbField.dataPkts];
   }
   get dataBytes(): number {
-    return this.e.v[this.o + V.dataBytes];
+    return this.e.v[this.o + TcbField.dataBytes];
   }
   get retrMax(): number {
-    return this.e.v[this.o + V.retrMax];
+    return this.e.v[this.o + TcbField.retrMax];
   }
   get retrMinTm(): number {
-    return this.e.v[this.o + V.retrMinTm];
+    return this.e.v[this.o + TcbField.retrMinTm];
   }
   get retrMaxTm(): number {
-    return this.e.v[this.o + V.retrMaxTm];
+    return this.e.v[this.o + TcbField.retrMaxTm];
   }
   get retrTmSum(): number {
-    return this.e.v[this.o + V.retrTmSum];
+    return this.e.v[this.o + TcbField.retrTmSum];
   }
   get retrTmSum2(): number {
-    return this.e.v[this.o + V.retrTmSum2];
+    return this.e.v[this.o + TcbField.retrTmSum2];
   }
   get retrTmCount(): number {
-    return this.e.v[this.o + V.retrTmCount];
+    return this.e.v[this.o + TcbField.retrTmCount];
   }
   get rttMin(): number {
-    return this.e.v[this.o + V.rttMin];
+    return this.e.v[this.o + TcbField.rttMin];
   }
   get rttMax(): number {
-    return this.e.v[this.o + V.rttMax];
+    return this.e.v[this.o + TcbField.rttMax];
   }
   get rttSum(): number {
-    return this.e.v[this.o + V.rttSum];
+    return this.e.v[this.o + TcbField.rttSum];
   }
   get rttSum2(): number {
-    return this.e.v[this.o + V.rttSum2];
+    return this.e.v[this.o + TcbField.rttSum2];
   }
   get rttCount(): number {
-    return this.e.v[this.o + V.rttCount];
+    return this.e.v[this.o + TcbField.rttCount];
   }
   get rttMinLast(): number {
-    return this.e.v[this.o + V.rttMinLast];
+    return this.e.v[this.o + TcbField.rttMinLast];
   }
   get rttMaxLast(): number {
-    return this.e.v[this.o + V.rttMaxLast];
+    return this.e.v[this.o + TcbField.rttMaxLast];
   }
   get rttSumLast(): number {
-    return this.e.v[this.o + V.rttSumLast];
+    return this.e.v[this.o + TcbField.rttSumLast];
   }
   get rttSum2Last(): number {
-    return this.e.v[this.o + V.rttSum2Last];
+    return this.e.v[this.o + TcbField.rttSum2Last];
   }
   get rttCountLast(): number {
-    return this.e.v[this.o + V.rttCountLast];
+    return this.e.v[this.o + TcbField.rttCountLast];
   }
   get rttAmback(): number {
-    return this.e.v[this.o + V.rttAmback];
+    return this.e.v[this.o + TcbField.rttAmback];
   }
   get rttNosample(): number {
-    return this.e.v[this.o + V.rttNosample];
+    return this.e.v[this.o + TcbField.rttNosample];
   }
   get rttCumack(): number {
-    return this.e.v[this.o + V.rttCumack];
+    return this.e.v[this.o + TcbField.rttCumack];
   }
   get rttDupack(): number {
-    return this.e.v[this.o + V.rttDupack];
+    return this.e.v[this.o + TcbField.rttDupack];
   }
   get rttTriple(): number {
-    return this.e.v[this.o + V.rttTriple];
+    return this.e.v[this.o + TcbField.rttTriple];
   }
   get dupRun(): number {
-    return this.e.v[this.o + V.dupRun];
+    return this.e.v[this.o + TcbField.dupRun];
   }
   get lastAck(): number {
-    return this.e.v[this.o + V.lastAck];
+    return this.e.v[this.o + TcbField.lastAck];
   }
   get rttLast(): number {
-    return this.e.v[this.o + V.rttLast];
+    return this.e.v[this.o + TcbField.rttLast];
   }
   get rtt3whs(): number {
-    return this.e.v[this.o + V.rtt3whs];
+    return this.e.v[this.o + TcbField.rtt3whs];
   }
 }
 
@@ -322,12 +322,12 @@ export interface TraceSink {
 
 /**
  * The engine over every connection of a capture. Call `add` once per connection and `packet` in file
- * order. All numeric state lives in one Float64Array (V.COUNT slots per direction, a connection's two
+ * order. All numeric state lives in one Float64Array (TcbField.COUNT slots per direction, a connection's two
  * directions side by side) and the segment lists in one array of quadrants: a packet's state is one
  * array offset away, not a chain of objects (each hop a likely cache miss with thousands of connections).
  */
 export class TcptraceEngine {
-  /** Numeric state: direction b = conn * 2 + dir has its slots at b * V.COUNT. */
+  /** Numeric state: direction b = conn * 2 + dir has its slots at b * TcbField.COUNT. */
   v: Float64Array;
   /** 1 when a window-scale option was seen, per direction */
   wsSeen: Uint8Array;
@@ -349,7 +349,7 @@ export class TcptraceEngine {
     this.v = new Float64Array(0);
     this.wsSeen = new Uint8Array(0);
     this.ids = new Int32Array(0);
-    this.v = new Float64Array(c * 2 * V.COUNT);
+    this.v = new Float64Array(c * 2 * TcbField.COUNT);
     this.wsSeen = new Uint8Array(c * 2);
     this.ids = new Int32Array(c);
   }
@@ -359,9 +359,9 @@ export class TcptraceEngine {
     const c = this.n;
     if (c === this.ids.length) this.grow();
     this.ids[c] = id;
-    const o = c * 2 * V.COUNT;
-    this.v[o + V.lastAck] = -1;
-    this.v[o + V.COUNT + V.lastAck] = -1;
+    const o = c * 2 * TcbField.COUNT;
+    this.v[o + TcbField.lastAck] = -1;
+    this.v[o + TcbField.COUNT + TcbField.lastAck] = -1;
     for (let k = 0; k < 8; k++) this.quads.push(null);
     this.n = c + 1;
     return c;
@@ -369,7 +369,7 @@ export class TcptraceEngine {
 
   private grow(): void {
     const c = this.ids.length * 2;
-    const v = new Float64Array(c * 2 * V.COUNT);
+    const v = new Float64Array(c * 2 * TcbField.COUNT);
     v.set(this.v);
     this.v = v;
     const w = new Uint8Array(c * 2);
@@ -414,12 +414,12 @@ export class TcptraceEngine {
     const o = i * STRIDE;
     if (!s[o + K]) {
       const et = now > s[o + T] ? now - s[o + T] : 0;
-      if (s[o + X] > v[tb + V.retrMax]) v[tb + V.retrMax] = s[o + X];
-      if (et > v[tb + V.retrMaxTm]) v[tb + V.retrMaxTm] = et;
-      if (v[tb + V.retrMinTm] === 0 || et < v[tb + V.retrMinTm]) v[tb + V.retrMinTm] = et;
-      v[tb + V.retrTmSum] += et;
-      v[tb + V.retrTmSum2] += et * et;
-      v[tb + V.retrTmCount]++;
+      if (s[o + X] > v[tb + TcbField.retrMax]) v[tb + TcbField.retrMax] = s[o + X];
+      if (et > v[tb + TcbField.retrMaxTm]) v[tb + TcbField.retrMaxTm] = et;
+      if (v[tb + TcbField.retrMinTm] === 0 || et < v[tb + TcbField.retrMinTm]) v[tb + TcbField.retrMinTm] = et;
+      v[tb + TcbField.retrTmSum] += et;
+      v[tb + TcbField.retrTmSum2] += et * et;
+      v[tb + TcbField.retrTmCount]++;
     }
     if (this.overlap[0] < 0) {
       this.overlap[0] = s[o + O];
@@ -469,7 +469,7 @@ export class TcptraceEngine {
 
   /** Record a segment of direction b; returns its retransmitted bytes. */
   private rexmit(b: number, seq: number, len: number, now: number, row: number): number {
-    const tb = b * V.COUNT;
+    const tb = b * TcbField.COUNT;
     this.outOrder = false;
     this.overlap[0] = -1;
     const q = this.whichquad(b, seq);
@@ -489,8 +489,8 @@ export class TcptraceEngine {
   /** An ACK for the data of connection c's direction `dir` (b = c * 2 + dir). */
   private ackin(c: number, dir: number, b: number, ack: number, now: number, row: number, bsdDup: boolean): void {
     const v = this.v;
-    const tb = b * V.COUNT;
-    if (!bsdDup) v[tb + V.dupRun] = 0;
+    const tb = b * TcbField.COUNT;
+    if (!bsdDup) v[tb + TcbField.dupRun] = 0;
     const q = this.whichquad(b, ack);
     const qp = this.quads[b * 4 + q.prev]!;
     let changed = false;
@@ -500,7 +500,7 @@ export class TcptraceEngine {
       if (!sp[o + K]) {
         sp[o + K]++;
         changed = true;
-        v[tb + V.rttCumack]++;
+        v[tb + TcbField.rttCumack]++;
         if (sp[o + T] > lastXmit) lastXmit = sp[o + T];
       }
     }
@@ -516,8 +516,8 @@ export class TcptraceEngine {
         // with an unchanged window, landing exactly on the end of an already-ACKed segment. (96% of the
         // corpus's connection-directions agree exactly; see docs/flows-differences.md.)
         if (ack === s[o + L] + 1 && bsdDup) {
-          v[tb + V.rttDupack]++;
-          if (++v[tb + V.dupRun] === 3) v[tb + V.rttTriple]++;
+          v[tb + TcbField.rttDupack]++;
+          if (++v[tb + TcbField.dupRun] === 3) v[tb + TcbField.rttTriple]++;
         }
         continue;
       }
@@ -526,7 +526,7 @@ export class TcptraceEngine {
       if (ack === s[o + L] + 1) {
         const intervening = lastXmit > s[o + T];
         this.rttAckin(c, dir, tb, q, i, intervening, now, row);
-      } else v[tb + V.rttCumack]++;
+      } else v[tb + TcbField.rttCumack]++;
     }
     if (changed) q.collapse();
   }
@@ -539,25 +539,25 @@ export class TcptraceEngine {
     const dataRow = q.s[o + R];
     let et = now > sent ? now - sent : 0;
     if (intervening) {
-      v[tb + V.rttLast] = 0;
-      v[tb + V.rttNosample]++;
+      v[tb + TcbField.rttLast] = 0;
+      v[tb + TcbField.rttNosample]++;
       if (this.sink) this.sink.sample(id, dir, row, dataRow, NaN, SampleKind.POST_LOSS);
     } else if (q.s[o + X] === 0) {
-      v[tb + V.rttLast] = et;
-      if (v[tb + V.rttMin] === 0 || v[tb + V.rttMin] > et) v[tb + V.rttMin] = et;
-      if (v[tb + V.rttMax] < et) v[tb + V.rttMax] = et;
-      v[tb + V.rttSum] += et;
-      v[tb + V.rttSum2] += et * et;
-      v[tb + V.rttCount]++;
+      v[tb + TcbField.rttLast] = et;
+      if (v[tb + TcbField.rttMin] === 0 || v[tb + TcbField.rttMin] > et) v[tb + TcbField.rttMin] = et;
+      if (v[tb + TcbField.rttMax] < et) v[tb + TcbField.rttMax] = et;
+      v[tb + TcbField.rttSum] += et;
+      v[tb + TcbField.rttSum2] += et * et;
+      v[tb + TcbField.rttCount]++;
       if (this.sink) this.sink.sample(id, dir, row, dataRow, et, SampleKind.VALID);
     } else {
-      if (v[tb + V.rttMinLast] === 0 || v[tb + V.rttMinLast] > et) v[tb + V.rttMinLast] = et;
-      if (v[tb + V.rttMaxLast] < et) v[tb + V.rttMaxLast] = et;
-      v[tb + V.rttSumLast] += et;
-      v[tb + V.rttSum2Last] += et * et;
-      v[tb + V.rttCountLast]++;
-      v[tb + V.rttAmback]++;
-      v[tb + V.rttLast] = 0;
+      if (v[tb + TcbField.rttMinLast] === 0 || v[tb + TcbField.rttMinLast] > et) v[tb + TcbField.rttMinLast] = et;
+      if (v[tb + TcbField.rttMaxLast] < et) v[tb + TcbField.rttMaxLast] = et;
+      v[tb + TcbField.rttSumLast] += et;
+      v[tb + TcbField.rttSum2Last] += et * et;
+      v[tb + TcbField.rttCountLast]++;
+      v[tb + TcbField.rttAmback]++;
+      v[tb + TcbField.rttLast] = 0;
       if (this.sink) this.sink.sample(id, dir, row, dataRow, et, SampleKind.AMBIGUOUS);
       et = 0;
     }
@@ -571,63 +571,63 @@ export class TcptraceEngine {
     const v = this.v;
     const mb = c * 2 + dir; // this direction
     const ob = mb ^ 1; // the other one
-    const me = mb * V.COUNT;
-    const other = ob * V.COUNT;
+    const me = mb * TcbField.COUNT;
+    const other = ob * TcbField.COUNT;
     const SYN = (flags & 2) !== 0;
     const FIN = (flags & 1) !== 0;
     const RST = (flags & 4) !== 0;
     const ACK = (flags & 16) !== 0;
-    if (SYN) v[me + V.synCount]++;
-    if (RST) v[me + V.resetCount]++;
-    if (FIN) v[me + V.finCount]++;
+    if (SYN) v[me + TcbField.synCount]++;
+    if (RST) v[me + TcbField.resetCount]++;
+    if (FIN) v[me + TcbField.finCount]++;
     if (wsOpt >= 0) this.wsSeen[mb] = 1;
     let effWin = 0;
     if (ACK || SYN) {
       effWin = win;
       // scaled only when both SYNs asked for it; zero stays zero either way
     }
-    if (SYN) v[me + V.syn] = seq;
+    if (SYN) v[me + TcbField.syn] = seq;
     if (dataLen > 0) {
-      v[me + V.dataPkts]++;
-      v[me + V.dataBytes] += dataLen;
+      v[me + TcbField.dataPkts]++;
+      v[me + TcbField.dataBytes] += dataLen;
     }
-    v[me + V.packets]++;
+    v[me + TcbField.packets]++;
     if (SYN || FIN || dataLen > 0) {
       let len = dataLen;
       if (SYN) len++;
       if (FIN) len++;
       let rexBytes = 0;
       let probe = false;
-      if (v[other + V.winLast] === 0 && v[other + V.packets] > 0) {
+      if (v[other + TcbField.winLast] === 0 && v[other + TcbField.packets] > 0) {
         probe = true;
-        v[me + V.zwndProbes]++;
-        v[me + V.zwndProbeBytes] += dataLen;
+        v[me + TcbField.zwndProbes]++;
+        v[me + TcbField.zwndProbeBytes] += dataLen;
       } else rexBytes = this.rexmit(mb, seq, len, now, row);
-      if (this.outOrder && !probe) v[me + V.outOrderPkts]++;
+      if (this.outOrder && !probe) v[me + TcbField.outOrderPkts]++;
       let cnt = rexBytes;
       if (SYN) {
         len--;
-        if (v[me + V.synCount] > 1) cnt--;
+        if (v[me + TcbField.synCount] > 1) cnt--;
       }
       if (FIN) {
         len--;
-        if (v[me + V.finCount] > 1) cnt--;
+        if (v[me + TcbField.finCount] > 1) cnt--;
       }
-      if (!probe && cnt < len) v[me + V.uniqueBytes] += len - cnt;
+      if (!probe && cnt < len) v[me + TcbField.uniqueBytes] += len - cnt;
       if (rexBytes > 0) {
-        v[me + V.rexmitPkts]++;
-        v[me + V.rexmitBytes] += rexBytes;
+        v[me + TcbField.rexmitPkts]++;
+        v[me + TcbField.rexmitBytes] += rexBytes;
         if (this.sink) this.sink.rexmit(this.ids[c], dir, row, rexBytes, this.overlap[0], this.overlap[1] >= 0 ? now - this.overlap[1] : NaN);
       }
     }
     if (ACK) {
-      const bsdDup = dataLen === 0 && !SYN && !RST && ack === v[me + V.lastAck] && effWin === v[me + V.winLast];
+      const bsdDup = dataLen === 0 && !SYN && !RST && ack === v[me + TcbField.lastAck] && effWin === v[me + TcbField.winLast];
       this.ackin(c, 1 - dir, ob, ack, now, row, bsdDup);
-      v[me + V.lastAck] = ack;
-      if (ack === (v[other + V.syn] + 1) >>> 0 && v[other + V.synCount] === 1) v[other + V.rtt3whs] = v[other + V.rttLast];
+      v[me + TcbField.lastAck] = ack;
+      if (ack === (v[other + TcbField.syn] + 1) >>> 0 && v[other + TcbField.synCount] === 1) v[other + TcbField.rtt3whs] = v[other + TcbField.rttLast];
     }
     if (RST) return;
-    v[me + V.winLast] = effWin;
+    v[me + TcbField.winLast] = effWin;
   }
 }
 
