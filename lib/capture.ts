@@ -4,8 +4,9 @@ import type { CaptureWarning, DecryptionSecrets, InterfaceInfo } from "./capture
 import { Dissector } from "./decode/dissect";
 import { Layer, PacketTable } from "./table/packet-table";
 import { TcpAnalyzer } from "./tcp/analysis";
+import { ParallelAnalysis, ParallelFailure, useParallel } from "./tcp/parallel";
 import { AppDissector } from "./app/index";
-import { parseOptions, ReadOptionsSchema, type ReadOptions } from "./options";
+import { parseOptions, ReadOptionsSchema, type ReadOptions, type ResolvedReadOptions } from "./options";
 
 export interface CaptureMeta {
   /** Path of the file, or "<bytes>". */
@@ -35,26 +36,64 @@ export interface CaptureMeta {
   warnings: CaptureWarning[];
 }
 
-/**
- * Read a capture into a columnar packet table, in one pass over the file:
- * frame → dissect → TCP analysis → application layers, per record, with no object per packet.
- */
-export function loadCapture(input: string | Uint8Array, options?: ReadOptions): {
+/** What loadCapture returns: the parts a Capture is made of. */
+export interface LoadedCapture {
   table: PacketTable;
   tcp: TcpAnalyzer;
   app: AppDissector;
   meta: CaptureMeta;
-} {
+}
+
+/**
+ * Read a capture into a columnar packet table, in one pass over the file:
+ * frame → dissect → TCP analysis → application layers, per record, with no object per packet. For large
+ * captures the TCP analysis runs in a worker thread beside the dissection (option `threads`).
+ */
+export function loadCapture(input: string | Uint8Array, options?: ReadOptions): LoadedCapture {
   const opts = parseOptions(ReadOptionsSchema, options, "readCapture");
   if (typeof input !== "string" && !(input instanceof Uint8Array)) {
     throw new TypeError("readCapture: expected a file path (string) or the capture's bytes (Uint8Array)");
   }
   const size = typeof input === "string" ? safeSize(input) : input.length;
+  if (opts.tcpAnalysis && useParallel(opts.threads, size)) {
+    try {
+      return load(input, opts, size, true);
+    } catch (e) {
+      // the worker could not start or failed: read again in one thread (same results)
+      if (!(e instanceof ParallelFailure)) throw e;
+    }
+  }
+  return load(input, opts, size, false);
+}
+
+function load(input: string | Uint8Array, opts: ResolvedReadOptions, size: number, parallel: boolean): LoadedCapture {
   // Capacity estimate: ~1 row per 60 bytes of file; pages never written are never touched.
-  const table = new PacketTable(Math.min(Math.max(1024, Math.ceil(size / 60)), 1 << 26));
+  const table = new PacketTable(Math.min(Math.max(1024, Math.ceil(size / 60)), 1 << 26), parallel);
   const dissector = new Dissector(table);
   const tcp = new TcpAnalyzer(table);
   const app = new AppDissector(table, tcp);
+  // TCP analysis in a worker thread (lib/tcp/parallel.ts): batches go to the worker, and their
+  // application layers wait (with a copy of their bytes) until the worker has finished them.
+  const par = parallel ? new ParallelAnalysis(table, tcp.explain) : null;
+  if (par) table.beforeGrow = () => par.drain();
+  try {
+    return loadWith(input, opts, table, dissector, tcp, app, par);
+  } catch (e) {
+    par?.stop();
+    throw e;
+  }
+}
+
+function loadWith(
+  input: string | Uint8Array,
+  opts: ResolvedReadOptions,
+  table: PacketTable,
+  dissector: Dissector,
+  tcp0: TcpAnalyzer,
+  app: AppDissector,
+  par: ParallelAnalysis | null,
+): LoadedCapture {
+  let tcp = tcp0; // replaced by the worker's analysis in worker mode
   const linkTypes: number[] = [];
   const maxPackets = opts.maxPackets ?? Infinity;
   const payload = dissector.payload;
@@ -73,24 +112,63 @@ export function loadCapture(input: string | Uint8Array, options?: ReadOptions): 
   // Each stage's loop is a function of its own that ends with the loop: V8 compiles a hot loop on the
   // fly (on-stack replacement), and code after the loop that had not run yet would throw that compiled
   // code away again on every batch (measured: 139 deoptimizations of one combined function per 1 M packets).
-  const appBatch = (n: number, buf: Uint8Array) => {
+  const appBatch = (n: number, buf: Uint8Array, rows: Int32Array, offs: Int32Array, caps: Int32Array) => {
     const layersCol = table.layers;
     for (let i = 0; i < n; i++) {
-      const row = bRow[i];
+      const row = rows[i];
       const layers = layersCol[row];
       const quoted = (layers & Layer.ICMP_QUOTED) !== 0;
       if (layers & Layer.TCP) {
-        if (!quoted) app.tcpPayload(row, buf, bOff[i], bCap[i]);
-      } else if (layers & Layer.UDP && !quoted) app.udpPayload(row, buf, bOff[i], bCap[i]);
-      else if (layers & (Layer.ICMP | Layer.ICMPV6)) app.icmp(row, buf, bOff[i], bCap[i]);
+        if (!quoted) app.tcpPayload(row, buf, offs[i], caps[i]);
+      } else if (layers & Layer.UDP && !quoted) app.udpPayload(row, buf, offs[i], caps[i]);
+      else if (layers & (Layer.ICMP | Layer.ICMPV6)) app.icmp(row, buf, offs[i], caps[i]);
     }
+  };
+  // Worker mode: batches whose application layers wait for the worker's analysis, with their own bytes.
+  const pending: { k: number; n: number; buf: Uint8Array; rows: Int32Array; offs: Int32Array; caps: Int32Array }[] = [];
+  const MAX_PENDING = 4;
+  // byte buffers of finished batches, reused (fresh memory costs its first touch, a batch spans up to 4 MiB)
+  const spare: Uint8Array[] = [];
+  const runPending = (all: boolean) => {
+    while (pending.length > 0) {
+      const p = pending[0];
+      if (!all && pending.length <= MAX_PENDING && par!.done() <= p.k) return;
+      par!.waitFor(p.k + 1);
+      pending.shift();
+      appBatch(p.n, p.buf, p.rows, p.offs, p.caps);
+      spare.push(p.buf);
+    }
+  };
+  const copyBytes = (src: Uint8Array, lo: number, hi: number): Uint8Array => {
+    let b = spare.pop();
+    if (b === undefined || b.length < hi - lo) b = new Uint8Array(Math.max(hi - lo, 4 << 20));
+    b.set(src.subarray(lo, hi));
+    return b;
   };
   const flush = () => {
     const n = bLen;
     bLen = 0;
     if (n === 0) return;
-    tcp.analyzeRows(bRow, n);
-    if (appLayers) appBatch(n, bBuf!);
+    if (par === null) {
+      tcp.analyzeRows(bRow, n);
+      if (appLayers) appBatch(n, bBuf!, bRow, bOff, bCap);
+      return;
+    }
+    const k = par.posted;
+    par.submit(bRow, n);
+    if (!appLayers) return;
+    // copy the bytes the batch's payloads span: the reader reuses its buffer
+    let lo = Infinity;
+    let hi = 0;
+    for (let i = 0; i < n; i++) {
+      if (bOff[i] < lo) lo = bOff[i];
+      if (bOff[i] + bCap[i] > hi) hi = bOff[i] + bCap[i];
+    }
+    if (!(lo <= hi)) lo = hi = 0;
+    const offs = bOff.slice(0, n);
+    for (let i = 0; i < n; i++) offs[i] -= lo;
+    pending.push({ k, n, buf: copyBytes(bBuf!, lo, hi), rows: bRow.slice(0, n), offs, caps: bCap.slice(0, n) });
+    runPending(false);
   };
 
   const sink = {
@@ -141,7 +219,12 @@ export function loadCapture(input: string | Uint8Array, options?: ReadOptions): 
   };
   const result = readRecords(input, sink, { strict: opts.strict });
   flush();
-  if (opts.tcpAnalysis) tcp.finish();
+  if (par !== null) {
+    runPending(true);
+    table.beforeGrow = null;
+    tcp = par.finish();
+    app.tcp = tcp;
+  } else if (opts.tcpAnalysis) tcp.finish();
   if (opts.tcpAnalysis && opts.appLayers) app.finish();
 
   const n = table.length;

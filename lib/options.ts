@@ -10,6 +10,11 @@ export const ReadOptionsSchema = z
     appLayers: z.boolean().default(true),
     /** Stop after this many packets. */
     maxPackets: z.number().int().positive().optional(),
+    /**
+     * Run the TCP analysis in a worker thread while the file is read ("auto": for captures of 8 MB and
+     * more when the machine has two cores or more). Results are identical either way.
+     */
+    threads: z.union([z.boolean(), z.literal("auto")]).default("auto"),
   })
   .strict();
 

@@ -88,7 +88,11 @@ export class AppDissector {
   private cur: TcpStream | null = null;
   private readonly sink: SegmentSink = { parse: (b, at) => this.parseApp(b, at) };
 
-  constructor(readonly t: PacketTable, readonly tcp: TcpAnalyzer) {
+  /** The capture's TCP analysis (set again by the reader when the analysis ran in a worker thread). */
+  tcp: TcpAnalyzer;
+
+  constructor(readonly t: PacketTable, tcp: TcpAnalyzer) {
+    this.tcp = tcp;
     this.httpParser = new HttpParser(t);
     this.udp = new UdpApps(t);
     this.icmpApps = new IcmpApps(t);

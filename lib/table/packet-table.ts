@@ -184,11 +184,44 @@ export class PacketTable {
   tcpDupAckNum: Uint32Array | null = null;
   tcpDupAckFrame: Uint32Array | null = null;
 
-  constructor(capacity = 1024) {
+  /**
+   * Columns on SharedArrayBuffers, so that the TCP analysis can run in a worker thread over the same
+   * memory (see lib/tcp/parallel.ts). `layout` counts column (re)allocations: a worker's view of the
+   * table is stale when it differs. `beforeGrow` runs before the columns are reallocated.
+   */
+  readonly shared: boolean;
+  layout = 0;
+  beforeGrow: (() => void) | null = null;
+
+  constructor(capacity = 1024, shared = false) {
     this.capacity = Math.max(16, capacity | 0);
+    this.shared = shared;
+    if (shared) this.sackEdges = this.alloc(Uint32Array, 64);
     for (const spec of COLUMN_SPECS as readonly ColumnSpec[]) {
-      if (!spec.lazy) (this as any)[spec.name] = new spec.type(this.capacity);
+      if (!spec.lazy) (this as any)[spec.name] = this.alloc(spec.type, this.capacity);
     }
+  }
+
+  private alloc<T extends ArrayCtor>(type: T, n: number): InstanceType<T> {
+    const C = type as unknown as new (x: number | SharedArrayBuffer) => InstanceType<T>;
+    return this.shared ? new C(new SharedArrayBuffer(n * type.BYTES_PER_ELEMENT)) : new C(n);
+  }
+
+  /** Every allocated column (and the SACK edge store) by name: what a worker needs to see the table. */
+  columnViews(): Record<string, ArrayLike<number>> {
+    const out: Record<string, ArrayLike<number>> = { sackEdges: this.sackEdges };
+    for (const spec of COLUMN_SPECS as readonly ColumnSpec[]) {
+      const col = (this as any)[spec.name];
+      if (col !== null) out[spec.name] = col;
+    }
+    return out;
+  }
+
+  /** Use the given columns (from `columnViews()` of a shared table in another thread). */
+  adopt(cols: Record<string, ArrayLike<number>>, length: number, capacity: number): void {
+    for (const [name, col] of Object.entries(cols)) (this as any)[name] = col;
+    this.length = length;
+    this.capacity = capacity;
   }
 
   /** Allocate a lazy column (zero-filled) and return it. */
@@ -196,8 +229,9 @@ export class PacketTable {
     let col = (this as any)[name];
     if (col === null) {
       const spec = (COLUMN_SPECS as readonly ColumnSpec[]).find((s) => s.name === name)!;
-      col = new spec.type(this.capacity);
+      col = this.alloc(spec.type, this.capacity);
       (this as any)[name] = col;
+      this.layout++;
     }
     return col;
   }
@@ -209,10 +243,12 @@ export class PacketTable {
   }
 
   private grow(newCap: number): void {
+    if (this.beforeGrow !== null) this.beforeGrow();
+    this.layout++;
     for (const spec of COLUMN_SPECS as readonly ColumnSpec[]) {
       const old = (this as any)[spec.name];
       if (old === null) continue;
-      const next = new spec.type(newCap);
+      const next = this.alloc(spec.type, newCap);
       next.set(old.subarray(0, this.length));
       (this as any)[spec.name] = next;
     }
@@ -222,7 +258,9 @@ export class PacketTable {
   /** Append one SACK block (raw edges) and return its index in sackEdges (in blocks). */
   addSack(le: number, re: number): number {
     if (this.sackLen * 2 + 2 > this.sackEdges.length) {
-      const next = new Uint32Array(this.sackEdges.length * 2);
+      // no beforeGrow: a worker only reads SACK edges, and the old store keeps every edge it can need
+      this.layout++;
+      const next = this.alloc(Uint32Array, this.sackEdges.length * 2);
       next.set(this.sackEdges);
       this.sackEdges = next;
     }

@@ -14,7 +14,7 @@ import { TA } from "./flags";
 import { Flow, MAX_UNACKED, StreamState, type TcpStreamInfo } from "./stream";
 import { buildInfo, analysisPrefix as prefixOf } from "./info";
 import { explain, type WhyItem } from "./why";
-import { WhyStore } from "./why-store";
+import { WhyStore, type WhyStoreState } from "./why-store";
 
 export type { TcpStreamInfo } from "./stream";
 export type { WhyItem } from "./why";
@@ -59,6 +59,19 @@ const NEEDS_RECORD =
 /** Wireshark's ordering of the Sequence-analysis tests. Exposed for tests. */
 export const FAST_RETRANS_WINDOW_NS = 20_000_000;
 export const OOO_DEFAULT_THRESHOLD_NS = 3_000_000;
+
+/** Plain-data form of a finished analysis (TcpAnalyzer.exportState / fromState). */
+export interface AnalyzerState {
+  streamCount: number;
+  /** every stream's scalar fields (its own, then f0's and f1's; see codec()), stream after stream */
+  streams: Float64Array<ArrayBuffer>;
+  hCap: number;
+  hUsed: number;
+  h: Int32Array<ArrayBuffer>;
+  rtoFrames: Map<number, number>;
+  why: WhyStoreState;
+  explain: boolean;
+}
 
 export class TcpAnalyzer {
   /** Number of tcp.stream indices allocated. */
@@ -584,6 +597,55 @@ export class TcpAnalyzer {
     this.infoCache = null;
   }
 
+  /**
+   * The finished analysis as plain data, for moving it from the worker thread that ran it
+   * (lib/tcp/parallel.ts) to the thread that owns the Capture. The streams' scalar fields are packed
+   * into one Float64Array (stream by stream, in the field order of a fresh StreamState and Flow):
+   * structured cloning thousands of objects cost more than the analysis of the last batches. The
+   * per-direction working lists (unACKed segments, dup-ACK rows) are only needed while packets arrive
+   * and are left out. `transfer` lists the buffers that can be moved rather than copied.
+   */
+  exportState(): { state: AnalyzerState; transfer: ArrayBuffer[] } {
+    const c = codec();
+    const packed = new Float64Array(this.list.length * c.per);
+    let o = 0;
+    for (const st of this.list) {
+      c.packS(st, packed, o);
+      c.packF(st.f0, packed, o + c.ns);
+      c.packF(st.f1, packed, o + c.ns + c.nf);
+      o += c.per;
+    }
+    const why = this.whyStore.exportState();
+    const state: AnalyzerState = {
+      streamCount: this.streamCount, streams: packed, hCap: this.hCap, hUsed: this.hUsed, h: this.h,
+      rtoFrames: this.rtoFrames, why, explain: this.explain,
+    };
+    return { state, transfer: [packed.buffer, this.h.buffer, why.rows.buffer, why.vals.buffer, why.dupStart.buffer, why.dupCount.buffer] };
+  }
+
+  /** An analyzer over table `t` holding a state made by exportState() (possibly in another thread). */
+  static fromState(t: PacketTable, st: AnalyzerState): TcpAnalyzer {
+    const a = new TcpAnalyzer(t);
+    const c = codec();
+    const p = st.streams;
+    for (let o = 0; o < p.length; o += c.per) {
+      // the constructor's parameters are the first six fields (index, firstRow, addrA, portA, addrB, portB)
+      const s = new StreamState(p[o], p[o + 1], p[o + 2], p[o + 3], p[o + 4], p[o + 5]);
+      c.unpackS(s, p, o);
+      c.unpackF(s.f0, p, o + c.ns);
+      c.unpackF(s.f1, p, o + c.ns + c.nf);
+      a.list.push(s);
+    }
+    a.streamCount = st.streamCount;
+    a.hCap = st.hCap;
+    a.hUsed = st.hUsed;
+    a.h = st.h;
+    for (const [k, v] of st.rtoFrames) a.rtoFrames.set(k, v);
+    a.whyStore.importState(st.why);
+    a.explain = st.explain;
+    return a;
+  }
+
   // ------------------------------------------------------------------ per-row accessors
 
   private stream(row: number): StreamState | null {
@@ -778,4 +840,41 @@ function streamInfo(s: StreamState): TcpStreamInfo {
     rstRow: a.rstRow >= 0 && b.rstRow >= 0 ? Math.min(a.rstRow, b.rstRow) : Math.max(a.rstRow, b.rstRow),
     reusedPorts: s.reused,
   };
+}
+
+// Packing stream states into numbers (TcpAnalyzer.exportState / fromState): the scalar (number or
+// boolean) own fields of a fresh StreamState and Flow, in their order, read and written by functions
+// generated once from those field lists, so that a field added to either class is carried along
+// without a second list to maintain, and each function is a straight run of named property accesses.
+type Pack = (o: object, p: Float64Array, at: number) => void;
+interface Codec {
+  ns: number;
+  nf: number;
+  per: number;
+  packS: Pack;
+  packF: Pack;
+  unpackS: Pack;
+  unpackF: Pack;
+}
+let theCodec: Codec | null = null;
+function scalarKeys(o: object): { keys: string[]; bools: boolean[] } {
+  const r = o as Record<string, unknown>;
+  const keys = Object.keys(o).filter((k) => typeof r[k] === "number" || typeof r[k] === "boolean");
+  return { keys, bools: keys.map((k) => typeof r[k] === "boolean") };
+}
+function packer(keys: string[]): Pack {
+  return new Function("o", "p", "at", keys.map((k, i) => `p[at + ${i}] = +o.${k};`).join("\n")) as Pack;
+}
+function unpacker(keys: string[], bools: boolean[]): Pack {
+  return new Function("o", "p", "at", keys.map((k, i) => (bools[i] ? `o.${k} = p[at + ${i}] !== 0;` : `o.${k} = p[at + ${i}];`)).join("\n")) as Pack;
+}
+function codec(): Codec {
+  if (theCodec) return theCodec;
+  const s = scalarKeys(new StreamState(0, 0, 0, 0, 0, 0));
+  const f = scalarKeys(new Flow());
+  theCodec = {
+    ns: s.keys.length, nf: f.keys.length, per: s.keys.length + 2 * f.keys.length,
+    packS: packer(s.keys), packF: packer(f.keys), unpackS: unpacker(s.keys, s.bools), unpackF: unpacker(f.keys, f.bools),
+  };
+  return theCodec;
 }

@@ -14,6 +14,15 @@ const IDX = Object.fromEntries(FIELDS.map((f, i) => [f, i])) as Record<Field, nu
  * object per row: flagged rows can be a few percent of a large capture, and objects in a Map there cost
  * more than the analysis itself. Rows arrive in increasing order, so lookup is a binary search.
  */
+export interface WhyStoreState {
+  rows: Uint32Array<ArrayBuffer>;
+  vals: Float64Array<ArrayBuffer>;
+  dupStart: Int32Array<ArrayBuffer>;
+  dupCount: Uint16Array<ArrayBuffer>;
+  dupList: number[];
+  n: number;
+}
+
 export class WhyStore {
   // The arrays are (re)assigned by resize(), in the constructor too: V8 treats a field stored only once as a
   // constant, and the analyzer's optimized code built on that constant would be thrown away at the first growth.
@@ -27,6 +36,20 @@ export class WhyStore {
 
   constructor() {
     this.resize(256);
+  }
+
+  /** Plain-data form (structured-cloneable), see TcpAnalyzer.exportState. */
+  exportState(): WhyStoreState {
+    return { rows: this.rows, vals: this.vals, dupStart: this.dupStart, dupCount: this.dupCount, dupList: this.dupList, n: this.n };
+  }
+
+  importState(st: WhyStoreState): void {
+    this.rows = st.rows;
+    this.vals = st.vals;
+    this.dupStart = st.dupStart;
+    this.dupCount = st.dupCount;
+    this.dupList = st.dupList;
+    this.n = st.n;
   }
 
   /** Start a record for `row`; returns its slot. All fields absent except the four given. */

@@ -1,0 +1,147 @@
+/**
+ * TCP analysis in a worker thread, alongside the reading and dissecting of the capture.
+ *
+ * The packet table's columns live on SharedArrayBuffers. The reading thread dissects a batch of rows,
+ * posts the batch's row numbers, and goes on with the next batch; the worker (lib/tcp/worker.ts) runs
+ * the same TcpAnalyzer over the posted rows, in file order, writing its columns (stream, flags, ACK
+ * frame, bytes in flight, …) into the same memory, and counts finished batches in a shared counter.
+ * Results are those of the one-thread pass: the analyzer reads only columns the dissector wrote before
+ * the batch was posted, and the application layers (which need the analysis of their rows) run in the
+ * reading thread once the worker has finished their batch. At the end the worker sends the analyzer's
+ * state back as plain data (TcpAnalyzer.exportState).
+ *
+ * Used for large captures when a second core exists (`threads` option); any failure to start or run
+ * the worker makes readCapture fall back to the one-thread pass.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { receiveMessageOnPort, MessageChannel, Worker, type MessagePort } from "node:worker_threads";
+import type { PacketTable } from "../table/packet-table";
+import { TcpAnalyzer, type AnalyzerState } from "./analysis";
+
+/** Sync slots: [0] batches finished, [1] 0 running / 1 finished / 2 failed. */
+const DONE = 0;
+const STATUS = 1;
+
+/** A worker that makes no progress this long is taken as dead (it analyzes a batch in milliseconds). */
+const STALL_MS = 30_000;
+
+/** Below this file size the worker's start-up (tens of ms) costs more than it saves. */
+export const PARALLEL_MIN_BYTES = 8 << 20;
+
+/** The analysis worker script (compiled JavaScript next to this module), or null when absent (e.g. running from TypeScript sources). */
+export function workerScript(): string | null {
+  const p = path.join(__dirname, "worker.js");
+  return __filename.endsWith(".js") && fs.existsSync(p) ? p : null;
+}
+
+/** Whether readCapture should analyze in a worker: `threads` option true/false, or "auto" (big file, ≥ 2 cores). */
+export function useParallel(threads: boolean | "auto", fileSize: number): boolean {
+  if (threads === false || workerScript() === null) return false;
+  if (threads === true) return true;
+  const cores = typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
+  return cores >= 2 && fileSize >= PARALLEL_MIN_BYTES;
+}
+
+/** Thrown when the worker fails; readCapture then reads the capture again in one thread. */
+export class ParallelFailure extends Error {}
+
+/** Columns the analyzer creates on first use: allocated up front so the worker writes into shared memory. */
+const ANALYZER_COLUMNS = ["tcpAcksFrame", "tcpBif", "tcpPushBytes", "tcpDupAckNum", "tcpDupAckFrame"] as const;
+
+export class ParallelAnalysis {
+  private readonly worker: Worker;
+  private readonly port: MessagePort;
+  private readonly sync: Int32Array;
+  private layout = -1;
+  /** Batches posted so far. */
+  posted = 0;
+
+  constructor(private readonly t: PacketTable, explain: boolean) {
+    if (!t.shared) throw new ParallelFailure("the packet table is not shared");
+    for (const c of ANALYZER_COLUMNS) t.touch(c);
+    this.sync = new Int32Array(new SharedArrayBuffer(16));
+    const { port1, port2 } = new MessageChannel();
+    this.port = port1;
+    try {
+      this.worker = new Worker(workerScript()!, {
+        workerData: { sync: this.sync, port: port2, explain },
+        transferList: [port2],
+      });
+    } catch (e) {
+      throw new ParallelFailure(`cannot start the TCP analysis worker: ${(e as Error).message}`);
+    }
+    // the worker must never keep a notebook kernel or a CLI process alive
+    this.worker.unref();
+    this.worker.on("error", () => {
+      Atomics.store(this.sync, STATUS, 2);
+    });
+  }
+
+  /** Hand rows[0..n) (just dissected, in file order) to the worker. */
+  submit(rows: Int32Array, n: number): void {
+    const t = this.t;
+    if (t.layout !== this.layout) {
+      this.layout = t.layout;
+      this.worker.postMessage({ type: "cols", cols: t.columnViews(), length: t.length, capacity: t.capacity });
+    }
+    const batch = rows.slice(0, n);
+    this.worker.postMessage({ type: "rows", rows: batch, n, length: t.length }, [batch.buffer]);
+    this.posted++;
+  }
+
+  /** Batches the worker has finished. */
+  done(): number {
+    return Atomics.load(this.sync, DONE);
+  }
+
+  /** Block until the worker has finished `k` batches. */
+  waitFor(k: number): void {
+    let last = Atomics.load(this.sync, DONE);
+    let since = Date.now();
+    for (;;) {
+      const d = Atomics.load(this.sync, DONE);
+      if (d >= k) return;
+      if (Atomics.load(this.sync, STATUS) === 2) throw this.failure();
+      if (d !== last) {
+        last = d;
+        since = Date.now();
+      } else if (Date.now() - since > STALL_MS) throw this.failure("no progress for " + STALL_MS / 1000 + " s");
+      Atomics.wait(this.sync, DONE, d, 200);
+    }
+  }
+
+  /** Block until every posted batch is analyzed (before the table reallocates its columns). */
+  drain(): void {
+    this.waitFor(this.posted);
+  }
+
+  /** Finish the analysis; returns the analyzer (state moved from the worker) over this thread's table. */
+  finish(): TcpAnalyzer {
+    this.worker.postMessage({ type: "finish" });
+    const since = Date.now();
+    for (;;) {
+      const st = Atomics.load(this.sync, STATUS);
+      if (st === 1) break;
+      if (st === 2) throw this.failure();
+      if (Date.now() - since > STALL_MS) throw this.failure("no result after " + STALL_MS / 1000 + " s");
+      Atomics.wait(this.sync, STATUS, 0, 200);
+    }
+    const msg = receiveMessageOnPort(this.port)?.message as { state: AnalyzerState; length: number } | undefined;
+    void this.worker.terminate();
+    if (!msg) throw new ParallelFailure("the analysis worker sent no result");
+    return TcpAnalyzer.fromState(this.t, msg.state);
+  }
+
+  /** Stop the worker (after a failure elsewhere). */
+  stop(): void {
+    void this.worker.terminate();
+  }
+
+  private failure(why?: string): ParallelFailure {
+    const msg = receiveMessageOnPort(this.port)?.message as { error?: string } | undefined;
+    void this.worker.terminate();
+    return new ParallelFailure(`TCP analysis worker failed: ${msg?.error ?? why ?? "unknown error"}`);
+  }
+}
