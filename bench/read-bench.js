@@ -66,6 +66,7 @@ const tasks = {
   require: `const {readCapture}=require(ROOT+"/dist/index"); RESULT=1000001;`,
   loadOnly: `const {readCapture}=require(ROOT+"/dist/index"); START(); const c=readCapture(F,{tcpAnalysis:false}); RESULT=c.length;`,
   loadTcp: `const {readCapture}=require(ROOT+"/dist/index"); START(); const c=readCapture(F,{appLayers:false}); RESULT=c.length;`,
+  loadTcp1: `const {readCapture}=require(ROOT+"/dist/index"); START(); const c=readCapture(F,{appLayers:false,threads:false}); RESULT=c.length;`,
   loadAnalysis: `const {readCapture}=require(ROOT+"/dist/index"); START(); const c=readCapture(F); RESULT=c.length;`,
   // The cost of first touching fresh memory the size of the load-only table (124 B/row here): a floor for any columnar load.
   touchFloor: `const n=1000000*124/8; const a=new Float64Array(n); for(let i=0;i<n;i+=512)a[i]=1; RESULT=1000001;`,
@@ -101,7 +102,7 @@ lines.push(`file: ${path.relative(root, file)} — ${med.bare.n} packets, ${(siz
 lines.push("");
 lines.push("| measurement | median ms | × bare loop | × bare + 5-tuple | peak RSS MB |");
 lines.push("|---|---:|---:|---:|---:|");
-for (const [k, label] of [["bare", "bare loop: chunked read, walk records"], ["bare5tuple", "bare loop + decode 5-tuple, seq, ack"], ["pcapParser", "pcap-parser (npm) iterate packets"], ["touchFloor", "first touch of 124 MB of fresh memory (the load-only table's size), no decoding"], ["columnsFloor", "floor: bare loop decoding Eth/IPv4/TCP into the table's ~30 columns, one inline function"], ["require", "require(\"pcapframe\") alone (module loading, not counted below)"], ["loadOnly", "pcapframe readCapture, no TCP analysis (load)"], ["loadTcp", "pcapframe readCapture + TCP analysis, no app layers"], ["loadAnalysis", "pcapframe readCapture (dissect + TCP analysis + app layers)"]]) {
+for (const [k, label] of [["bare", "bare loop: chunked read, walk records"], ["bare5tuple", "bare loop + decode 5-tuple, seq, ack"], ["pcapParser", "pcap-parser (npm) iterate packets"], ["touchFloor", "first touch of 124 MB of fresh memory (the load-only table's size), no decoding"], ["columnsFloor", "floor: bare loop decoding Eth/IPv4/TCP into the table's ~30 columns, one inline function"], ["require", "require(\"pcapframe\") alone (module loading, not counted below)"], ["loadOnly", "pcapframe readCapture, no TCP analysis (load)"], ["loadTcp", "pcapframe readCapture + TCP analysis (in a worker thread, the default here), no app layers"], ["loadTcp1", "the same in one thread (threads: false)"], ["loadAnalysis", "pcapframe readCapture (dissect + TCP analysis + app layers)"]]) {
   lines.push(`| ${label} | ${med[k].ms.toFixed(0)} | ${(med[k].ms / med.bare.ms).toFixed(2)} | ${(med[k].ms / med.bare5tuple.ms).toFixed(2)} | ${med[k].rssMB.toFixed(0)} |`);
 }
 if (tshark !== null) lines.push(`| tshark -n -T fields -e frame.number (1 run) | ${tshark} | ${(tshark / med.bare.ms).toFixed(2)} | ${(tshark / med.bare5tuple.ms).toFixed(2)} | |`);
@@ -109,7 +110,7 @@ lines.push("");
 // loadOnly and loadTcp run back to back in every round, so the ratio within a round sees the same machine
 // load; its median over the rounds is the steadier figure on a shared machine.
 const perRun = (k) => median(results[k].map((r, i) => r.ms / results.loadOnly[i].ms));
-lines.push(`TCP analysis overhead (issue 3): (load + TCP analysis) / load = ${perRun("loadTcp").toFixed(2)}× (median of the ${runs} per-round ratios; ratio of the medians above: ${(med.loadTcp.ms / med.loadOnly.ms).toFixed(2)}×); with app layers too: ${perRun("loadAnalysis").toFixed(2)}×`);
+lines.push(`TCP analysis overhead (issue 3): (load + TCP analysis) / load = ${perRun("loadTcp").toFixed(2)}× (median of the ${runs} per-round ratios; ratio of the medians above: ${(med.loadTcp.ms / med.loadOnly.ms).toFixed(2)}×); in one thread: ${perRun("loadTcp1").toFixed(2)}×; with app layers too: ${perRun("loadAnalysis").toFixed(2)}×`);
 console.log(lines.join("\n"));
 if (process.env.BENCH_WRITE) {
   const resPath = path.join(__dirname, "RESULTS.md");
