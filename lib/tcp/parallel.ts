@@ -16,13 +16,25 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { getHeapStatistics } from "node:v8";
 import { receiveMessageOnPort, MessageChannel, Worker, type MessagePort } from "node:worker_threads";
 import type { PacketTable } from "../table/packet-table";
 import { TcpAnalyzer, type AnalyzerState } from "./analysis";
 
-/** Sync slots: [0] batches finished, [1] 0 running / 1 finished / 2 failed. */
+/** Sync slots: [0] batches finished, [1] 0 running / 1 finished / 2 failed, [2] streams so far, [3] rows analyzed. */
 const DONE = 0;
 const STATUS = 1;
+const STREAMS = 2;
+const ROWS = 3;
+
+/**
+ * Moving the analysis back costs time per stream (~5 µs to rebuild each stream's objects), the analysis
+ * itself time per packet: with many short streams (a port scan: one SYN per stream) one thread is faster.
+ * Checked at every batch: the worker is given up (and the capture read again in one thread) once the
+ * streams number more than MANY_STREAMS and average fewer than MIN_PACKETS_PER_STREAM packets.
+ */
+const MIN_PACKETS_PER_STREAM = 64;
+const MANY_STREAMS = 8192;
 
 /** A worker that makes no progress this long is taken as dead (it analyzes a batch in milliseconds). */
 const STALL_MS = 30_000;
@@ -68,6 +80,8 @@ export class ParallelAnalysis {
       this.worker = new Worker(workerScript()!, {
         workerData: { sync: this.sync, port: port2, explain },
         transferList: [port2],
+        // the analysis state of a capture with millions of streams is large: the same heap limit as this thread
+        resourceLimits: { maxOldGenerationSizeMb: Math.ceil(getHeapStatistics().heap_size_limit / 2 ** 20) },
       });
     } catch (e) {
       throw new ParallelFailure(`cannot start the TCP analysis worker: ${(e as Error).message}`);
@@ -82,6 +96,12 @@ export class ParallelAnalysis {
   /** Hand rows[0..n) (just dissected, in file order) to the worker. */
   submit(rows: Int32Array, n: number): void {
     const t = this.t;
+    const analyzed = Atomics.load(this.sync, ROWS);
+    const streams = Atomics.load(this.sync, STREAMS);
+    if (streams > MANY_STREAMS && streams * MIN_PACKETS_PER_STREAM > analyzed) {
+      this.stop();
+      throw new ParallelFailure(`${streams} TCP streams in ${analyzed} packets: one thread is faster`);
+    }
     if (t.layout !== this.layout) {
       this.layout = t.layout;
       this.worker.postMessage({ type: "cols", cols: t.columnViews(), length: t.length, capacity: t.capacity });

@@ -30,6 +30,8 @@ parentPort!.on("message", (m: Msg) => {
     } else if (m.type === "rows") {
       table.length = m.length;
       tcp.analyzeRows(m.rows, m.n);
+      Atomics.store(sync, 2, tcp.streamCount);
+      Atomics.add(sync, 3, m.n);
       Atomics.add(sync, 0, 1);
       Atomics.notify(sync, 0);
     } else if (m.type === "finish") {
