@@ -7,7 +7,7 @@ import type { Capture } from "../capture-class";
 import { Layer, TcpFlag, TcpOpt, type PacketTable } from "../table/packet-table";
 import { TA } from "../tcp/flags";
 import { tcpStreams } from "./streams";
-import { F64, SampleKind, TcbField, TcptraceEngine, ttAverage, ttStdev, type Tcb, type TraceSink } from "./tcptrace";
+import { F64, SampleKind, TcbField, TcptraceEngine, ttAverage, ttStdev, type TraceSink } from "./tcptrace";
 import { FlowTable, type FlowColumn, type FlowColumnKind } from "./table";
 
 /** Everything the flow build produced; kept on the Capture (WeakMap) so helpers reuse it. */
@@ -219,12 +219,14 @@ export function analyzeFlows(cap: Capture): FlowAnalysis {
   };
   // tcptrace statistics, straight from the engine's state: NaN for non-TCP flows
   const ttv = tcptrace.v;
+  /** One statistic of flow i's direction d (NaN when the engine saw no packet of the flow). */
+  const tt = (i: number, d: number, field: TcbField): number => {
+    const c = connOf[i];
+    return c < 0 ? NaN : ttv[(c * 2 + d) * TcbField.COUNT + field];
+  };
   const ttStat = (d: number, field: TcbField, scale = 1): Float64Array => {
     const a = new Float64Array(nFlows);
-    for (let i = 0; i < nFlows; i++) {
-      const c = connOf[i];
-      a[i] = flowProto[i] !== 6 ? NaN : c < 0 ? 0 : ttv[(c * 2 + d) * TcbField.COUNT + field] / scale;
-    }
+    for (let i = 0; i < nFlows; i++) a[i] = flowProto[i] !== 6 ? NaN : connOf[i] < 0 ? 0 : tt(i, d, field) / scale;
     return a;
   };
   /** RTT statistic in seconds (NaN without samples): kind 0 min, 1 max, 2 avg, 3 stdev. */
@@ -244,9 +246,6 @@ export function analyzeFlows(cap: Capture): FlowAnalysis {
   };
   const S = t.strings;
   const isTcp = (i: number) => flowProto[i] === 6;
-  const tcbs: (Tcb | null)[] = [];
-  for (let i = 0; i < nFlows; i++) for (let d = 0; d < 2; d++) tcbs.push(connOf[i] >= 0 ? tcptrace.tcb(connOf[i], d) : null);
-  const tcb = (i: number, d: number) => tcbs[i * 2 + d];
   const tcpNum = (i: number, v: () => number) => (isTcp(i) ? v() : NaN);
   const protoName = (p: number) => (p === 6 ? "tcp" : p === 17 ? "udp" : p === 1 ? "icmp" : p === 58 ? "icmpv6" : `ip-${p}`);
   const app = cap.app as unknown as {
@@ -291,7 +290,7 @@ export function analyzeFlows(cap: Capture): FlowAnalysis {
     num(`throughput_${dn}`, "unique bytes / flow duration (B/s; tcptrace's throughput); UDP: payload / duration", (i) => {
       const dur = endT[i] - startT[i];
       if (!(dur > 0)) return NaN;
-      return (isTcp(i) ? tcb(i, d)?.uniqueBytes ?? 0 : payload[d][i]) / dur;
+      return (isTcp(i) ? (connOf[i] < 0 ? 0 : tt(i, d, TcbField.uniqueBytes)) : payload[d][i]) / dur;
     });
   }
   // handshake
@@ -366,9 +365,8 @@ export function analyzeFlows(cap: Capture): FlowAnalysis {
     num(`ws_zero_window_probes_${dn}`, "Wireshark ZeroWindowProbe", wsv(ws.zwp));
     num(`ws_lost_segments_${dn}`, "Wireshark 'Previous segment not captured'", wsv(ws.lost));
     num(`loss_rate_${dn}`, "retransmitted data packets / data packets (tcptrace rexmt ÷ actual data pkts)", (i) => {
-      const x = tcb(i, d);
-      if (!x || !x.dataPkts) return NaN;
-      return x.rexmitPkts / x.dataPkts;
+      const dataPkts = tt(i, d, TcbField.dataPkts);
+      return dataPkts ? tt(i, d, TcbField.rexmitPkts) / dataPkts : NaN;
     });
   }
   const table = new FlowTable(nFlows, cols);

@@ -123,9 +123,10 @@ class Quad {
 }
 
 /**
- * Slots of a direction's numeric state in TcptraceEngine.v (direction b = conn * 2 + dir at b * TcbField.COUNT). One Float64Array instead of object fields: V8 keeps
- * non-small-integer fields (µs times, their sums of squares, raw sequence numbers) as separate heap
- * boxes, one pointer chase and often one cache miss each; here the whole state is a few cache lines.
+ * Slots of a direction's numeric state in TcptraceEngine.v (direction b = conn * 2 + dir at
+ * b * TcbField.COUNT). One Float64Array instead of object fields: V8 keeps non-small-integer fields
+ * (µs times, their sums of squares, raw sequence numbers) as separate heap boxes, one pointer chase and
+ * often one cache miss each; here the whole state is a few cache lines.
  */
 export const enum TcbField {
   syn,
@@ -564,8 +565,9 @@ export class TcptraceEngine {
   }
 
   /**
-   * One TCP packet. dir 0 = sent by A, 1 = sent by B; `seq` and `ack` are the raw unsigned 32-bit fields. `win` is the raw window field; `wsOpt` the
-   * window-scale shift in this packet's options (-1 if none).
+   * One TCP packet of connection c. dir 0 = sent by A, 1 = sent by B; `seq` and `ack` are the raw
+   * unsigned 32-bit fields, `win` the raw window field; `wsOpt` the window-scale shift in this packet's
+   * options (-1 if none).
    */
   packet(c: number, dir: number, row: number, now: number, flags: number, seq: number, ack: number, dataLen: number, win: number, wsOpt: number): void {
     const v = this.v;

@@ -21,11 +21,19 @@ import { receiveMessageOnPort, MessageChannel, Worker, type MessagePort } from "
 import type { PacketTable } from "../table/packet-table";
 import { TcpAnalyzer, type AnalyzerState } from "./analysis";
 
-/** Sync slots: [0] batches finished, [1] 0 running / 1 finished / 2 failed, [2] streams so far, [3] rows analyzed. */
-const DONE = 0;
-const STATUS = 1;
-const STREAMS = 2;
-const ROWS = 3;
+/** Slots of the shared sync array (also written by lib/tcp/worker.ts). */
+export const Sync = {
+  /** batches finished */
+  DONE: 0,
+  /** 0 running, 1 finished (result posted), 2 failed */
+  STATUS: 1,
+  /** streams so far */
+  STREAMS: 2,
+  /** rows analyzed so far */
+  ROWS: 3,
+  SLOTS: 4,
+} as const;
+const { DONE, STATUS, STREAMS, ROWS } = Sync;
 
 /**
  * Moving the analysis back costs time per stream (~5 µs to rebuild each stream's objects), the analysis
@@ -73,7 +81,7 @@ export class ParallelAnalysis {
   constructor(private readonly t: PacketTable, explain: boolean) {
     if (!t.shared) throw new ParallelFailure("the packet table is not shared");
     for (const c of ANALYZER_COLUMNS) t.touch(c);
-    this.sync = new Int32Array(new SharedArrayBuffer(16));
+    this.sync = new Int32Array(new SharedArrayBuffer(Sync.SLOTS * 4));
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
     try {
@@ -118,18 +126,7 @@ export class ParallelAnalysis {
 
   /** Block until the worker has finished `k` batches. */
   waitFor(k: number): void {
-    let last = Atomics.load(this.sync, DONE);
-    let since = Date.now();
-    for (;;) {
-      const d = Atomics.load(this.sync, DONE);
-      if (d >= k) return;
-      if (Atomics.load(this.sync, STATUS) === 2) throw this.failure();
-      if (d !== last) {
-        last = d;
-        since = Date.now();
-      } else if (Date.now() - since > STALL_MS) throw this.failure("no progress for " + STALL_MS / 1000 + " s");
-      Atomics.wait(this.sync, DONE, d, 200);
-    }
+    this.block(DONE, (d) => d >= k);
   }
 
   /** Block until every posted batch is analyzed (before the table reallocates its columns). */
@@ -140,15 +137,8 @@ export class ParallelAnalysis {
   /** Finish the analysis; returns the analyzer (state moved from the worker) over this thread's table. */
   finish(): TcpAnalyzer {
     this.worker.postMessage({ type: "finish" });
-    const since = Date.now();
-    for (;;) {
-      const st = Atomics.load(this.sync, STATUS);
-      if (st === 1) break;
-      if (st === 2) throw this.failure();
-      if (Date.now() - since > STALL_MS) throw this.failure("no result after " + STALL_MS / 1000 + " s");
-      Atomics.wait(this.sync, STATUS, 0, 200);
-    }
-    const msg = receiveMessageOnPort(this.port)?.message as { state: AnalyzerState; length: number } | undefined;
+    this.block(STATUS, (st) => st === 1);
+    const msg = receiveMessageOnPort(this.port)?.message as { state: AnalyzerState } | undefined;
     void this.worker.terminate();
     if (!msg) throw new ParallelFailure("the analysis worker sent no result");
     return TcpAnalyzer.fromState(this.t, msg.state);
@@ -157,6 +147,25 @@ export class ParallelAnalysis {
   /** Stop the worker (after a failure elsewhere). */
   stop(): void {
     void this.worker.terminate();
+  }
+
+  /**
+   * Wait until `ready(sync[slot])`; throws a ParallelFailure when the worker reports a failure or the
+   * slot has not changed for STALL_MS.
+   */
+  private block(slot: number, ready: (v: number) => boolean): void {
+    let last = Atomics.load(this.sync, slot);
+    let since = Date.now();
+    for (;;) {
+      const v = Atomics.load(this.sync, slot);
+      if (ready(v)) return;
+      if (Atomics.load(this.sync, STATUS) === 2) throw this.failure();
+      if (v !== last) {
+        last = v;
+        since = Date.now();
+      } else if (Date.now() - since > STALL_MS) throw this.failure(`no progress for ${STALL_MS / 1000} s`);
+      Atomics.wait(this.sync, slot, v, 200);
+    }
   }
 
   private failure(why?: string): ParallelFailure {

@@ -9,11 +9,7 @@ type Field = (typeof FIELDS)[number];
 const NF = FIELDS.length;
 const IDX = Object.fromEntries(FIELDS.map((f, i) => [f, i])) as Record<Field, number>;
 
-/**
- * The "why" facts of flagged rows, stored columnar (one Float64Array, NF slots per record) instead of an
- * object per row: flagged rows can be a few percent of a large capture, and objects in a Map there cost
- * more than the analysis itself. Rows arrive in increasing order, so lookup is a binary search.
- */
+/** Plain-data form of a WhyStore (structured-cloneable), see TcpAnalyzer.exportState. */
 export interface WhyStoreState {
   rows: Uint32Array<ArrayBuffer>;
   vals: Float64Array<ArrayBuffer>;
@@ -23,6 +19,11 @@ export interface WhyStoreState {
   n: number;
 }
 
+/**
+ * The "why" facts of flagged rows, stored columnar (one Float64Array, NF slots per record) instead of an
+ * object per row: flagged rows can be a few percent of a large capture, and objects in a Map there cost
+ * more than the analysis itself. Rows arrive in increasing order, so lookup is a binary search.
+ */
 export class WhyStore {
   // The arrays are (re)assigned by resize(), in the constructor too: V8 treats a field stored only once as a
   // constant, and the analyzer's optimized code built on that constant would be thrown away at the first growth.
@@ -38,7 +39,6 @@ export class WhyStore {
     this.resize(256);
   }
 
-  /** Plain-data form (structured-cloneable), see TcpAnalyzer.exportState. */
   exportState(): WhyStoreState {
     return { rows: this.rows, vals: this.vals, dupStart: this.dupStart, dupCount: this.dupCount, dupList: this.dupList, n: this.n };
   }

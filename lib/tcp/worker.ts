@@ -5,6 +5,7 @@
 import { parentPort, workerData, type MessagePort } from "node:worker_threads";
 import { PacketTable } from "../table/packet-table";
 import { TcpAnalyzer } from "./analysis";
+import { Sync } from "./parallel";
 
 type Msg =
   | { type: "cols"; cols: Record<string, ArrayLike<number>>; length: number; capacity: number }
@@ -18,9 +19,9 @@ tcp.explain = explain;
 
 function fail(e: unknown): void {
   port.postMessage({ error: e instanceof Error ? e.stack ?? e.message : String(e) });
-  Atomics.store(sync, 1, 2);
-  Atomics.notify(sync, 1);
-  Atomics.notify(sync, 0);
+  Atomics.store(sync, Sync.STATUS, 2);
+  Atomics.notify(sync, Sync.STATUS);
+  Atomics.notify(sync, Sync.DONE);
 }
 
 parentPort!.on("message", (m: Msg) => {
@@ -30,16 +31,16 @@ parentPort!.on("message", (m: Msg) => {
     } else if (m.type === "rows") {
       table.length = m.length;
       tcp.analyzeRows(m.rows, m.n);
-      Atomics.store(sync, 2, tcp.streamCount);
-      Atomics.add(sync, 3, m.n);
-      Atomics.add(sync, 0, 1);
-      Atomics.notify(sync, 0);
+      Atomics.store(sync, Sync.STREAMS, tcp.streamCount);
+      Atomics.add(sync, Sync.ROWS, m.n);
+      Atomics.add(sync, Sync.DONE, 1);
+      Atomics.notify(sync, Sync.DONE);
     } else if (m.type === "finish") {
       tcp.finish();
       const { state, transfer } = tcp.exportState();
-      port.postMessage({ state, length: table.length }, transfer);
-      Atomics.store(sync, 1, 1);
-      Atomics.notify(sync, 1);
+      port.postMessage({ state }, transfer);
+      Atomics.store(sync, Sync.STATUS, 1);
+      Atomics.notify(sync, Sync.STATUS);
     }
   } catch (e) {
     fail(e);
