@@ -1,4 +1,5 @@
-import { loadCapture, type CaptureMeta } from "./capture";
+import { loadCapture, type CaptureMeta, type LoadedCapture } from "./capture";
+import type { TraceResult } from "./flows/stream-trace";
 import { PACKET_COLUMNS, findColumn, type CellValue, type ColumnDef } from "./columns";
 import { Layer, type PacketTable } from "./table/packet-table";
 import type { TcpAnalyzer } from "./tcp/analysis";
@@ -25,12 +26,25 @@ export class Capture {
   readonly tcp: TcpAnalyzer;
   readonly app: AppDissector;
   readonly meta: CaptureMeta;
+  private trace: LoadedCapture["trace"];
 
-  constructor(parts: { table: PacketTable; tcp: TcpAnalyzer; app: AppDissector; meta: CaptureMeta }) {
+  constructor(parts: { table: PacketTable; tcp: TcpAnalyzer; app: AppDissector; meta: CaptureMeta; trace?: LoadedCapture["trace"] }) {
     this.packets = parts.table;
     this.tcp = parts.tcp;
     this.app = parts.app;
     this.meta = parts.meta;
+    this.trace = parts.trace ?? null;
+  }
+
+  /**
+   * The tcptrace engine's pass over the TCP streams when the analysis worker ran it while reading (it
+   * may still be finishing; this waits), else null. Handed out once (the flow build consumes it).
+   * @internal
+   */
+  takeTrace(): TraceResult | null {
+    const take = this.trace;
+    this.trace = null;
+    return take ? take() : null;
   }
 
   /** Number of packets. */

@@ -6,6 +6,7 @@ import { Layer, PacketTable } from "./table/packet-table";
 import { TcpAnalyzer } from "./tcp/analysis";
 import { ParallelAnalysis, ParallelFailure, useParallel } from "./tcp/parallel";
 import { AppDissector } from "./app/index";
+import type { TraceResult } from "./flows/stream-trace";
 import { parseOptions, ReadOptionsSchema, type ReadOptions, type ResolvedReadOptions } from "./options";
 
 export interface CaptureMeta {
@@ -42,6 +43,8 @@ export interface LoadedCapture {
   tcp: TcpAnalyzer;
   app: AppDissector;
   meta: CaptureMeta;
+  /** Waits for and returns the tcptrace pass the analysis worker runs after its analysis (null: none or failed). */
+  trace: (() => TraceResult | null) | null;
 }
 
 /**
@@ -94,6 +97,7 @@ function loadWith(
   par: ParallelAnalysis | null,
 ): LoadedCapture {
   let tcp = tcp0; // replaced by the worker's analysis in worker mode
+  let trace: LoadedCapture["trace"] = null;
   const linkTypes: number[] = [];
   const maxPackets = opts.maxPackets ?? Infinity;
   const payload = dissector.payload;
@@ -224,6 +228,7 @@ function loadWith(
     table.beforeGrow = null;
     tcp = par.finish();
     app.tcp = tcp;
+    trace = () => par.takeTrace();
   } else if (opts.tcpAnalysis) tcp.finish();
   if (opts.tcpAnalysis && opts.appLayers) app.finish();
 
@@ -263,7 +268,7 @@ function loadWith(
     lastTimedRow: lastTimed >= 0 ? lastTimed : null,
     warnings: result.warnings,
   };
-  return { table, tcp, app, meta };
+  return { table, tcp, app, meta, trace };
 }
 
 function safeSize(path: string): number {

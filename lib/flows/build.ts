@@ -1,13 +1,14 @@
 /**
  * buildFlows: one row per TCP stream (Wireshark's tcp.stream), per UDP 5-tuple, and per address pair
- * for other IP protocols, computed from the packet columns in one pass (plus the tcptrace engine for
- * TCP). See docs/flows-differences.md for how the numbers relate to tshark and tcptrace.
+ * for other IP protocols, computed from the packet columns in one pass, plus the tcptrace engine's
+ * pass for TCP (lib/flows/stream-trace.ts: usually run by the analysis worker while the capture is read). See docs/flows-differences.md for how the numbers relate to tshark and tcptrace.
  */
 import type { Capture } from "../capture-class";
 import { Layer, TcpFlag, TcpOpt, type PacketTable } from "../table/packet-table";
 import { TA } from "../tcp/flags";
 import { tcpStreams } from "./streams";
-import { F64, SampleKind, TcbField, TcptraceEngine, ttAverage, ttStdev, type TraceSink } from "./tcptrace";
+import { orient, traceAll, type TraceResult, type TraceSamples, type TraceRexmits } from "./stream-trace";
+import { SampleKind, TcbField, ttAverage, ttStdev } from "./tcptrace";
 import { FlowTable, type FlowColumn, type FlowColumnKind } from "./table";
 
 /** Everything the flow build produced; kept on the Capture (WeakMap) so helpers reuse it. */
@@ -21,15 +22,12 @@ export interface FlowAnalysis {
   stream: Int32Array;
   /** flow row of each TCP stream */
   flowOfStream: Int32Array;
-  /** tcptrace engine over the TCP flows, and its connection index per flow (-1: no TCP packets) */
-  tcptrace: TcptraceEngine;
+  /** the tcptrace engine's results over the TCP flows, and its connection index per flow (-1: no TCP packets) */
+  tcptrace: TraceResult;
   connOf: Int32Array;
-  samples: {
-    flow: F64; dir: F64; ackRow: F64; dataRow: F64; us: F64; kind: F64;
-  };
-  rexmits: {
-    flow: F64; dir: F64; row: F64; bytes: F64; origRow: F64; sinceUs: F64;
-  };
+  /** tcptrace's RTT events and retransmissions, with flow rows and A→B directions */
+  samples: TraceSamples;
+  rexmits: TraceRexmits;
   /** packets per flow in file order: rows listed flow by flow (CSR) */
   rowsStart: Int32Array;
   rowsList: Int32Array;
@@ -127,7 +125,7 @@ export function analyzeFlows(cap: Capture): FlowAnalysis {
   const nFlows = flowStream.length;
   orientTcp(t, n, flowOfRow, ids);
 
-  // ---- pass 2: per-flow counters + tcptrace engine
+  // ---- pass 2: the tcptrace engine's results, then per-flow counters
   const pkts = [new Float64Array(nFlows), new Float64Array(nFlows)];
   const bytes = [new Float64Array(nFlows), new Float64Array(nFlows)];
   const payload = [new Float64Array(nFlows), new Float64Array(nFlows)];
@@ -146,7 +144,7 @@ export function analyzeFlows(cap: Capture): FlowAnalysis {
   const synFlags = new Uint8Array(nFlows); // 1 orig SYN, 2 resp SYN/ACK, 4 orig SYN/ACK, 8 resp SYN
   const finFlags = new Uint8Array(nFlows); // 1 orig FIN, 2 resp FIN, 4 orig RST, 8 resp RST
   const finBeforeRst = new Uint8Array(nFlows);
-  const hist: string[] = new Array(nFlows).fill("");
+  const hist = new HistoryLog(nFlows * 8 + 1024);
   const histOnce = new Uint16Array(nFlows); // bits: A a D d
   const lastFinSeq = [new Float64Array(nFlows).fill(NaN), new Float64Array(nFlows).fill(NaN)];
   const lastRstSeq = [new Float64Array(nFlows).fill(NaN), new Float64Array(nFlows).fill(NaN)];
@@ -163,22 +161,6 @@ export function analyzeFlows(cap: Capture): FlowAnalysis {
     lost: [new Float64Array(nFlows), new Float64Array(nFlows)],
   };
   const dataSegs = [new Float64Array(nFlows), new Float64Array(nFlows)];
-  const samples = { flow: new F64(), dir: new F64(), ackRow: new F64(), dataRow: new F64(), us: new F64(), kind: new F64() };
-  const rexmits = { flow: new F64(), dir: new F64(), row: new F64(), bytes: new F64(), origRow: new F64(), sinceUs: new F64() };
-  const sink: TraceSink = {
-    sample(c, d, ackRow, dataRow, us, kind) {
-      samples.flow.push(c); samples.dir.push(d); samples.ackRow.push(ackRow); samples.dataRow.push(dataRow); samples.us.push(us); samples.kind.push(kind);
-    },
-    rexmit(c, d, row, b, orig, since) {
-      rexmits.flow.push(c); rexmits.dir.push(d); rexmits.row.push(row); rexmits.bytes.push(b); rexmits.origRow.push(orig); rexmits.sinceUs.push(since);
-      rtCount[d][c]++;
-      if (logCount(rtCount[d][c])) hist[c] += d ? "t" : "T";
-    },
-  };
-  let nTcp = 0;
-  for (let f = 0; f < nFlows; f++) if (flowProto[f] === 6) nTcp++;
-  const tcptrace = new TcptraceEngine(sink, nTcp);
-  const connOf = new Int32Array(nFlows).fill(-1);
   const rowCount = new Int32Array(nFlows + 1);
   const lastRow = new Int32Array(nFlows);
   const fProto = Int32Array.from(flowProto), fA = Float64Array.from(flowA), fPA = Int32Array.from(flowPA);
@@ -186,11 +168,18 @@ export function analyzeFlows(cap: Capture): FlowAnalysis {
   mainPass({
     n, t, flowOfRow, dirOfRow, rowCount, lastRow, fProto, fA, fPA, pk0, pk1, by0, by1, payload, dataSegs, side, hsFrame,
     irtt, lastSynT, firstFin, firstRst, finFrame, rstFrame, finEnd, finAcked, synFlags, finFlags, finBeforeRst, hist,
-    histOnce, lastFinSeq, lastRstSeq, lastSynSeq, zwCount, ws, tcptrace, connOf,
+    histOnce, lastFinSeq, lastRstSeq, lastSynSeq, zwCount, ws,
   });
   flowTimes(t, flowFirst, lastRow, startT, endT);
   const rowsStart = rowCount;
   const rowsList = rowsByFlow(flowOfRow, n, rowsStart, nFlows);
+
+  // ---- the tcptrace engine's pass: run by the analysis worker while the capture was read (it may be
+  // finishing while the passes above ran), else now
+  const tcptrace = cap.takeTrace() ?? traceAll(t, stream);
+  const connOf = tcptraceConnections(tcptrace, ids);
+  const { samples, rexmits } = tcptrace;
+  const history = hist.spell(nFlows, rexmits);
 
   // ---- per-direction RTT quantiles from the valid samples
   const med = [new Float64Array(nFlows).fill(NaN), new Float64Array(nFlows).fill(NaN)];
@@ -315,7 +304,7 @@ export function analyzeFlows(cap: Capture): FlowAnalysis {
   bool("fin_close", "four-way close completed: both FINs seen and each ACKed by the peer", (i) => (isTcp(i) ? finAcked[0][i] === 1 && finAcked[1][i] === 1 : null));
   // Zeek
   str("state", "Zeek conn_state (S0 S1 SF REJ S2 S3 RSTO RSTR RSTOS0 RSTRH SH SHR OTH)", (i) => connState(flowProto[i], synFlags[i], finFlags[i], firstRst[i], finBeforeRst[i], pkts[0][i], pkts[1][i]));
-  str("history", "Zeek-style history letters (upper case = A)", (i) => hist[i]);
+  str("history", "Zeek-style history letters (upper case = A)", (i) => history[i]);
   // TLS / HTTP / app
   str("sni", "TLS server name", (i) => tls[i]?.sni ?? null);
   str("tls_version", "negotiated TLS version", (i) => tlsVersionText(tls[i]));
@@ -546,6 +535,68 @@ function rttQuantiles(samples: FlowAnalysis["samples"], nFlows: number, med: Flo
 
 type F64s = Float64Array[];
 
+/**
+ * Zeek-style history letters, logged in file order by the per-packet pass (flow, row, letter) and
+ * spelled out once tcptrace's retransmissions, which add T/t, are known.
+ */
+class HistoryLog {
+  flow: Int32Array;
+  row: Int32Array;
+  code: Uint8Array;
+  n = 0;
+
+  constructor(capacity: number) {
+    // each assigned twice on purpose: a field stored only once is a constant to V8, and the per-packet
+    // pass optimized on it would be thrown away at the first grow
+    this.flow = new Int32Array(0);
+    this.row = new Int32Array(0);
+    this.code = new Uint8Array(0);
+    this.flow = new Int32Array(capacity);
+    this.row = new Int32Array(capacity);
+    this.code = new Uint8Array(capacity);
+  }
+
+  /** Letter `upper` for A's packet (d = 0), its lower case for B's. */
+  add(f: number, r: number, upper: string, d: number): void {
+    if (this.n === this.flow.length) {
+      const m = this.n * 2 + 1024;
+      const fl = new Int32Array(m), ro = new Int32Array(m), co = new Uint8Array(m);
+      fl.set(this.flow);
+      ro.set(this.row);
+      co.set(this.code);
+      this.flow = fl;
+      this.row = ro;
+      this.code = co;
+    }
+    this.flow[this.n] = f;
+    this.row[this.n] = r;
+    this.code[this.n] = upper.charCodeAt(0) + (d ? 32 : 0);
+    this.n++;
+  }
+
+  /**
+   * Each flow's history: the logged letters, with T/t (tcptrace's retransmissions of A's / B's data:
+   * the 1st, 10th, 100th, … of the direction) after the other letters of their row.
+   */
+  spell(nFlows: number, rx: TraceRexmits): string[] {
+    const hist: string[] = new Array(nFlows).fill("");
+    const count = [new Uint32Array(nFlows), new Uint32Array(nFlows)];
+    const rf = rx.flow.a, rd = rx.dir.a, rr = rx.row.a, m = rx.row.n;
+    let j = 0;
+    for (let i = 0; i <= this.n; i++) {
+      const r = i < this.n ? this.row[i] : Infinity;
+      // T/t of rows before this letter's row (a row's T/t follows its other letters)
+      for (; j < m && rr[j] < r; j++) {
+        const f = rf[j], d = rd[j];
+        if (f >= 0 && logCount(++count[d][f])) hist[f] += d ? "t" : "T";
+      }
+      if (i < this.n) hist[this.flow[i]] += String.fromCharCode(this.code[i]);
+    }
+    return hist;
+  }
+}
+
+
 /** Everything the per-packet pass of analyzeFlows reads and fills (arrays indexed by flow, [d] by direction). */
 interface MainPassState {
   n: number;
@@ -576,27 +627,25 @@ interface MainPassState {
   synFlags: Uint8Array;
   finFlags: Uint8Array;
   finBeforeRst: Uint8Array;
-  hist: string[];
+  hist: HistoryLog;
   histOnce: Uint16Array;
   lastFinSeq: F64s;
   lastRstSeq: F64s;
   lastSynSeq: F64s;
   zwCount: Uint32Array[];
   ws: Record<"retrans" | "fast" | "spurious" | "ooo" | "dupack" | "zwp" | "lost", F64s>;
-  tcptrace: TcptraceEngine;
-  connOf: Int32Array;
 }
 
 /**
- * Pass 2 of analyzeFlows: per-flow counters, handshake/teardown facts, Zeek history and the tcptrace
- * engine, one packet at a time. A function of its own that ends with its loop: inside the long
+ * Pass 2 of analyzeFlows: per-flow counters, handshake/teardown facts and Zeek history, one packet at
+ * a time (the tcptrace engine ran before: see StreamTrace). A function of its own that ends with its loop: inside the long
  * analyzeFlows, V8's on-the-fly compiled loop was thrown away again at the untaken code after it.
  */
 function mainPass(P: MainPassState): void {
   const {
     n, t, flowOfRow, dirOfRow, rowCount, lastRow, fProto, fA, fPA, pk0, pk1, by0, by1, payload, dataSegs, side, hsFrame,
     irtt, lastSynT, firstFin, firstRst, finFrame, rstFrame, finEnd, finAcked, synFlags, finFlags, finBeforeRst, hist,
-    histOnce, lastFinSeq, lastRstSeq, lastSynSeq, zwCount, ws, tcptrace, connOf,
+    histOnce, lastFinSeq, lastRstSeq, lastSynSeq, zwCount, ws,
   } = P;
   const tcpFlags = t.tcpFlags, ipSrc = t.ipSrc, srcPort = t.srcPort, wireLen = t.wireLen, tsSec = t.tsSec, tsNsec = t.tsNsec;
   const tcpLen = t.tcpLen, tcpSeq = t.tcpSeq, tcpAck = t.tcpAck, tcpWin = t.tcpWin, tcpAnalysis = t.tcpAnalysis;
@@ -617,7 +666,7 @@ function mainPass(P: MainPassState): void {
       payload[d][f] += pl;
       if (pl > 0 && !(histOnce[f] & (d ? 8 : 4))) {
         histOnce[f] |= d ? 8 : 4;
-        hist[f] += d ? "d" : "D";
+        hist.add(f, r, "D", d);
       }
       continue;
     }
@@ -629,7 +678,6 @@ function mainPass(P: MainPassState): void {
       payload[d][f] += len;
       dataSegs[d][f]++;
     }
-    const us = tsSec[r] * 1e6 + Math.floor(tsNsec[r] / 1000);
     // Wireshark analysis kinds
     const ta = tcpAnalysis[r];
     if (ta & TA.FLAG_MASK) {
@@ -659,20 +707,20 @@ function mainPass(P: MainPassState): void {
       }
       if (lastSynSeq[d][f] !== seq) {
         lastSynSeq[d][f] = seq;
-        hist[f] += ACK ? (d ? "h" : "H") : d ? "s" : "S";
+        hist.add(f, r, ACK ? "H" : "S", d);
       }
-      if (FIN || RST) hist[f] += d ? "q" : "Q";
+      if (FIN || RST) hist.add(f, r, "Q", d);
     } else if (ACK && !Number.isNaN(lastSynT[f]) && Number.isNaN(irtt[f])) {
       irtt[f] = tsSec[r] + tsNsec[r] / 1e9 - lastSynT[f];
       hsFrame.ack3[f] = r;
     }
     if (!SYN && !FIN && !RST && ACK && len === 0 && !(histOnce[f] & (d ? 2 : 1))) {
       histOnce[f] |= d ? 2 : 1;
-      hist[f] += d ? "a" : "A";
+      hist.add(f, r, "A", d);
     }
     if (len > 0 && !(histOnce[f] & (d ? 8 : 4))) {
       histOnce[f] |= d ? 8 : 4;
-      hist[f] += d ? "d" : "D";
+      hist.add(f, r, "D", d);
     }
     if (FIN) {
       if (firstFin[f] < 0) firstFin[f] = d;
@@ -681,7 +729,7 @@ function mainPass(P: MainPassState): void {
       finFlags[f] |= d ? 2 : 1;
       if (lastFinSeq[d][f] !== seq) {
         lastFinSeq[d][f] = seq;
-        hist[f] += d ? "f" : "F";
+        hist.add(f, r, "F", d);
       }
     }
     if (RST) {
@@ -693,27 +741,37 @@ function mainPass(P: MainPassState): void {
       finFlags[f] |= d ? 8 : 4;
       if (lastRstSeq[d][f] !== seq) {
         lastRstSeq[d][f] = seq;
-        hist[f] += d ? "r" : "R";
+        hist.add(f, r, "R", d);
       }
     }
     if (ACK && tcpAck[r] === finEnd[1 - d][f]) finAcked[1 - d][f] = 1;
     if (tcpWin[r] === 0 && !SYN && !FIN && !RST) {
       zwCount[d][f]++;
-      if (logCount(zwCount[d][f])) hist[f] += d ? "w" : "W";
+      if (logCount(zwCount[d][f])) hist.add(f, r, "W", d);
     }
-    // tcptrace engine
-    let c = connOf[f];
-    if (c < 0) c = connOf[f] = tcptrace.add(f);
-    let wsOpt = -1;
-    if (SYN && t.tcpOptSeq) {
-      let s = t.tcpOptSeq[r];
-      while (s) {
-        if ((s & 15) === TcpOpt.WS) wsOpt = 1;
-        s >>>= 4;
-      }
-    }
-    tcptrace.packet(c, d, r, us, fl, seq, tcpAck[r], len, tcpWin[r], wsOpt);
   }
+}
+
+/**
+ * The engine's connection of each flow (-1: none), with the trace relabelled to flow rows and A→B
+ * directions (the trace's direction 0 is a connection's first sender, A may be the other side).
+ */
+function tcptraceConnections(tr: TraceResult, ids: FlowIds): Int32Array {
+  const nFlows = ids.proto.length;
+  const connOf = new Int32Array(nFlows).fill(-1);
+  const flowOfConn = new Int32Array(tr.n).fill(-1);
+  const swap = new Uint8Array(tr.n);
+  for (let f = 0; f < nFlows; f++) {
+    const s = ids.stream[f];
+    if (ids.proto[f] !== 6 || s < 0 || s >= tr.connOfStream.length) continue;
+    const c = tr.connOfStream[s];
+    if (c < 0) continue;
+    connOf[f] = c;
+    flowOfConn[c] = f;
+    swap[c] = tr.firstSrc[c] === ids.a[f] && tr.firstPort[c] === ids.pa[f] ? 0 : 1;
+  }
+  orient(tr, flowOfConn, swap);
+  return connOf;
 }
 
 /** The flow table of a capture (cached per Capture). */

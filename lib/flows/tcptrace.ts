@@ -31,7 +31,7 @@ export class F64 {
   }
   push(v: number): void {
     if (this.n === this.a.length) {
-      const b = new Float64Array(this.a.length * 2);
+      const b = new Float64Array(Math.max(64, this.a.length * 2));
       b.set(this.a);
       this.a = b;
     }
@@ -39,6 +39,13 @@ export class F64 {
   }
   view(): Float64Array {
     return this.a.subarray(0, this.n);
+  }
+  /** A column holding `a` (all of it, in use). */
+  static of(a: Float64Array): F64 {
+    const c = new F64(0);
+    c.a = a;
+    c.n = a.length;
+    return c;
   }
 }
 

@@ -10,6 +10,10 @@
  * reading thread once the worker has finished their batch. At the end the worker sends the analyzer's
  * state back as plain data (TcpAnalyzer.exportState).
  *
+ * Between batches, and on after the read, the worker also runs the tcptrace engine over the analyzed
+ * rows (lib/flows/stream-trace.ts), so that the flow table finds that pass done; the read does not wait
+ * for it: the worker posts it when done, and `takeTrace` (called by the flow build) waits for it.
+ *
  * Used for large captures when a second core exists (`threads` option); any failure to start or run
  * the worker makes readCapture fall back to the one-thread pass.
  */
@@ -20,6 +24,7 @@ import { getHeapStatistics } from "node:v8";
 import { receiveMessageOnPort, MessageChannel, Worker, type MessagePort } from "node:worker_threads";
 import type { PacketTable } from "../table/packet-table";
 import { TcpAnalyzer, type AnalyzerState } from "./analysis";
+import { StreamTrace, type TraceResult, type TraceState } from "../flows/stream-trace";
 
 /** Slots of the shared sync array (also written by lib/tcp/worker.ts). */
 export const Sync = {
@@ -31,9 +36,15 @@ export const Sync = {
   STREAMS: 2,
   /** rows analyzed so far */
   ROWS: 3,
-  SLOTS: 4,
+  /** tcptrace pass: 0 running, 1 finished (result posted), 2 failed */
+  TRACE: 4,
+  /** rows traced so far */
+  TRACED: 5,
+  /** batches posted so far (the worker traces only while none waits for analysis) */
+  POSTED: 6,
+  SLOTS: 7,
 } as const;
-const { DONE, STATUS, STREAMS, ROWS } = Sync;
+const { DONE, STATUS, STREAMS, ROWS, TRACE, TRACED } = Sync;
 
 /**
  * Moving the analysis back costs time per stream (~5 µs to rebuild each stream's objects), the analysis
@@ -114,9 +125,10 @@ export class ParallelAnalysis {
       this.layout = t.layout;
       this.worker.postMessage({ type: "cols", cols: t.columnViews(), length: t.length, capacity: t.capacity });
     }
-    const batch = rows.slice(0, n);
-    this.worker.postMessage({ type: "rows", rows: batch, n, length: t.length }, [batch.buffer]);
     this.posted++;
+    Atomics.store(this.sync, Sync.POSTED, this.posted);
+    // copied (32 KiB), not transferred: detaching a buffer would throw away this thread's optimized code
+    this.worker.postMessage({ type: "rows", rows: rows.subarray(0, n), n, length: t.length });
   }
 
   /** Batches the worker has finished. */
@@ -126,7 +138,7 @@ export class ParallelAnalysis {
 
   /** Block until the worker has finished `k` batches. */
   waitFor(k: number): void {
-    this.block(DONE, (d) => d >= k);
+    this.block(DONE, () => Atomics.load(this.sync, DONE) >= k);
   }
 
   /** Block until every posted batch is analyzed (before the table reallocates its columns). */
@@ -134,14 +146,31 @@ export class ParallelAnalysis {
     this.waitFor(this.posted);
   }
 
-  /** Finish the analysis; returns the analyzer (state moved from the worker) over this thread's table. */
+  /**
+   * Finish the analysis; returns the analyzer (state moved from the worker) over this thread's table.
+   * The worker goes on with the tcptrace pass (see takeTrace), then ends.
+   */
   finish(): TcpAnalyzer {
     this.worker.postMessage({ type: "finish" });
-    this.block(STATUS, (st) => st === 1);
+    this.block(STATUS, () => Atomics.load(this.sync, STATUS) === 1);
     const msg = receiveMessageOnPort(this.port)?.message as { state: AnalyzerState } | undefined;
-    void this.worker.terminate();
-    if (!msg) throw new ParallelFailure("the analysis worker sent no result");
+    if (!msg) {
+      this.stop();
+      throw new ParallelFailure("the analysis worker sent no result");
+    }
     return TcpAnalyzer.fromState(this.t, msg.state);
+  }
+
+  /** The worker's tcptrace pass over every row (waits until it is done); null when it failed. */
+  takeTrace(): TraceResult | null {
+    try {
+      this.block(TRACED, () => Atomics.load(this.sync, TRACE) !== 0, TRACE);
+    } catch {
+      return null;
+    }
+    const msg = receiveMessageOnPort(this.port)?.message as { trace?: TraceState } | undefined;
+    this.stop();
+    return msg?.trace ? StreamTrace.fromState(msg.trace) : null;
   }
 
   /** Stop the worker (after a failure elsewhere). */
@@ -150,16 +179,16 @@ export class ParallelAnalysis {
   }
 
   /**
-   * Wait until `ready(sync[slot])`; throws a ParallelFailure when the worker reports a failure or the
-   * slot has not changed for STALL_MS.
+   * Wait until `ready()`, watching the progress counter `slot`; throws a ParallelFailure when the
+   * worker reports a failure (2 in `failSlot`) or `slot` has not changed for STALL_MS.
    */
-  private block(slot: number, ready: (v: number) => boolean): void {
+  private block(slot: number, ready: () => boolean, failSlot: number = STATUS): void {
     let last = Atomics.load(this.sync, slot);
     let since = Date.now();
     for (;;) {
       const v = Atomics.load(this.sync, slot);
-      if (ready(v)) return;
-      if (Atomics.load(this.sync, STATUS) === 2) throw this.failure();
+      if (ready()) return;
+      if (Atomics.load(this.sync, failSlot) === 2) throw this.failure();
       if (v !== last) {
         last = v;
         since = Date.now();
