@@ -98,6 +98,13 @@ function loadWith(
 ): LoadedCapture {
   let tcp = tcp0; // replaced by the worker's analysis in worker mode
   let trace: LoadedCapture["trace"] = null;
+  // time span of the rows with a timestamp (earliest and latest as seconds + nanoseconds)
+  let firstTimed = -1;
+  let lastTimed = -1;
+  let minSec = Infinity;
+  let minNsec = 0;
+  let maxSec = -Infinity;
+  let maxNsec = 0;
   const linkTypes: number[] = [];
   const maxPackets = opts.maxPackets ?? Infinity;
   const payload = dissector.payload;
@@ -198,6 +205,18 @@ function loadWith(
         // no timestamp: 0 in the table (what tshark's analysis uses), flagged so time columns show null
         table.layers[row] |= Layer.NO_TIMESTAMP;
         tsSec = 0;
+      } else {
+        // the time span, as rows arrive (a loop over the table afterwards ran as cold code: ~25 ms per 1 M rows)
+        if (firstTimed < 0) firstTimed = row;
+        lastTimed = row;
+        if (tsSec < minSec || (tsSec === minSec && tsNsec < minNsec)) {
+          minSec = tsSec;
+          minNsec = tsNsec;
+        }
+        if (tsSec > maxSec || (tsSec === maxSec && tsNsec > maxNsec)) {
+          maxSec = tsSec;
+          maxNsec = tsNsec;
+        }
       }
       table.tsSec[row] = tsSec;
       table.tsNsec[row] = tsNsec;
@@ -233,18 +252,8 @@ function loadWith(
   if (opts.tcpAnalysis && opts.appLayers) app.finish();
 
   const n = table.length;
-  let minT = Infinity;
-  let maxT = -Infinity;
-  let firstTimed = -1;
-  let lastTimed = -1;
-  for (let i = 0; i < n; i++) {
-    if (table.layers[i] & Layer.NO_TIMESTAMP) continue;
-    if (firstTimed < 0) firstTimed = i;
-    lastTimed = i;
-    const x = table.tsSec[i] + table.tsNsec[i] / 1e9;
-    if (x < minT) minT = x;
-    if (x > maxT) maxT = x;
-  }
+  const minT = minSec + minNsec / 1e9;
+  const maxT = maxSec + maxNsec / 1e9;
   const meta: CaptureMeta = {
     source: typeof input === "string" ? input : "<bytes>",
     format: result.format,

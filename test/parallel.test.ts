@@ -2,8 +2,8 @@
  * TCP analysis in a worker thread (lib/tcp/parallel.ts) must give exactly the one-thread results.
  * The worker runs compiled JavaScript, so these tests drive the built library (dist/) in a child
  * Node process, reading every capture twice (`threads: false` and `threads: true`) and comparing
- * every packet column, every why() record, the stream summaries, the capture metadata and the flow
- * table. One synthetic capture has packets so small that the table outgrows its first allocation
+ * every packet column, every why() record, the stream summaries, the capture metadata, the flow
+ * table and tcptrace's RTT samples and retransmissions (the worker also runs the tcptrace pass). One synthetic capture has packets so small that the table outgrows its first allocation
  * while the worker is running (the reallocation must wait for the worker, or its results would be lost);
  * another is a SYN scan (one stream per packet), for which the reader may give the worker up.
  */
@@ -22,16 +22,20 @@ const DATA = path.join(ROOT, "data");
 const SHARED = path.resolve(ROOT, "..", "shared", "captures");
 
 /** Child-process comparison of threads:false and threads:true; returns its JSON report. */
-function compare(files: string[]): { files: number; rows: number; workerRuns: number; diffs: string[] } {
+function compare(files: string[]): { files: number; rows: number; workerRuns: number; workerTraces: number; diffs: string[] } {
   const script = `
     const D = ${JSON.stringify(DIST)};
     const P = require(D + "/tcp/parallel.js");
     let workerRuns = 0;
     const fin = P.ParallelAnalysis.prototype.finish;
     P.ParallelAnalysis.prototype.finish = function () { const r = fin.call(this); workerRuns++; return r; };
+    let workerTraces = 0;
+    const take = P.ParallelAnalysis.prototype.takeTrace;
+    P.ParallelAnalysis.prototype.takeTrace = function () { const r = take.call(this); if (r) workerTraces++; return r; };
     const { readCapture } = require(D + "/capture-class.js");
     const { PACKET_COLUMNS } = require(D + "/columns.js");
-    const { buildFlows } = require(D + "/flows/index.js");
+    const { buildFlows, rttSamples, retransmissions } = require(D + "/flows/index.js");
+    const frame = (ft) => { let s = ""; ft.writeCSV(undefined, (x) => (s += x)); return s; };
     const names = PACKET_COLUMNS.map((c) => c.name);
     const files = ${JSON.stringify(files)};
     const diffs = [];
@@ -52,8 +56,10 @@ function compare(files: string[]): { files: number; rows: number; workerRuns: nu
       if (streams(a) !== streams(b)) diffs.push(tag + ": streams()");
       if (JSON.stringify(a.meta) !== JSON.stringify(b.meta)) diffs.push(tag + ": metadata");
       if (flows(a) !== flows(b)) diffs.push(tag + ": flow table");
+      if (frame(rttSamples(a)) !== frame(rttSamples(b))) diffs.push(tag + ": rttSamples");
+      if (frame(retransmissions(a)) !== frame(retransmissions(b))) diffs.push(tag + ": retransmissions");
     }
-    console.log(JSON.stringify({ files: files.length, rows, workerRuns, diffs }));
+    console.log(JSON.stringify({ files: files.length, rows, workerRuns, workerTraces, diffs }));
   `;
   const r = spawnSync(process.execPath, ["--max-old-space-size=4096", "-e", script], { encoding: "utf8", maxBuffer: 1 << 26 });
   if (r.status !== 0) throw new Error(r.stderr);
@@ -116,6 +122,7 @@ describe("TCP analysis in a worker thread", () => {
     expect(r.files).toBe(files.length);
     expect(r.rows).toBeGreaterThan(10_000);
     expect(r.workerRuns).toBeGreaterThanOrEqual(files.length); // the worker really ran (no silent fallback)
+    expect(r.workerTraces).toBe(r.workerRuns); // and its tcptrace pass was the one the flow table used
     expect(r.diffs).toEqual([]);
   });
 
@@ -137,6 +144,7 @@ describe("TCP analysis in a worker thread", () => {
     const r = compare([file]);
     expect(r.rows).toBe(2 * rows);
     expect(r.workerRuns).toBe(2);
+    expect(r.workerTraces).toBe(2);
     expect(r.diffs).toEqual([]);
     // and the analysis itself did its work on those rows (dup ACKs, window updates)
     const cap = readCapture(file, { threads: false });

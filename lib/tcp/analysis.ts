@@ -78,6 +78,12 @@ export class TcpAnalyzer {
   streamCount = 0;
   private readonly list: StreamState[] = [];
   /**
+   * Streams received packed from the worker thread (fromState), each turned into objects on first
+   * access: rebuilding every stream up front cost 10–20 µs a stream, tens of ms at the end of a read
+   * that may never need them (a flow table reads columns only).
+   */
+  private packed: Float64Array | null = null;
+  /**
    * Conversation lookup (canonical 4-tuple → latest stream index): open addressing in one Int32Array, 4 slots
    * per entry [addrA, addrB, packed ports, stream or -1], so that a probe touches one cache line.
    */
@@ -609,7 +615,8 @@ export class TcpAnalyzer {
     const c = codec();
     const packed = new Float64Array(this.list.length * c.per);
     let o = 0;
-    for (const st of this.list) {
+    for (let i = 0; i < this.list.length; i++) {
+      const st = this.streamAt(i)!;
       c.packS(st, packed, o);
       c.packF(st.f0, packed, o + c.ns);
       c.packF(st.f1, packed, o + c.ns + c.nf);
@@ -623,19 +630,14 @@ export class TcpAnalyzer {
     return { state, transfer: [packed.buffer, this.h.buffer, why.rows.buffer, why.vals.buffer, why.dupStart.buffer, why.dupCount.buffer] };
   }
 
-  /** An analyzer over table `t` holding a state made by exportState() (possibly in another thread). */
+  /**
+   * An analyzer over table `t` holding a state made by exportState() (possibly in another thread). It
+   * answers questions about the analysis; it does not analyze further rows.
+   */
   static fromState(t: PacketTable, st: AnalyzerState): TcpAnalyzer {
     const a = new TcpAnalyzer(t);
-    const c = codec();
-    const p = st.streams;
-    for (let o = 0; o < p.length; o += c.per) {
-      // the constructor's parameters are the first six fields (index, firstRow, addrA, portA, addrB, portB)
-      const s = new StreamState(p[o], p[o + 1], p[o + 2], p[o + 3], p[o + 4], p[o + 5]);
-      c.unpackS(s, p, o);
-      c.unpackF(s.f0, p, o + c.ns);
-      c.unpackF(s.f1, p, o + c.ns + c.nf);
-      a.list.push(s);
-    }
+    a.packed = st.streams;
+    a.list.length = st.streams.length / codec().per;
     a.streamCount = st.streamCount;
     a.hCap = st.hCap;
     a.hUsed = st.hUsed;
@@ -650,7 +652,27 @@ export class TcpAnalyzer {
 
   private stream(row: number): StreamState | null {
     const s = this.t.tcpStream[row];
-    return s >= 0 ? this.list[s] : null;
+    return s >= 0 ? this.streamAt(s) ?? null : null;
+  }
+
+  /** Stream s (unpacked on first access after fromState). */
+  private streamAt(s: number): StreamState | undefined {
+    const x = this.list[s];
+    return x !== undefined || this.packed === null ? x : this.unpack(s);
+  }
+
+  private unpack(i: number): StreamState | undefined {
+    const c = codec();
+    const p = this.packed!;
+    const o = i * c.per;
+    if (o >= p.length) return undefined;
+    // the constructor's parameters are the first six fields (index, firstRow, addrA, portA, addrB, portB)
+    const s = new StreamState(p[o], p[o + 1], p[o + 2], p[o + 3], p[o + 4], p[o + 5]);
+    c.unpackS(s, p, o);
+    c.unpackF(s.f0, p, o + c.ns);
+    c.unpackF(s.f1, p, o + c.ns + c.nf);
+    this.list[i] = s;
+    return s;
   }
 
   /** 0 = direction of the stream's first packet, 1 = reverse; -1 when the row has no stream. */
@@ -793,14 +815,14 @@ export class TcpAnalyzer {
   streams(): TcpStreamInfo[] {
     if (this.infoCache) return this.infoCache;
     const out: TcpStreamInfo[] = [];
-    for (const s of this.list) out.push(streamInfo(s));
+    for (let i = 0; i < this.list.length; i++) out.push(streamInfo(this.streamAt(i)!));
     this.infoCache = out;
     return out;
   }
 
   /** Summary of one stream. */
   streamInfo(index: number): TcpStreamInfo | undefined {
-    const s = this.list[index];
+    const s = index >= 0 && index < this.list.length ? this.streamAt(index) : undefined;
     return s ? streamInfo(s) : undefined;
   }
 }
