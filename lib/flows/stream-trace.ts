@@ -49,8 +49,11 @@ export interface TraceState {
   connOfStream: Int32Array;
   firstSrc: Float64Array;
   firstPort: Int32Array;
+  /** sample columns (each holding `nSamples` values, possibly followed by unused capacity) */
   samples: Float64Array[];
+  nSamples: number;
   rexmits: Float64Array[];
+  nRexmits: number;
 }
 
 const newSamples = (): TraceSamples => ({ flow: new F64(), dir: new F64(), ackRow: new F64(), dataRow: new F64(), us: new F64(), kind: new F64() });
@@ -142,7 +145,10 @@ export class StreamTrace implements TraceSink {
     };
   }
 
-  /** The result as plain arrays trimmed to their length, and the buffers to transfer with it. */
+  /**
+   * The result as plain arrays, and the buffers to transfer with it (the sample columns go as they are,
+   * unused capacity included: copying them cost more than moving the spare bytes).
+   */
   exportState(): { state: TraceState; transfer: ArrayBuffer[] } {
     const r = this.result();
     const C = TcbField.COUNT;
@@ -153,17 +159,18 @@ export class StreamTrace implements TraceSink {
       connOfStream: r.connOfStream.slice(),
       firstSrc: r.firstSrc.slice(0, r.n),
       firstPort: r.firstPort.slice(0, r.n),
-      samples: SAMPLE_KEYS.map((k) => r.samples[k].view().slice()),
-      rexmits: REXMIT_KEYS.map((k) => r.rexmits[k].view().slice()),
+      samples: SAMPLE_KEYS.map((k) => r.samples[k].a),
+      nSamples: r.samples.flow.n,
+      rexmits: REXMIT_KEYS.map((k) => r.rexmits[k].a),
+      nRexmits: r.rexmits.flow.n,
     };
     const transfer = [state.v, state.wsSeen, state.connOfStream, state.firstSrc, state.firstPort, ...state.samples, ...state.rexmits].map((a) => a.buffer as ArrayBuffer);
     return { state, transfer };
   }
 
   static fromState(s: TraceState): TraceResult {
-    const col = (a: Float64Array) => F64.of(a);
-    const samples = Object.fromEntries(SAMPLE_KEYS.map((k, i) => [k, col(s.samples[i])])) as unknown as TraceSamples;
-    const rexmits = Object.fromEntries(REXMIT_KEYS.map((k, i) => [k, col(s.rexmits[i])])) as unknown as TraceRexmits;
+    const samples = Object.fromEntries(SAMPLE_KEYS.map((k, i) => [k, F64.of(s.samples[i], s.nSamples)])) as unknown as TraceSamples;
+    const rexmits = Object.fromEntries(REXMIT_KEYS.map((k, i) => [k, F64.of(s.rexmits[i], s.nRexmits)])) as unknown as TraceRexmits;
     return { n: s.n, v: s.v, wsSeen: s.wsSeen, connOfStream: s.connOfStream, firstSrc: s.firstSrc, firstPort: s.firstPort, samples, rexmits };
   }
 }

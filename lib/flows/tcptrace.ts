@@ -40,11 +40,11 @@ export class F64 {
   view(): Float64Array {
     return this.a.subarray(0, this.n);
   }
-  /** A column holding `a` (all of it, in use). */
-  static of(a: Float64Array): F64 {
+  /** A column over `a`, whose first `n` values are in use. */
+  static of(a: Float64Array, n: number): F64 {
     const c = new F64(0);
     c.a = a;
-    c.n = a.length;
+    c.n = n;
     return c;
   }
 }
@@ -63,6 +63,8 @@ const O = 4; // row of the first transmission
 const X = 5; // times retransmitted
 const K = 6; // times ACKed
 
+const NO_SEGMENTS = new Float64Array(0);
+
 class Quad {
   n = 0;
   s: Float64Array;
@@ -70,14 +72,13 @@ class Quad {
   prev = -1;
 
   constructor() {
-    // assigned twice on purpose: V8 treats a field stored only once as a constant, and code optimized on
-    // that constant would be thrown away at the first grow().
-    this.s = new Float64Array(0);
-    this.s = new Float64Array(4 * STRIDE);
+    // no segment storage until the first insert: most quadrants never hold a segment (whichquad sets up
+    // a quadrant's two neighbours too), and each typed array costs an allocation the GC tracks.
+    this.s = NO_SEGMENTS;
   }
 
   private grow(): void {
-    const b = new Float64Array(this.s.length * 2);
+    const b = new Float64Array(Math.max(4 * STRIDE, this.s.length * 2));
     b.set(this.s);
     this.s = b;
   }
