@@ -190,8 +190,11 @@ export function traceAll(t: PacketTable, stream: Int32Array): TraceResult {
 export function orient(r: TraceResult, flowOfConn: Int32Array, swap: Uint8Array): void {
   const C = TcbField.COUNT;
   const v = r.v, ws = r.wsSeen;
+  let same = true; // connection c is flow c, same directions (a capture of TCP only, each opened by its first sender)
   for (let c = 0; c < r.n; c++) {
+    if (flowOfConn[c] !== c) same = false;
     if (!swap[c]) continue;
+    same = false;
     const a = c * 2 * C;
     for (let k = 0; k < C; k++) {
       const x = v[a + k];
@@ -202,6 +205,7 @@ export function orient(r: TraceResult, flowOfConn: Int32Array, swap: Uint8Array)
     ws[c * 2] = ws[c * 2 + 1];
     ws[c * 2 + 1] = w;
   }
+  if (same) return;
   relabel(r.samples.flow, r.samples.dir, flowOfConn, swap);
   relabel(r.rexmits.flow, r.rexmits.dir, flowOfConn, swap);
 }

@@ -17,17 +17,20 @@ export function analyzerHasStreams(t: PacketTable): boolean {
   return false;
 }
 
-/** Stream id per row (-1 for non-TCP rows); runs the TCP analysis first if the capture was read without it. */
-export function tcpStreams(t: PacketTable): { stream: Int32Array; count: number; computed: boolean } {
+/**
+ * Stream id per row (-1 for non-TCP rows); runs the TCP analysis first if the capture was read without
+ * it. `analyzer`, the analysis that numbered the streams when there was one, saves a pass for the count.
+ */
+export function tcpStreams(t: PacketTable, analyzer?: { streamCount: number }): { stream: Int32Array; count: number; computed: boolean } {
   const n = t.length;
-  let computed = false;
   if (!analyzerHasStreams(t)) {
     const a = new TcpAnalyzer(t);
     analyzeAll(a, t, n);
     a.finish();
-    computed = true;
+    return { stream: t.tcpStream.subarray(0, n), count: a.streamCount, computed: true };
   }
-  return { stream: t.tcpStream.subarray(0, n), count: maxStream(t.tcpStream, n) + 1, computed };
+  const count = analyzer && analyzer.streamCount > 0 ? analyzer.streamCount : maxStream(t.tcpStream, n) + 1;
+  return { stream: t.tcpStream.subarray(0, n), count, computed: false };
 }
 
 // Loops in functions of their own (each ends with its loop), so that V8's on-the-fly compiled loop code is
