@@ -1,8 +1,10 @@
 /** Per-frame accumulator the application parsers write into while one packet is processed. */
 export class FrameCtx {
   row = -1;
-  /** Info fragments of the PDUs that completed in this frame (joined with `sep`). */
-  infos: string[] = [];
+  /** Info fragments of the PDUs that completed in this frame (joined with `sep`): the first `nInfos`. */
+  private readonly infos: string[] = [];
+  /** Number of Info fragments in this frame (the array is reused from frame to frame). */
+  nInfos = 0;
   sep = ", ";
   /** Protocol column value of the top PDU (last writer wins), or null. */
   proto: string | null = null;
@@ -15,7 +17,7 @@ export class FrameCtx {
 
   reset(row: number, dir: number): void {
     this.row = row;
-    if (this.infos.length !== 0) this.infos.length = 0;
+    this.nInfos = 0;
     this.sep = ", ";
     this.proto = null;
     this.layer = 0;
@@ -26,13 +28,16 @@ export class FrameCtx {
   /** Record one dissected PDU. */
   pdu(proto: string, info: string | null, layer: number): void {
     this.proto = proto;
-    if (info !== null) this.infos.push(info);
+    if (info !== null) this.infos[this.nInfos++] = info;
     this.layer |= layer;
   }
 
   /** The Info text of the PDUs completed in this frame. */
   infoText(): string {
-    return this.infos.length === 1 ? this.infos[0] : this.infos.join(this.sep);
+    const n = this.nInfos;
+    if (n === 1) return this.infos[0];
+    if (n === 0) return "";
+    return this.infos.slice(0, n).join(this.sep);
   }
 
   get hadPdu(): boolean {

@@ -74,7 +74,7 @@ export function parseSsh(s: SshSession, b: Uint8Array, ctx: FrameCtx): ParseResu
   }
   while (o < b.length) {
     if (s.encrypted[dir]) {
-      ctx.pdu(proto, ctx.infos.length ? null : "", 0);
+      ctx.pdu(proto, ctx.nInfos ? null : "", 0);
       return { consumed: b.length, need: 0 };
     }
     if (b.length - o < 6) return { consumed: o, need: ONE_MORE };
