@@ -12,7 +12,8 @@ export const ReadOptionsSchema = z
     maxPackets: z.number().int().positive().optional(),
     /**
      * Run the TCP analysis in a worker thread while the file is read ("auto": for captures of 8 MB and
-     * more when the machine has two cores or more). Results are identical either way.
+     * more when the machine has two cores or more); the worker then also runs the tcptrace pass the flow
+     * table needs, finishing it after the read returns. Results are identical either way.
      */
     threads: z.union([z.boolean(), z.literal("auto")]).default("auto"),
   })
