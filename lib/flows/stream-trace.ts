@@ -41,20 +41,14 @@ export interface TraceResult {
 const SAMPLE_KEYS = ["flow", "dir", "ackRow", "dataRow", "us", "kind"] as const;
 const REXMIT_KEYS = ["flow", "dir", "row", "bytes", "origRow", "sinceUs"] as const;
 
-/** The plain-data form of a TraceResult (what the worker posts). */
-export interface TraceState {
-  n: number;
-  v: Float64Array;
-  wsSeen: Uint8Array;
-  connOfStream: Int32Array;
-  firstSrc: Float64Array;
-  firstPort: Int32Array;
+/** The plain-data form of a TraceResult (what the worker posts): the sample columns as bare arrays. */
+export type TraceState = Omit<TraceResult, "samples" | "rexmits"> & {
   /** sample columns (each holding `nSamples` values, possibly followed by unused capacity) */
   samples: Float64Array[];
   nSamples: number;
   rexmits: Float64Array[];
   nRexmits: number;
-}
+};
 
 const newSamples = (): TraceSamples => ({ flow: new F64(), dir: new F64(), ackRow: new F64(), dataRow: new F64(), us: new F64(), kind: new F64() });
 const newRexmits = (): TraceRexmits => ({ flow: new F64(), dir: new F64(), row: new F64(), bytes: new F64(), origRow: new F64(), sinceUs: new F64() });
