@@ -228,7 +228,7 @@ export function analyzeFlows(cap: Capture): FlowAnalysis {
 
   // ---- the tcptrace engine's pass: run by the analysis worker while the capture was read (it may be
   // finishing while the passes above ran), else now
-  const tcptrace = cap.takeTrace() ?? traceAll(t, stream);
+  const tcptrace = cap.takeTrace() ?? traceAll(t, stream, nStreams);
   const connOf = tcptraceConnections(tcptrace, ids);
   const { samples, rexmits } = tcptrace;
   const history = hist.spell(nFlows, rexmits);
@@ -267,7 +267,10 @@ export function analyzeFlows(cap: Capture): FlowAnalysis {
   };
   const ttStat = (d: number, field: TcbField, scale = 1): Float64Array => {
     const a = new Float64Array(nFlows);
-    for (let i = 0; i < nFlows; i++) a[i] = flowProto[i] !== 6 ? NaN : connOf[i] < 0 ? 0 : tt(i, d, field) / scale;
+    for (let i = 0; i < nFlows; i++) {
+      const c = connOf[i];
+      a[i] = flowProto[i] !== 6 ? NaN : c < 0 ? 0 : ttv[(c * 2 + d) * TcbField.COUNT + field] / scale;
+    }
     return a;
   };
   /** RTT statistic in seconds (NaN without samples): kind 0 min, 1 max, 2 avg, 3 stdev. */
@@ -317,15 +320,15 @@ export function analyzeFlows(cap: Capture): FlowAnalysis {
   num("port_a", "port of A", (i) => (flowPA[i] >= 0 ? flowPA[i] : NaN));
   str("addr_b", "address of B (responder)", (i) => S.get(flowB[i]));
   num("port_b", "port of B", (i) => (flowPB[i] >= 0 ? flowPB[i] : NaN));
-  num("start", "epoch seconds of the first packet (file order)", (i) => startT[i]);
-  num("end", "epoch seconds of the last packet (file order)", (i) => endT[i]);
+  numA("start", "epoch seconds of the first packet (file order)", startT);
+  numA("end", "epoch seconds of the last packet (file order)", endT);
   num("duration", "last − first packet time (s), like tshark's Conversations", (i) => endT[i] - startT[i]);
   num("first_frame", "frame number of the first packet", (i) => flowFirst[i] + 1);
   for (let d = 0; d < 2; d++) {
     const dn = dirName[d];
-    num(`pkts_${dn}`, `frames sent by ${d ? "B" : "A"}`, (i) => pkts[d][i]);
-    num(`bytes_${dn}`, `frame bytes sent by ${d ? "B" : "A"} (frame.len, as Wireshark's Conversations)`, (i) => bytes[d][i]);
-    num(`payload_${dn}`, `TCP/UDP payload bytes sent by ${d ? "B" : "A"} (retransmissions included)`, (i) => payload[d][i]);
+    numA(`pkts_${dn}`, `frames sent by ${d ? "B" : "A"}`, pkts[d]);
+    numA(`bytes_${dn}`, `frame bytes sent by ${d ? "B" : "A"} (frame.len, as Wireshark's Conversations)`, bytes[d]);
+    numA(`payload_${dn}`, `TCP/UDP payload bytes sent by ${d ? "B" : "A"} (retransmissions included)`, payload[d]);
     num(`data_pkts_${dn}`, `TCP segments with payload sent by ${d ? "B" : "A"}`, (i) => tcpNum(i, () => dataSegs[d][i]));
     numA(`unique_bytes_${dn}`, "tcptrace 'unique bytes sent': payload not retransmitted (probes excluded)", ttStat(d, TcbField.uniqueBytes));
     num(`throughput_${dn}`, "unique bytes / flow duration (B/s; tcptrace's throughput); UDP: payload / duration", (i) => {
@@ -342,7 +345,7 @@ export function analyzeFlows(cap: Capture): FlowAnalysis {
     bool(`sack_perm_${sn}`, `SACK permitted in ${sn.toUpperCase()}'s SYN`, (i) => (side[d][i] ? side[d][i].sackPerm : null));
     bool(`ts_${sn}`, `timestamps in ${sn.toUpperCase()}'s SYN`, (i) => (side[d][i] ? side[d][i].ts : null));
   }
-  num("irtt", "Wireshark iRTT: first non-SYN ACK after the latest pure SYN − that SYN (s)", (i) => irtt[i]);
+  numA("irtt", "Wireshark iRTT: first non-SYN ACK after the latest pure SYN − that SYN (s)", irtt);
   num("syn_frame", "frame number of the first SYN", (i) => hsFrame.syn[i] + 1);
   num("synack_frame", "frame number of the first SYN/ACK", (i) => hsFrame.synack[i] + 1);
   num("ack_frame", "frame number of the handshake-completing ACK", (i) => hsFrame.ack3[i] + 1);
@@ -384,8 +387,8 @@ export function analyzeFlows(cap: Capture): FlowAnalysis {
     numA(`rtt_avg_${dn}`, "mean RTT (s), tcptrace: sum/(n+0.0001)", ttRtt(d, 2));
     numA(`rtt_max_${dn}`, "max RTT (s)", ttRtt(d, 1));
     numA(`rtt_stdev_${dn}`, "RTT stdev (s), n−1, 0 when n ≤ 2", ttRtt(d, 3));
-    num(`rtt_median_${dn}`, "median RTT (s)", (i) => med[d][i]);
-    num(`rtt_p95_${dn}`, "95th percentile RTT (s, linear interpolation)", (i) => p95[d][i]);
+    numA(`rtt_median_${dn}`, "median RTT (s)", med[d]);
+    numA(`rtt_p95_${dn}`, "95th percentile RTT (s, linear interpolation)", p95[d]);
     numA(`rtt_ambiguous_${dn}`, "ACKs of retransmitted segments (no sample, Karn)", ttStat(d, TcbField.rttAmback));
     numA(`rtt_post_loss_${dn}`, "exact ACKs after an earlier segment was resent later (no sample)", ttStat(d, TcbField.rttNosample));
   }

@@ -61,15 +61,17 @@ export class StreamTrace implements TraceSink {
   readonly samples = newSamples();
   readonly rexmits = newRexmits();
 
-  constructor() {
-    this.engine = new TcptraceEngine(this, 64);
+  /** `streams`: how many TCP streams to expect (a hint: the arrays grow as needed). */
+  constructor(streams = 64) {
+    const cap = Math.max(64, streams);
+    this.engine = new TcptraceEngine(this, cap);
     // assigned twice on purpose: a field stored only once is a constant to V8 (see TcptraceEngine)
     this.connOfStream = new Int32Array(0);
     this.firstSrc = new Float64Array(0);
     this.firstPort = new Int32Array(0);
-    this.connOfStream = new Int32Array(64).fill(-1);
-    this.firstSrc = new Float64Array(64);
-    this.firstPort = new Int32Array(64);
+    this.connOfStream = new Int32Array(cap).fill(-1);
+    this.firstSrc = new Float64Array(cap);
+    this.firstPort = new Int32Array(cap);
   }
 
   sample(conn: number, dir: number, ackRow: number, dataRow: number, us: number, kind: number): void {
@@ -170,8 +172,8 @@ export class StreamTrace implements TraceSink {
 }
 
 /** Trace every row of a table (analyzeFlows, when no worker traced the capture while reading it). */
-export function traceAll(t: PacketTable, stream: Int32Array): TraceResult {
-  const tr = new StreamTrace();
+export function traceAll(t: PacketTable, stream: Int32Array, streams: number): TraceResult {
+  const tr = new StreamTrace(streams);
   tr.feed(t, stream, null, 0, t.length);
   return tr.result();
 }
