@@ -1,7 +1,8 @@
 /**
  * buildFlows: one row per TCP stream (Wireshark's tcp.stream), per UDP 5-tuple, and per address pair
  * for other IP protocols, computed from the packet columns in one pass, plus the tcptrace engine's
- * pass for TCP (lib/flows/stream-trace.ts: usually run by the analysis worker while the capture is read). See docs/flows-differences.md for how the numbers relate to tshark and tcptrace.
+ * pass for TCP (lib/flows/stream-trace.ts: usually run by the analysis worker while the capture is
+ * read). See docs/flows-differences.md for how the numbers relate to tshark and tcptrace.
  */
 import type { Capture } from "../capture-class";
 import { Layer, TcpFlag, TcpOpt, type PacketTable } from "../table/packet-table";
@@ -177,7 +178,7 @@ export function analyzeFlows(cap: Capture): FlowAnalysis {
   const nFlows = flowStream.length;
   orientTcp(t, n, flowOfRow, ids);
 
-  // ---- pass 2: the tcptrace engine's results, then per-flow counters
+  // ---- pass 2: per-flow counters (the tcptrace engine's results are taken after it)
   const pkts = [new Float64Array(nFlows), new Float64Array(nFlows)];
   const bytes = [new Float64Array(nFlows), new Float64Array(nFlows)];
   const payload = [new Float64Array(nFlows), new Float64Array(nFlows)];
@@ -652,7 +653,6 @@ class HistoryLog {
   }
 }
 
-
 /** Everything the per-packet pass of analyzeFlows reads and fills (arrays indexed by flow, [d] by direction). */
 interface MainPassState {
   n: number;
@@ -693,9 +693,10 @@ interface MainPassState {
 }
 
 /**
- * Pass 2 of analyzeFlows: per-flow counters, handshake/teardown facts and Zeek history, one packet at
- * a time (the tcptrace engine ran before: see StreamTrace). A function of its own that ends with its loop: inside the long
- * analyzeFlows, V8's on-the-fly compiled loop was thrown away again at the untaken code after it.
+ * Pass 2 of analyzeFlows: per-flow counters, handshake/teardown facts and Zeek history letters, one
+ * packet at a time (the tcptrace engine's pass is separate: see StreamTrace). A function of its own
+ * that ends with its loop: inside the long analyzeFlows, V8's on-the-fly compiled loop was thrown away
+ * again at the untaken code after it.
  */
 function mainPass(P: MainPassState): void {
   const {
