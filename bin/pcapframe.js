@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 "use strict";
-// Thin launcher: the CLI lives in dist/cli.js (built from lib/cli.ts by `npm run build`).
+// Thin launcher: the CLI lives in dist/cli/index.js (built from lib/cli/index.ts by `npm run build`).
 const path = require("node:path");
 const fs = require("node:fs");
-const cli = path.join(__dirname, "..", "dist", "cli.js");
+const cli = path.join(__dirname, "..", "dist", "cli", "index.js");
 if (!fs.existsSync(cli)) {
   console.error("pcapframe: dist/ is missing; run `npm run build` (or `npm test` / `npm start`, which build it) first.");
   process.exit(2);

@@ -4,7 +4,7 @@
  */
 import type { PacketTable } from "../table/packet-table";
 import { Layer } from "../table/packet-table";
-import { ipv6ToString } from "../format";
+import { ipv6ToString } from "../base/format";
 
 export interface DnsAnswer {
   name: string;

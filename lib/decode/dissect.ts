@@ -1,8 +1,8 @@
-import { Anomaly } from "../errors";
-import { ipv4ToString, ipv6ToString, macToString } from "../format";
+import { Anomaly } from "../base/errors";
+import { ipv4ToString, ipv6ToString, macToString } from "../base/format";
 import { AddressInterner, StringDict } from "../table/dict";
 import { Layer, PacketTable, TcpOpt } from "../table/packet-table";
-import { linkTypeName } from "../capture/link-type";
+import { linkTypeName } from "../file/link-type";
 
 export const ETHERTYPE_IPV4 = 0x0800;
 export const ETHERTYPE_ARP = 0x0806;

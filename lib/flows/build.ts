@@ -4,12 +4,12 @@
  * pass for TCP (lib/flows/stream-trace.ts: usually run by the analysis worker while the capture is
  * read). See docs/flows-differences.md for how the numbers relate to tshark and tcptrace.
  */
-import type { Capture } from "../capture-class";
+import type { Capture } from "../capture/capture";
 import { Layer, TcpFlag, TcpOpt, type PacketTable } from "../table/packet-table";
 import { TA } from "../tcp/flags";
 import { tcpStreams } from "./streams";
-import { orient, traceAll, type TraceResult, type TraceSamples, type TraceRexmits } from "./stream-trace";
-import { SampleKind, TcbField, ttAverage, ttStdev } from "./tcptrace";
+import { orient, traceAll, type TraceResult, type TraceSamples, type TraceRexmits } from "../tcptrace/stream-trace";
+import { SampleKind, TcbField, ttAverage, ttStdev } from "../tcptrace/engine";
 import { FlowTable, type FlowColumn, type FlowColumnKind } from "./table";
 
 /** Everything the flow build produced; kept on the Capture (WeakMap) so helpers reuse it. */

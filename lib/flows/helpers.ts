@@ -1,10 +1,10 @@
 /** rttSamples, retransmissions and describeConnection — per-event views built on the flow analysis. */
-import type { Capture } from "../capture-class";
+import type { Capture } from "../capture/capture";
 import { TcpFlag, TcpOpt } from "../table/packet-table";
 import { TA } from "../tcp/flags";
-import { escapeHtml } from "../notebook/html";
+import { escapeHtml } from "../base/html";
 import { analyzeFlows, tlsVersionText, type TlsLike } from "./build";
-import { SampleKind } from "./tcptrace";
+import { SampleKind } from "../tcptrace/engine";
 import { FlowTable, type FlowColumn } from "./table";
 
 const DIRS = ["a2b", "b2a"];

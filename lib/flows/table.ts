@@ -1,5 +1,5 @@
 /** FlowTable: a small columnar table (one row per flow) with dataframe / records / CSV views. */
-import { loadDanfo } from "../table/danfo";
+import { loadDanfo } from "../frame/danfo";
 
 export type FlowCell = number | string | boolean | null;
 export type FlowColumnKind = "number" | "string" | "boolean";

@@ -4,7 +4,7 @@
  * duplicate ACKs that carry SACK blocks, a completed FIN teardown, two browser connections open at
  * once). `npm run lab` records again when a random-loss run missed one of them.
  */
-import type { Capture } from "../capture-class";
+import type { Capture } from "../capture/capture";
 import { buildFlows } from "../flows/index";
 import { TcpFlag } from "../table/packet-table";
 import { TA } from "../tcp/flags";

@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Figure } from "../plot/figure";
 import { frameToHtml, frameToText, type FrameHtmlOptions, type FrameLike } from "./frame";
-import { escapeHtml, jsonForScript, scriptSafe, toPlainJson } from "./html";
+import { escapeHtml, jsonForScript, scriptSafe, toPlainJson } from "../base/html";
 
 /** MIME type -> payload, as in a Jupyter `display_data` message. */
 export type MimeBundle = Record<string, unknown>;

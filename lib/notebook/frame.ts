@@ -2,7 +2,7 @@
  * pandas-like HTML (and plain-text) rendering of tables: danfo DataFrame/Series (duck-typed, danfo is
  * never loaded here) or a plain `{columns, rows}` table.
  */
-import { escapeHtml } from "./html";
+import { escapeHtml } from "../base/html";
 
 /** A plain row-oriented table. `rows` are arrays (in column order) or objects keyed by column name. */
 export interface RowTable {

@@ -1,4 +1,4 @@
 export * from "./display";
 export * from "./frame";
-export { escapeHtml, jsonForScript, scriptSafe, toPlainJson, jsonSafeReplacer } from "./html";
+export { escapeHtml, jsonForScript, scriptSafe, toPlainJson, jsonSafeReplacer } from "../base/html";
 export type { Figure } from "../plot/figure";

@@ -1,6 +1,6 @@
 /** The figure builders behind the CLI's `pcapframe plot FILE --stream N --kind … -o out.png|svg|html`. */
 import { z } from "zod";
-import type { Capture } from "../capture-class";
+import type { Capture } from "../capture/capture";
 import { savePlot } from "./export";
 import type { Figure } from "./figure";
 import { parseOptions, streamIndex } from "./common";

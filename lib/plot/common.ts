@@ -3,7 +3,7 @@
  * read, hover text, trace-type choice for large captures and colours.
  */
 import { z } from "zod";
-import type { Capture } from "../capture-class";
+import type { Capture } from "../capture/capture";
 import { Layer, TcpFlag } from "../table/packet-table";
 import { TA } from "../tcp/flags";
 

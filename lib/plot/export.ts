@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { figureHtml, inKernel, plotlyJs } from "../notebook/display";
-import { escapeHtml, toPlainJson } from "../notebook/html";
+import { escapeHtml, toPlainJson } from "../base/html";
 import { launchChromium } from "./browser";
 import type { Figure } from "./figure";
 

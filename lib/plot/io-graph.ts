@@ -3,7 +3,7 @@
  * row predicates (one line each), as Wireshark's Statistics › I/O Graphs.
  */
 import { z } from "zod";
-import type { Capture } from "../capture-class";
+import type { Capture } from "../capture/capture";
 import type { Figure } from "./figure";
 import { AXIS_STYLE, baseLayout, hoverSafe, parseOptions, streamColor } from "./common";
 

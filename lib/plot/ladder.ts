@@ -4,7 +4,7 @@
  * (TLS handshake names, HTTP request line) — the handshake / TLS / teardown figures of a lab report.
  */
 import { z } from "zod";
-import type { Capture } from "../capture-class";
+import type { Capture } from "../capture/capture";
 import { TA } from "../tcp/flags";
 import { tcpFlagsText } from "../tcp/info";
 import type { Figure } from "./figure";

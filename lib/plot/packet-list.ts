@@ -3,9 +3,9 @@
  * fresh Wireshark profile has), for notebooks. Every string that came from the capture is escaped.
  */
 import { z } from "zod";
-import { Capture, DEFAULT_COLUMNS } from "../capture-class";
+import { Capture, DEFAULT_COLUMNS } from "../capture/capture";
 import { showHtml, type MimeBundle } from "../notebook/display";
-import { escapeHtml } from "../notebook/html";
+import { escapeHtml } from "../base/html";
 import { parseOptions, Layer, TA, TcpFlag } from "./common";
 
 /** RGB as Wireshark stores it in `colorfilters`: three 16-bit components. */

@@ -16,7 +16,7 @@
  * entry hides that element in all panels.
  */
 import { z } from "zod";
-import type { Capture } from "../capture-class";
+import type { Capture } from "../capture/capture";
 import type { Figure } from "./figure";
 import {
   AXIS_STYLE,

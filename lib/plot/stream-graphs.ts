@@ -4,7 +4,7 @@
  * "a→b" is the direction of the stream's first packet (normally client → server).
  */
 import { z } from "zod";
-import type { Capture } from "../capture-class";
+import type { Capture } from "../capture/capture";
 import type { Figure } from "./figure";
 import {
   AXIS_STYLE,

@@ -1,13 +1,13 @@
-import { Anomaly, CaptureError, TRUNCATION_ANOMALIES } from "./errors";
-import { readRecords } from "./capture/reader";
-import type { CaptureWarning, DecryptionSecrets, InterfaceInfo } from "./capture/types";
-import { Dissector } from "./decode/dissect";
-import { Layer, PacketTable } from "./table/packet-table";
-import { TcpAnalyzer } from "./tcp/analysis";
-import { ParallelAnalysis, ParallelFailure, useParallel } from "./tcp/parallel";
-import { AppDissector } from "./app/index";
-import type { TraceResult } from "./flows/stream-trace";
-import { parseOptions, ReadOptionsSchema, type ReadOptions, type ResolvedReadOptions } from "./options";
+import { Anomaly, CaptureError, TRUNCATION_ANOMALIES } from "../base/errors";
+import { readRecords } from "../file/reader";
+import type { CaptureWarning, DecryptionSecrets, InterfaceInfo } from "../file/types";
+import { Dissector } from "../decode/dissect";
+import { Layer, PacketTable } from "../table/packet-table";
+import { TcpAnalyzer } from "../tcp/analysis";
+import { ParallelAnalysis, ParallelFailure, useParallel } from "./parallel";
+import { AppDissector } from "../app/index";
+import type { TraceResult } from "../tcptrace/stream-trace";
+import { parseOptions, ReadOptionsSchema, type ReadOptions, type ResolvedReadOptions } from "../base/options";
 
 export interface CaptureMeta {
   /** Path of the file, or "<bytes>". */

@@ -10,7 +10,7 @@
  * directions, so relabelling afterwards gives exactly what tracing with the final labels gives.
  */
 import { Layer, TcpFlag, TcpOpt, type PacketTable } from "../table/packet-table";
-import { F64, TcbField, TcptraceEngine, type TraceSink } from "./tcptrace";
+import { F64, TcbField, TcptraceEngine, type TraceSink } from "./engine";
 
 /** Per-sample outputs (one entry per tcptrace RTT event); `flow` holds connection ids until `orient`. */
 export interface TraceSamples {

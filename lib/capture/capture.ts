@@ -1,12 +1,12 @@
-import { loadCapture, type CaptureMeta, type LoadedCapture } from "./capture";
-import type { TraceResult } from "./flows/stream-trace";
+import { loadCapture, type CaptureMeta, type LoadedCapture } from "../read/load";
+import type { TraceResult } from "../tcptrace/stream-trace";
 import { PACKET_COLUMNS, findColumn, type CellValue, type ColumnDef } from "./columns";
-import { Layer, type PacketTable } from "./table/packet-table";
-import type { TcpAnalyzer } from "./tcp/analysis";
-import type { AppDissector } from "./app/index";
-import type { ReadOptions } from "./options";
-import { loadDanfo } from "./table/danfo";
-import { epochString } from "./format";
+import { Layer, type PacketTable } from "../table/packet-table";
+import type { TcpAnalyzer } from "../tcp/analysis";
+import type { AppDissector } from "../app/index";
+import type { ReadOptions } from "../base/options";
+import { loadDanfo } from "../frame/danfo";
+import { epochString } from "../base/format";
 
 export interface FrameOptions {
   /** Column names (see `Capture.columnNames`); default: Wireshark's packet-list columns. */

@@ -23,8 +23,8 @@ import * as path from "node:path";
 import { getHeapStatistics } from "node:v8";
 import { receiveMessageOnPort, MessageChannel, Worker, type MessagePort } from "node:worker_threads";
 import type { PacketTable } from "../table/packet-table";
-import { TcpAnalyzer, type AnalyzerState } from "./analysis";
-import { StreamTrace, type TraceResult, type TraceState } from "../flows/stream-trace";
+import { TcpAnalyzer, type AnalyzerState } from "../tcp/analysis";
+import { StreamTrace, type TraceResult, type TraceState } from "../tcptrace/stream-trace";
 
 /** Slots of the shared sync array (also written by lib/tcp/worker.ts). */
 export const Sync = {

@@ -1,8 +1,8 @@
-import type { Capture } from "./capture-class";
-import { Layer, TcpFlag } from "./table/packet-table";
-import { analysisNames, TA } from "./tcp/flags";
-import { epochString } from "./format";
-import { anomalyCodes } from "./errors";
+import type { Capture } from "./capture";
+import { Layer, TcpFlag } from "../table/packet-table";
+import { analysisNames, TA } from "../tcp/flags";
+import { epochString } from "../base/format";
+import { anomalyCodes } from "../base/errors";
 
 export type CellValue = number | string | boolean | null;
 

@@ -3,10 +3,10 @@
  * Requires tshark on the PATH (or opts.tshark); throws a clear error otherwise.
  */
 import { spawnSync } from "node:child_process";
-import { loadCapture } from "../capture";
+import { loadCapture } from "../read/load";
 import { Layer, type PacketTable } from "../table/packet-table";
-import { TA, TA_NAMES } from "./flags";
-import type { TcpAnalyzer } from "./analysis";
+import { TA, TA_NAMES } from "../tcp/flags";
+import type { TcpAnalyzer } from "../tcp/analysis";
 
 export interface CompareOptions {
   /** tshark executable (default "tshark"). */

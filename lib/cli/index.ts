@@ -1,8 +1,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { spawnSync } from "node:child_process";
-import { readCapture, DEFAULT_CSV_COLUMNS, Capture } from "./capture-class";
-import { CaptureError } from "./errors";
+import { readCapture, DEFAULT_CSV_COLUMNS, Capture } from "../capture/capture";
+import { CaptureError } from "../base/errors";
 
 const USAGE = `pcapframe — packet captures as tables, TCP analysis, flows and plots
 
@@ -166,7 +166,7 @@ function cmdPackets(args: Args): number {
 function cmdFlows(args: Args): number {
   const cap = load(args);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const flows = require("./flows/index");
+  const flows = require("../flows/index");
   if (args.flags.csv) {
     flows.writeFlowsCSV(cap, (s: string) => out(s));
     return 0;
@@ -184,14 +184,14 @@ async function cmdPlot(args: Args): Promise<number> {
   const outPath = (args.flags.o ?? args.flags.out) as string | undefined;
   if (!outPath || typeof outPath !== "string") throw new Error("plot: -o out.png|out.svg|out.html is required");
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const plot = require("./plot/index");
+  const plot = require("../plot/index");
   const written = await plot.plotCommand(cap, {
     stream: args.flags.stream !== undefined ? Number(args.flags.stream) : undefined,
     kind: (args.flags.kind as string) ?? "tcptrace",
     out: outPath,
   });
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  await require("./plot/export").closeBrowser();
+  await require("../plot/export").closeBrowser();
   out(`wrote ${written ?? outPath}\n`);
   return 0;
 }
@@ -199,7 +199,7 @@ async function cmdPlot(args: Args): Promise<number> {
 function cmdCompare(args: Args): number {
   const file = needFile(args);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { compareWithTshark } = require("./tcp/compare");
+  const { compareWithTshark } = require("../check/compare");
   const res = compareWithTshark(file);
   out(JSON.stringify(res.summary ?? res, null, 2) + "\n");
   return 0;
@@ -207,11 +207,11 @@ function cmdCompare(args: Args): number {
 
 async function cmdLab(argv: string[]): Promise<number> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const lab = require("./lab/index");
+  const lab = require("../lab/index");
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { parseLabArgs } = require("./lab/cli");
+  const { parseLabArgs } = require("../lab/cli");
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { labFacts, formatLabFacts } = require("./lab/facts");
+  const { labFacts, formatLabFacts } = require("../lab/facts");
   const withNotebooks = argv.includes("--notebooks");
   const opts = parseLabArgs(argv.filter((a) => a !== "--notebooks"));
   // Random loss may miss what the notebooks explain (a fast retransmission after SACKed dup ACKs…):
@@ -232,7 +232,7 @@ async function cmdLab(argv: string[]): Promise<number> {
   if (missing.length) process.stderr.write(`pcapframe lab: the capture lacks: ${missing.join("; ")}\n`);
   if (!withNotebooks) return missing.length ? 1 : 0;
   // Execute the notebooks on the new capture (PCAPFRAME_FILE), into out/<name>/.
-  const root = path.resolve(__dirname, "..");
+  const root = path.resolve(__dirname, "..", "..");
   const outDir = path.join(root, "out", res.name);
   out(`executing the notebooks on ${path.relative(process.cwd(), res.pcapng)} …\n`);
   const r = spawnSync("/usr/bin/python3", [path.join(root, "scripts", "run-notebooks.py"), "-j", "2", "--out", outDir], {
@@ -246,13 +246,13 @@ async function cmdLab(argv: string[]): Promise<number> {
 
 /** The main job (`npm start`): summarise the bundled lab capture and execute the notebooks to HTML. */
 async function cmdStart(args: Args): Promise<number> {
-  const root = path.resolve(__dirname, "..");
+  const root = path.resolve(__dirname, "..", "..");
   const file = args.positional[0] ?? path.join(root, "data", "lab-lossy.pcapng");
   const cap = readCapture(file);
   out(`pcapframe: ${path.relative(process.cwd(), file)}: ${cap.length} packets, ${cap.meta.format}, ${cap.meta.duration.toFixed(3)} s\n`);
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const flows = require("./flows/index");
+    const flows = require("../flows/index");
     const recs = flows.buildFlows(cap).toRecords();
     out(`${recs.length} flows:\n`);
     for (const f of recs.slice(0, 20)) {

@@ -1,4 +1,4 @@
-import type { CaptureErrorCode } from "../errors";
+import type { CaptureErrorCode } from "../base/errors";
 
 export type CaptureFormat = "pcap" | "pcap-nsec" | "pcapng";
 

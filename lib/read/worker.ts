@@ -6,9 +6,9 @@
  * traced it posts the result and ends.
  */
 import { parentPort, workerData, type MessagePort } from "node:worker_threads";
-import { StreamTrace } from "../flows/stream-trace";
+import { StreamTrace } from "../tcptrace/stream-trace";
 import { PacketTable } from "../table/packet-table";
-import { TcpAnalyzer } from "./analysis";
+import { TcpAnalyzer } from "../tcp/analysis";
 import { Sync } from "./parallel";
 
 type Msg =

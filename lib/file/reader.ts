@@ -1,5 +1,5 @@
 import * as zlib from "node:zlib";
-import { CaptureError, type CaptureErrorCode } from "../errors";
+import { CaptureError, type CaptureErrorCode } from "../base/errors";
 import { ByteSource } from "./source";
 import { linkTypeName } from "./link-type";
 import type { CaptureFormat, CaptureWarning, DecryptionSecrets, InterfaceInfo, RecordSink } from "./types";
