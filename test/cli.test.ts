@@ -8,7 +8,7 @@ import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { readCapture, DEFAULT_CSV_COLUMNS } from "../lib/capture-class";
+import { readCapture, DEFAULT_CSV_COLUMNS } from "../lib/capture/capture";
 import { writeFlowsCSV } from "../lib/flows/index";
 
 const ROOT = path.resolve(__dirname, "..");

@@ -17,7 +17,7 @@ import {
 } from "../lib/notebook/index";
 import { closeBrowser, savePlot } from "../lib/plot/export";
 import type { Figure } from "../lib/plot/figure";
-import { loadDanfo } from "../lib/table/danfo";
+import { loadDanfo } from "../lib/frame/danfo";
 import { chromiumAvailable, openHtmlOffline, TEST_OUTPUT } from "./helpers/browser";
 
 const ROOT = path.resolve(__dirname, "..");

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { readCapture } from "../lib/capture-class";
+import { readCapture } from "../lib/capture/capture";
 import { buildFlows, describeConnection, FLOW_CSV_COLUMNS, retransmissions, rttSamples, writeFlowsCSV } from "../lib/flows/index";
 
 const DATA = path.resolve(__dirname, "..", "data");

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { readCapture } from "../lib/capture-class";
+import { readCapture } from "../lib/capture/capture";
 import { analyzeFlows, buildFlows } from "../lib/flows/index";
 
 const ROOT = path.resolve(__dirname, "..");

@@ -5,7 +5,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { pcapToPcapng, runLab } from "../lib/lab/index";
 import { formatLabFacts, labFacts } from "../lib/lab/facts";
-import { readCapture } from "../lib/capture-class";
+import { readCapture } from "../lib/capture/capture";
 import { TA } from "../lib/tcp/flags";
 
 function which(name: string): string | null {

@@ -12,7 +12,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { readCapture } from "../lib/capture-class";
+import { readCapture } from "../lib/capture/capture";
 import { pcap, type TcpPacketSpec } from "./helpers/pcap-writer";
 
 const ROOT = path.resolve(__dirname, "..");

@@ -5,7 +5,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { readCapture } from "../lib/capture-class";
+import { readCapture } from "../lib/capture/capture";
 import {
   closeBrowser,
   ioGraph,

@@ -2,7 +2,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { readCapture, type Capture } from "../lib/capture-class";
+import { readCapture, type Capture } from "../lib/capture/capture";
 import { TcpFlag } from "../lib/table/packet-table";
 import { TA } from "../lib/tcp/flags";
 import {

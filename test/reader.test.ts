@@ -3,8 +3,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as zlib from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { readCapture } from "../lib/capture-class";
-import { CaptureError } from "../lib/errors";
+import { readCapture } from "../lib/capture/capture";
+import { CaptureError } from "../lib/base/errors";
 import { Layer } from "../lib/table/packet-table";
 
 const DATA = path.resolve(__dirname, "../data");

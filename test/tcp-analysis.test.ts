@@ -6,9 +6,9 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadCapture } from "../lib/capture";
+import { loadCapture } from "../lib/read/load";
 import { TA, analysisNames } from "../lib/tcp/flags";
-import { compareWithTshark } from "../lib/tcp/compare";
+import { compareWithTshark } from "../lib/check/compare";
 import { pcap, type TcpOptionsSpec, type TcpPacketSpec } from "./helpers/pcap-writer";
 
 const T = 1700000000;

@@ -1,5 +1,5 @@
 // Column-by-column comparison of pcapframe's packet table with tshark's goldens (issue 2).
-import { readCapture, type Capture } from "../../lib/capture-class";
+import { readCapture, type Capture } from "../../lib/capture/capture";
 import { readPacketsGolden, splitAgg, type FieldTable } from "./golden";
 
 export interface FieldStats {
