@@ -58,8 +58,8 @@ export class Capture {
   }
 
   /** Column descriptions (name, kind, the Wireshark field it mirrors). */
-  static describeColumns(): { name: string; kind: string; wireshark: string; description: string }[] {
-    return PACKET_COLUMNS.map((c) => ({ name: c.name, kind: c.kind, wireshark: c.wireshark ?? "", description: c.description }));
+  static describeColumns(): { name: string; kind: string; type: string; unit: string; wireshark: string; description: string }[] {
+    return PACKET_COLUMNS.map((c) => ({ name: c.name, kind: c.kind, type: c.type, unit: c.unit ?? "", wireshark: c.wireshark.join("/"), description: c.description }));
   }
 
   /** Seconds since the first packet (Wireshark's frame.time_relative). */

@@ -3,169 +3,20 @@
  * types. Outside a tslab kernel (plain Node, tests) the show* functions display nothing and return the
  * MIME bundle they would have sent.
  */
-import { randomUUID } from "node:crypto";
-import * as fs from "node:fs";
-import * as path from "node:path";
 import type { Figure } from "../plot/figure";
+import { figureBundle, type FigureHtmlOptions, type MimeBundle } from "../plot/html";
+import { displayBundle, inKernel } from "../base/tslab";
+import type { Capture } from "../capture/capture";
+import { packetListHtml, type PacketListOptions } from "../plot/packet-list";
 import { frameToHtml, frameToText, type FrameHtmlOptions, type FrameLike } from "./frame";
-import { escapeHtml, jsonForScript, scriptSafe, toPlainJson } from "../base/html";
 
-/** MIME type -> payload, as in a Jupyter `display_data` message. */
-export type MimeBundle = Record<string, unknown>;
-
-export const PLOTLY_MIME = "application/vnd.plotly.v1+json";
-
-// ---------------------------------------------------------------------------------------------
-// plotly.js source (read once, lazily)
-
-let plotlySource: string | undefined;
-
-/** The plotly.js-dist-min bundle (about 4.8 MB), made safe to inline in a `<script>` element. */
-export function plotlyJs(): string {
-  if (plotlySource === undefined) {
-    const file = require.resolve("plotly.js-dist-min");
-    plotlySource = scriptSafe(fs.readFileSync(file, "utf8"));
-  }
-  return plotlySource;
-}
-
-/** `<script>` that defines `window.Plotly` unless a previous output already did. */
-export function plotlyJsScriptTag(): string {
-  return `<script type="text/javascript">if (!window.Plotly) {\n${plotlyJs()}\n}</script>`;
-}
-
-// ---------------------------------------------------------------------------------------------
-// tslab kernel bridge
-
-type WriteDisplayData = (msg: { data: MimeBundle; metadata: Record<string, unknown> }, update: boolean) => void;
-
-let tslabJupyter: { lastWriteDisplayData?: WriteDisplayData | null } | undefined;
-
-/**
- * The display writer of the running tslab kernel's current cell, or undefined when not running inside
- * a tslab kernel. Looks only at already-loaded modules, so it never loads tslab itself (internal API
- * of tslab 1.0.22: `tslab/dist/jupyter.js` exports `lastWriteDisplayData`).
- */
-function kernelWriter(): WriteDisplayData | undefined {
-  if (!tslabJupyter) {
-    const suffix = path.join("tslab", "dist", "jupyter.js");
-    for (const key of Object.keys(require.cache)) {
-      if (key.endsWith(suffix)) {
-        tslabJupyter = require.cache[key]?.exports as typeof tslabJupyter;
-        break;
-      }
-    }
-  }
-  const w = tslabJupyter?.lastWriteDisplayData;
-  return typeof w === "function" ? w : undefined;
-}
-
-/** True when running inside a tslab kernel cell (rich display possible). */
-export function inKernel(): boolean {
-  return kernelWriter() !== undefined;
-}
-
-/**
- * Send one `display_data` with all MIME types of `bundle`. Returns true if it was displayed, false
- * when not in a kernel.
- */
-export function displayBundle(bundle: MimeBundle, metadata: Record<string, unknown> = {}): boolean {
-  const w = kernelWriter();
-  if (!w) return false;
-  w({ data: bundle, metadata }, false);
-  return true;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Figures
-
-export interface FigureHtmlOptions {
-  /** Inline plotly.js (guarded by `if (!window.Plotly)`) before the plot. Default true. */
-  includePlotlyJs?: boolean;
-  /** Id of the plot's `<div>`; default a fresh unique id. */
-  divId?: string;
-}
-
-function figureForJson(fig: Figure): Required<Figure> {
-  const plain = toPlainJson({ data: fig.data ?? [], layout: fig.layout ?? {}, config: fig.config ?? {} });
-  return plain as Required<Figure>;
-}
-
-function cssSize(v: unknown, fallback: string): string {
-  return typeof v === "number" && Number.isFinite(v) && v > 0 ? `${Math.round(v)}px` : fallback;
-}
-
-/**
- * HTML that draws `fig` with plotly.js: a `<div>` with a unique id and a `<script>` calling
- * `Plotly.newPlot` (it waits briefly for plotly.js if that is still loading). The figure JSON is
- * embedded with `<`, `>` and `&` escaped, so data from captures can't close the script element.
- */
-export function figureHtml(fig: Figure, options: FigureHtmlOptions = {}): string {
-  const includePlotlyJs = options.includePlotlyJs ?? true;
-  const id = options.divId ?? `pcapframe-plot-${randomUUID()}`;
-  const f = figureForJson(fig);
-  const config = { responsive: true, displaylogo: false, ...f.config };
-  const width = cssSize(f.layout.width, "100%");
-  const height = cssSize(f.layout.height, "450px");
-  const parts: string[] = [];
-  if (includePlotlyJs) parts.push(plotlyJsScriptTag());
-  parts.push(
-    `<div id="${escapeHtml(id)}" class="pcapframe-plot" style="width: ${width}; height: ${height};"></div>`,
-    '<script type="text/javascript">(function () {',
-    `var id = ${jsonForScript(id)};`,
-    `var fig = ${jsonForScript({ data: f.data, layout: f.layout, config })};`,
-    "var tries = 0;",
-    "function draw() {",
-    "  var el = document.getElementById(id);",
-    "  if (!el) return;",
-    "  if (window.Plotly) { window.Plotly.newPlot(el, fig.data, fig.layout, fig.config); }",
-    "  else if (tries++ < 400) { setTimeout(draw, 50); }",
-    '  else { el.textContent = "plotly.js did not load; this plot cannot be shown."; }',
-    "}",
-    "draw();",
-    "})();</script>",
-  );
-  return parts.join("\n");
-}
-
-/** A one-line text description of a figure (the `text/plain` fallback). */
-export function figureText(fig: Figure): string {
-  const counts = new Map<string, number>();
-  let points = 0;
-  for (const t of fig.data ?? []) {
-    const type = String((t && t.type) ?? "scatter");
-    counts.set(type, (counts.get(type) ?? 0) + 1);
-    const xs = t && (t.x ?? t.values ?? t.y);
-    if (xs && typeof xs.length === "number") points += xs.length;
-  }
-  const title = (fig.layout as { title?: unknown })?.title;
-  const titleText =
-    typeof title === "string" ? title : typeof title === "object" && title ? (title as { text?: unknown }).text : undefined;
-  const kinds = [...counts].map(([k, n]) => `${k}×${n}`).join(", ");
-  const n = (fig.data ?? []).length;
-  return (
-    `Figure: ${n} trace${n === 1 ? "" : "s"}` +
-    (kinds ? ` (${kinds})` : "") +
-    `, ${points} points` +
-    (titleText !== undefined ? `, title ${JSON.stringify(String(titleText))}` : "")
-  );
-}
+export { displayBundle, inKernel } from "../base/tslab";
 
 let plotlyShown = false;
 
 /** Reset the "plotly.js already sent in this kernel session" flag (e.g. after clearing outputs). */
 export function resetPlotlyInjection(): void {
   plotlyShown = false;
-}
-
-/** The MIME bundle {@link showFigure} sends: plotly JSON + HTML fallback + text. */
-export function figureBundle(fig: Figure, options: FigureHtmlOptions = {}): MimeBundle {
-  const f = figureForJson(fig);
-  return {
-    [PLOTLY_MIME]: { data: f.data, layout: f.layout, config: f.config },
-    "text/html": figureHtml(fig, options),
-    "text/plain": figureText(fig),
-  };
 }
 
 /**
@@ -203,4 +54,10 @@ export function showHtml(html: string, plain = "[HTML]"): MimeBundle | undefined
 export function showText(text: string): MimeBundle | undefined {
   const bundle = { "text/plain": text };
   return displayBundle(bundle) ? undefined : bundle;
+}
+
+/** Display {@link packetListHtml} in a tslab notebook (returns the MIME bundle outside a kernel). */
+export function showPackets(cap: Capture, options: PacketListOptions = {}): MimeBundle | undefined {
+  const html = packetListHtml(cap, options);
+  return showHtml(html, `[packet list of ${cap.length} packets]`);
 }

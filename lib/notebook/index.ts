@@ -2,3 +2,4 @@ export * from "./display";
 export * from "./frame";
 export { escapeHtml, jsonForScript, scriptSafe, toPlainJson, jsonSafeReplacer } from "../base/html";
 export type { Figure } from "../plot/figure";
+export { figureHtml, figureBundle, figureText, plotlyJs, plotlyJsScriptTag, PLOTLY_MIME, type FigureHtmlOptions, type MimeBundle } from "../plot/html";

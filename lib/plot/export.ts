@@ -7,7 +7,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { figureHtml, inKernel, plotlyJs } from "../notebook/display";
+import { inKernel } from "../base/tslab";
+import { figureHtml, plotlyJs } from "./html";
 import { escapeHtml, toPlainJson } from "../base/html";
 import { launchChromium } from "./browser";
 import type { Figure } from "./figure";

@@ -4,7 +4,6 @@
  */
 import { z } from "zod";
 import { Capture, DEFAULT_COLUMNS } from "../capture/capture";
-import { showHtml, type MimeBundle } from "../notebook/display";
 import { escapeHtml } from "../base/html";
 import { parseOptions, Layer, TA, TcpFlag } from "./common";
 
@@ -168,10 +167,4 @@ export function packetListHtml(cap: Capture, options: PacketListOptions = {}): s
   if (total > rows.length) out.push(`<div style="font-size:11px;color:#666">showing ${rows.length} of ${total} packets (maxRows ${o.maxRows})</div>`);
   out.push("</div>");
   return out.join("");
-}
-
-/** Display {@link packetListHtml} in a tslab notebook (returns the MIME bundle outside a kernel). */
-export function showPackets(cap: Capture, options: PacketListOptions = {}): MimeBundle | undefined {
-  const html = packetListHtml(cap, options);
-  return showHtml(html, `[packet list of ${cap.length} packets]`);
 }

@@ -1,123 +1,13 @@
 import { StringDict } from "./dict";
+import { STORAGE, type StorageColumns, type StorageDef, type StorageKey } from "./schema";
 
-/** Layer-presence bits (column `layers`): which per-layer columns are valid in a row. */
-export const Layer = {
-  ETH: 1 << 0,
-  VLAN: 1 << 1,
-  SLL: 1 << 2,
-  NULL: 1 << 3,
-  RAW: 1 << 4,
-  ARP: 1 << 5,
-  IPV4: 1 << 6,
-  IPV6: 1 << 7,
-  TCP: 1 << 8,
-  UDP: 1 << 9,
-  ICMP: 1 << 10,
-  ICMPV6: 1 << 11,
-  IP_FRAGMENT: 1 << 12,
-  /** Frame was cut by the snaplen (caplen < len). Not an error. */
-  TRUNCATED: 1 << 13,
-  DNS: 1 << 14,
-  TLS: 1 << 15,
-  HTTP: 1 << 16,
-  /** The TCP/UDP header sits inside an ICMP error message (quoted packet). */
-  ICMP_QUOTED: 1 << 17,
-  /** Payload of this TCP segment is cut by the snaplen (tcp.len counts bytes not captured). */
-  PAYLOAD_TRUNCATED: 1 << 18,
-  SLL2: 1 << 19,
-  LLC: 1 << 20,
-  /** TCP options were present and parsed (columns tcpOptSeq…). */
-  TCP_OPTIONS: 1 << 21,
-  /** Not the first fragment of a fragmented IP datagram: no transport header. */
-  IP_LATER_FRAGMENT: 1 << 22,
-  /** The TCP payload only feeds an application PDU that completes later: Info ends with "[TCP segment of a reassembled PDU]". */
-  PDU_SEGMENT: 1 << 23,
-  /** The record has no timestamp (pcapng Simple Packet Block, custom block): time columns are null; analysis uses 0 as tshark does. */
-  NO_TIMESTAMP: 1 << 24,
-} as const;
+export { Layer, TcpOpt, TcpFlag } from "./layers";
 
-/** TCP option codes stored (4 bits each, in header order, up to 8) in `tcpOptSeq`. */
-export const TcpOpt = { MSS: 1, WS: 2, SACK_PERM: 3, TS: 4, SACK: 5, NOP: 6, EOL: 7, OTHER: 8, TFO: 9, MPTCP: 10, ECHO: 11, ECHO_REPLY: 12, MD5: 13, UTO: 14 } as const;
+type ArrayCtor = StorageDef["array"];
 
-export const TcpFlag = { FIN: 0x001, SYN: 0x002, RST: 0x004, PSH: 0x008, ACK: 0x010, URG: 0x020, ECE: 0x040, CWR: 0x080, AE: 0x100 } as const;
-
-type ArrayCtor =
-  | Float64ArrayConstructor
-  | Uint32ArrayConstructor
-  | Int32ArrayConstructor
-  | Uint16ArrayConstructor
-  | Uint8ArrayConstructor
-  | Int8ArrayConstructor;
-
-interface ColumnSpec {
-  name: ColumnName;
-  type: ArrayCtor;
-  /** Allocated only when first written (saves memory for columns most captures never use). */
-  lazy?: boolean;
-}
-
-/** Every stored column. Derived columns (relative seq, calculated window, Info text…) are computed on demand. */
-export const COLUMN_SPECS = [
-  // frame
-  { name: "tsSec", type: Float64Array },
-  { name: "tsNsec", type: Uint32Array },
-  { name: "capLen", type: Uint32Array },
-  { name: "wireLen", type: Uint32Array },
-  { name: "fileOffset", type: Float64Array },
-  { name: "ifIndex", type: Uint16Array, lazy: true },
-  { name: "layers", type: Uint32Array },
-  { name: "anomaly", type: Uint32Array, lazy: true },
-  { name: "proto", type: Uint32Array },
-  { name: "src", type: Uint32Array },
-  { name: "dst", type: Uint32Array },
-  // link
-  { name: "ethSrc", type: Uint32Array },
-  { name: "ethDst", type: Uint32Array },
-  { name: "ethType", type: Uint16Array },
-  { name: "vlanId", type: Uint16Array, lazy: true },
-  // ip
-  { name: "ipSrc", type: Uint32Array },
-  { name: "ipDst", type: Uint32Array },
-  { name: "ipTtl", type: Uint8Array },
-  { name: "ipProto", type: Uint8Array },
-  { name: "ipId", type: Uint16Array },
-  { name: "ipLen", type: Uint32Array },
-  { name: "ipHdrLen", type: Uint16Array },
-  { name: "ipTos", type: Uint8Array },
-  { name: "ipFlagsFrag", type: Uint16Array },
-  // transport
-  { name: "srcPort", type: Uint16Array },
-  { name: "dstPort", type: Uint16Array },
-  { name: "tcpSeq", type: Uint32Array },
-  { name: "tcpAck", type: Uint32Array },
-  { name: "tcpFlags", type: Uint16Array },
-  { name: "tcpWin", type: Uint16Array },
-  { name: "tcpHdrLen", type: Uint8Array },
-  { name: "tcpLen", type: Uint32Array },
-  { name: "tcpUrg", type: Uint16Array, lazy: true },
-  { name: "tcpOptSeq", type: Uint32Array, lazy: true },
-  { name: "tcpMss", type: Uint16Array, lazy: true },
-  { name: "tcpWsShift", type: Uint8Array, lazy: true },
-  { name: "tcpTsVal", type: Uint32Array, lazy: true },
-  { name: "tcpTsEcr", type: Uint32Array, lazy: true },
-  { name: "tcpSackIdx", type: Uint32Array, lazy: true },
-  { name: "tcpSackN", type: Uint8Array, lazy: true },
-  { name: "udpLen", type: Uint16Array, lazy: true },
-  { name: "icmpType", type: Uint8Array, lazy: true },
-  { name: "icmpCode", type: Uint8Array, lazy: true },
-  /** String id of the application layer's Info text (DNS, TLS, HTTP, ARP, ICMP…); 0 = use the transport Info. */
-  { name: "appInfo", type: Uint32Array, lazy: true },
-  // TCP analysis (written by tcp/analysis.ts)
-  { name: "tcpStream", type: Int32Array },
-  { name: "tcpAnalysis", type: Uint32Array },
-  { name: "tcpAcksFrame", type: Uint32Array, lazy: true },
-  { name: "tcpBif", type: Uint32Array, lazy: true },
-  { name: "tcpPushBytes", type: Uint32Array, lazy: true },
-  { name: "tcpDupAckNum", type: Uint32Array, lazy: true },
-  { name: "tcpDupAckFrame", type: Uint32Array, lazy: true },
-] as const satisfies readonly { name: string; type: ArrayCtor; lazy?: boolean }[];
-
-export type ColumnName = (typeof COLUMN_SPECS)[number]["name"];
+/** The typed-array columns, one field each, as declared in the schema (lib/table/schema.ts). */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging
+export interface PacketTable extends StorageColumns {}
 
 /**
  * The packet table: one row per frame, stored as typed-array columns (struct of arrays).
@@ -132,61 +22,9 @@ export class PacketTable {
   sackEdges: Uint32Array = new Uint32Array(64);
   sackLen = 0;
 
-  tsSec!: Float64Array;
-  tsNsec!: Uint32Array;
-  capLen!: Uint32Array;
-  wireLen!: Uint32Array;
-  fileOffset!: Float64Array;
-  ifIndex: Uint16Array | null = null;
-  layers!: Uint32Array;
-  anomaly: Uint32Array | null = null;
-  proto!: Uint32Array;
-  src!: Uint32Array;
-  dst!: Uint32Array;
-  ethSrc!: Uint32Array;
-  ethDst!: Uint32Array;
-  ethType!: Uint16Array;
-  vlanId: Uint16Array | null = null;
-  ipSrc!: Uint32Array;
-  ipDst!: Uint32Array;
-  ipTtl!: Uint8Array;
-  ipProto!: Uint8Array;
-  ipId!: Uint16Array;
-  ipLen!: Uint32Array;
-  ipHdrLen!: Uint16Array;
-  ipTos!: Uint8Array;
-  ipFlagsFrag!: Uint16Array;
-  srcPort!: Uint16Array;
-  dstPort!: Uint16Array;
-  tcpSeq!: Uint32Array;
-  tcpAck!: Uint32Array;
-  tcpFlags!: Uint16Array;
-  tcpWin!: Uint16Array;
-  tcpHdrLen!: Uint8Array;
-  tcpLen!: Uint32Array;
-  tcpUrg: Uint16Array | null = null;
-  tcpOptSeq: Uint32Array | null = null;
-  tcpMss: Uint16Array | null = null;
-  tcpWsShift: Uint8Array | null = null;
-  tcpTsVal: Uint32Array | null = null;
-  tcpTsEcr: Uint32Array | null = null;
-  tcpSackIdx: Uint32Array | null = null;
-  tcpSackN: Uint8Array | null = null;
-  udpLen: Uint16Array | null = null;
-  icmpType: Uint8Array | null = null;
-  icmpCode: Uint8Array | null = null;
-  appInfo: Uint32Array | null = null;
-  tcpStream!: Int32Array;
-  tcpAnalysis!: Uint32Array;
-  tcpAcksFrame: Uint32Array | null = null;
-  tcpBif: Uint32Array | null = null;
-  tcpPushBytes: Uint32Array | null = null;
-  tcpDupAckNum: Uint32Array | null = null;
-  tcpDupAckFrame: Uint32Array | null = null;
-
   /**
    * Columns on SharedArrayBuffers, so that the TCP analysis can run in a worker thread over the same
-   * memory (see lib/tcp/parallel.ts). `layout` counts column (re)allocations: a worker's view of the
+   * memory (see lib/read/parallel.ts). `layout` counts column (re)allocations: a worker's view of the
    * table is stale when it differs. `beforeGrow` runs before the columns are reallocated.
    */
   readonly shared: boolean;
@@ -197,9 +35,10 @@ export class PacketTable {
     this.capacity = Math.max(16, capacity | 0);
     this.shared = shared;
     if (shared) this.sackEdges = this.alloc(Uint32Array, 64);
-    for (const spec of COLUMN_SPECS as readonly ColumnSpec[]) {
-      if (!spec.lazy) (this as any)[spec.name] = this.alloc(spec.type, this.capacity);
-    }
+    // Every column field is assigned twice (null, then its array): V8 treats a field stored only once as a
+    // constant, and growing the table would then throw away the dissector's optimized code (docs/performance.md).
+    for (const spec of STORAGE) (this as any)[spec.key] = null;
+    for (const spec of STORAGE) if (!spec.lazy) (this as any)[spec.key] = this.alloc(spec.array, this.capacity);
   }
 
   private alloc<T extends ArrayCtor>(type: T, n: number): InstanceType<T> {
@@ -210,9 +49,9 @@ export class PacketTable {
   /** Every allocated column (and the SACK edge store) by name: what a worker needs to see the table. */
   columnViews(): Record<string, ArrayLike<number>> {
     const out: Record<string, ArrayLike<number>> = { sackEdges: this.sackEdges };
-    for (const spec of COLUMN_SPECS as readonly ColumnSpec[]) {
-      const col = (this as any)[spec.name];
-      if (col !== null) out[spec.name] = col;
+    for (const spec of STORAGE) {
+      const col = (this as any)[spec.key];
+      if (col !== null) out[spec.key] = col;
     }
     return out;
   }
@@ -225,11 +64,11 @@ export class PacketTable {
   }
 
   /** Allocate a lazy column (zero-filled) and return it. */
-  touch<K extends ColumnName>(name: K): NonNullable<this[K]> {
+  touch<K extends StorageKey>(name: K): NonNullable<this[K]> {
     let col = (this as any)[name];
     if (col === null) {
-      const spec = (COLUMN_SPECS as readonly ColumnSpec[]).find((s) => s.name === name)!;
-      col = this.alloc(spec.type, this.capacity);
+      const spec = STORAGE.find((s) => s.key === name)!;
+      col = this.alloc(spec.array, this.capacity);
       (this as any)[name] = col;
       this.layout++;
     }
@@ -245,12 +84,12 @@ export class PacketTable {
   private grow(newCap: number): void {
     if (this.beforeGrow !== null) this.beforeGrow();
     this.layout++;
-    for (const spec of COLUMN_SPECS as readonly ColumnSpec[]) {
-      const old = (this as any)[spec.name];
+    for (const spec of STORAGE) {
+      const old = (this as any)[spec.key];
       if (old === null) continue;
-      const next = this.alloc(spec.type, newCap);
+      const next = this.alloc(spec.array, newCap);
       next.set(old.subarray(0, this.length));
-      (this as any)[spec.name] = next;
+      (this as any)[spec.key] = next;
     }
     this.capacity = newCap;
   }
