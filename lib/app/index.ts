@@ -20,38 +20,16 @@ import { HttpParser, HttpSession, looksLikeHttp, type HttpMessage, type HttpStre
 import { SshSession, parseSsh } from "./ssh";
 import { UdpApps, type DnsMessage } from "./udp";
 import { IcmpApps } from "./icmp";
+import { TCP_DISSECTOR_PORTS, type TcpAppKind } from "./ports";
 
 export type { TlsFrameInfo, TlsStreamSummary, TlsClientHello, TlsServerHello, TlsAlert } from "./tls";
 export type { HttpMessage, HttpStreamSummary } from "./http";
 export type { DnsMessage, DnsAnswer } from "./udp";
 export { cipherSuiteName, tlsVersionName, extensionName, CIPHER_SUITES } from "./tls-names";
 
-type Kind = "tls" | "http" | "rtsp" | "ssh" | "mbtcp" | "tpkt" | "pptp" | "gryphon";
-
-const TCP_PORTS: Record<number, Kind> = {
-  22: "ssh",
-  80: "http",
-  102: "tpkt",
-  443: "tls",
-  465: "tls",
-  502: "mbtcp",
-  554: "rtsp",
-  636: "tls",
-  853: "tls",
-  993: "tls",
-  995: "tls",
-  1723: "pptp",
-  3128: "http",
-  5061: "tls",
-  7000: "gryphon",
-  8080: "http",
-  8554: "rtsp",
-  8883: "tls",
-};
-
 /** Protocol column names for each kind when a PDU completes (HTTP may refine it per message). */
 class TcpStream {
-  kind: Kind | null = null;
+  kind: TcpAppKind | null = null;
   /** Address id and port of the first packet's sender (direction 0). */
   aAddr: number;
   aPort: number;
@@ -60,7 +38,7 @@ class TcpStream {
   http: HttpSession | null = null;
   ssh: SshSession | null = null;
   /** Lower-numbered port first: the candidates from the port table. */
-  portKind: Kind | null;
+  portKind: TcpAppKind | null;
   /** Server port (the one in the port table) for direction-dependent protocols. */
   serverPort = 0;
   constructor(readonly id: number, aAddr: number, aPort: number, bPort: number) {
@@ -68,8 +46,8 @@ class TcpStream {
     this.aPort = aPort;
     const lo = Math.min(aPort, bPort);
     const hi = Math.max(aPort, bPort);
-    this.portKind = TCP_PORTS[lo] ?? TCP_PORTS[hi] ?? null;
-    this.serverPort = TCP_PORTS[lo] ? lo : TCP_PORTS[hi] ? hi : 0;
+    this.portKind = TCP_DISSECTOR_PORTS[lo] ?? TCP_DISSECTOR_PORTS[hi] ?? null;
+    this.serverPort = TCP_DISSECTOR_PORTS[lo] ? lo : TCP_DISSECTOR_PORTS[hi] ? hi : 0;
   }
 }
 
@@ -335,7 +313,7 @@ function sessionVersion(v: number): number {
   return hi === 0x7f || hi === 0xfb ? 0x0304 : v;
 }
 
-function heuristicKind(b: Uint8Array): Kind | null {
+function heuristicKind(b: Uint8Array): TcpAppKind | null {
   if (b.length >= 5 && b[0] === 22 && looksLikeTlsRecord(b, 0)) return "tls";
   if (looksLikeHttp(b)) return "http";
   return null;

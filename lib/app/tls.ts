@@ -88,6 +88,13 @@ export interface TlsStreamSummary {
   alerts: TlsAlert[];
 }
 
+/** The negotiated TLS version of a stream as text ("TLSv1.2"; "0x7f1c" for an unnamed one; null before a ServerHello). */
+export function tlsVersionText(x: TlsStreamSummary | null | undefined): string | null {
+  if (!x) return null;
+  if (x.versionName) return x.versionName;
+  return x.version > 0 ? "0x" + x.version.toString(16).padStart(4, "0") : null;
+}
+
 /** Per TCP stream TLS state. */
 export class TlsSession {
   /** Session version after ServerHello (0 = unknown). */

@@ -3,7 +3,8 @@ import type { Capture } from "../capture/capture";
 import { TcpFlag, TcpOpt } from "../table/packet-table";
 import { TA } from "../tcp/flags";
 import { escapeHtml } from "../base/html";
-import { analyzeFlows, tlsVersionText, type TlsLike } from "./build";
+import { analyzeFlows } from "./build";
+import { tlsVersionText } from "../app/tls";
 import { SampleKind } from "../tcptrace/engine";
 import { FlowTable, type FlowColumn } from "./table";
 
@@ -21,11 +22,11 @@ function makeTable(n: number, spec: [string, FlowColumn["kind"], string, (k: num
         const v = f(k) as number | null;
         a[k] = v === null || v === undefined ? NaN : v;
       }
-      return { name, kind, description, data: a };
+      return { name, kind, type: "float64", mirrors: "pcapframe", description, data: a };
     }
     const a: (string | boolean | null)[] = new Array(n);
     for (let k = 0; k < n; k++) a[k] = (f(k) as string | boolean | null) ?? null;
-    return { name, kind, description, data: a as (string | null)[] };
+    return { name, kind, type: kind, mirrors: "pcapframe", description, data: a as (string | null)[] };
   });
   return new FlowTable(n, cols);
 }
@@ -83,19 +84,12 @@ export function retransmissions(cap: Capture): FlowTable {
     if (fa.flowOfRow[r] < 0 || fa.stream[r] < 0) continue;
     if (byRow.has(r) || (t.tcpAnalysis[r] & (TA.RETRANSMISSION | TA.FAST_RETRANSMISSION | TA.SPURIOUS_RETRANSMISSION))) rows.push(r);
   }
-  const rel = (r: number) => {
-    try {
-      return cap.tcp.relSeq(r);
-    } catch {
-      return null;
-    }
-  };
   return makeTable(rows.length, [
     ["frame", "number", "frame number", (k) => rows[k] + 1],
     ["time", "number", "epoch seconds", (k) => timeOf(cap, rows[k])],
     ["stream", "number", "tcp.stream", (k) => fa.stream[rows[k]]],
     ["direction", "string", "a2b = sent by A", (k) => DIRS[fa.dirOfRow[rows[k]]]],
-    ["seq", "number", "relative sequence number (TCP analysis)", (k) => rel(rows[k])],
+    ["seq", "number", "relative sequence number (TCP analysis)", (k) => cap.tcp.relSeq(rows[k])],
     ["seq_raw", "number", "absolute sequence number", (k) => t.tcpSeq[rows[k]]],
     ["len", "number", "TCP payload length", (k) => t.tcpLen[rows[k]]],
     ["kind", "string", "retransmission / fast_retransmission / spurious_retransmission", (k) => wsKind(t.tcpAnalysis[rows[k]]) ?? "retransmission"],
@@ -193,13 +187,7 @@ export function describeConnection(cap: Capture, stream: number): { text: string
   sections.push({ title: "Handshake", lines: hs });
 
   // TLS
-  const app = cap.app as unknown as { streamTls?: (s: number) => TlsLike | null | undefined };
-  let tls: TlsLike | null | undefined = null;
-  try {
-    tls = typeof app.streamTls === "function" ? app.streamTls(stream) : null;
-  } catch {
-    tls = null;
-  }
+  const tls = cap.app.streamTls(stream);
   if (tls) {
     const l: string[] = [];
     if (tls.clientHelloFrame != null) l.push(`frame ${tls.clientHelloFrame}: ClientHello${tls.sni ? `, SNI ${tls.sni}` : ""}`);

@@ -1,15 +1,14 @@
 /** FlowTable: a small columnar table (one row per flow) with dataframe / records / CSV views. */
 import { loadDanfo } from "../frame/danfo";
+import type { FlowColumnDef } from "./schema";
 
 export type FlowCell = number | string | boolean | null;
 export type FlowColumnKind = "number" | "string" | "boolean";
 
-export interface FlowColumn {
-  name: string;
-  kind: FlowColumnKind;
-  description: string;
+/** A built column: its schema entry (schema.ts) and its values. */
+export interface FlowColumn extends FlowColumnDef {
   /** numbers: Float64Array (NaN = absent); strings/booleans: plain arrays with null = absent */
-  data: Float64Array | (string | null)[] | (boolean | null)[];
+  readonly data: Float64Array | (string | null)[] | (boolean | null)[];
 }
 
 export class FlowTable {
@@ -26,10 +25,10 @@ export class FlowTable {
   }
 
   /** Column descriptions. */
-  describeColumns(): { name: string; kind: FlowColumnKind; description: string }[] {
+  describeColumns(): FlowColumnDef[] {
     return this.columnNames.map((n) => {
-      const c = this.cols.get(n)!;
-      return { name: n, kind: c.kind, description: c.description };
+      const { data: _data, ...def } = this.cols.get(n)!;
+      return def;
     });
   }
 

@@ -120,6 +120,7 @@ function loadWith(
   let bLen = 0;
   let bBuf: Uint8Array | null = null;
   const appLayers = opts.appLayers;
+  const tcpAnalysis = opts.tcpAnalysis;
   // Each stage's loop is a function of its own that ends with the loop: V8 compiles a hot loop on the
   // fly (on-stack replacement), and code after the loop that had not run yet would throw that compiled
   // code away again on every batch (measured: 139 deoptimizations of one combined function per 1 M packets).
@@ -161,7 +162,7 @@ function loadWith(
     bLen = 0;
     if (n === 0) return;
     if (par === null) {
-      tcp.analyzeRows(bRow, n);
+      if (tcpAnalysis) tcp.analyzeRows(bRow, n);
       if (appLayers) appBatch(n, bBuf!, bRow, bOff, bCap);
       return;
     }
@@ -230,7 +231,7 @@ function loadWith(
       dissector.dissect(row, buf, off, capLen, linkTypes[ifIndex]);
       // A header cut by the snaplen is "[Packet size limited during capture]", not a malformed packet.
       if (capLen < wireLen && table.anomaly && table.anomaly[row] & TRUNCATION_ANOMALIES) table.anomaly[row] &= ~TRUNCATION_ANOMALIES;
-      if (!opts.tcpAnalysis) return;
+      if (!tcpAnalysis && !appLayers) return;
       if (bLen === BATCH || (bLen > 0 && buf !== bBuf)) flush();
       bBuf = buf;
       bRow[bLen] = row;
@@ -249,7 +250,7 @@ function loadWith(
     app.tcp = tcp;
     trace = () => par.takeTrace();
   } else if (opts.tcpAnalysis) tcp.finish();
-  if (opts.tcpAnalysis && opts.appLayers) app.finish();
+  if (appLayers) app.finish();
 
   const n = table.length;
   const minT = minSec + minNsec / 1e9;

@@ -3,8 +3,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadCapture } from "../lib/read/load";
-import { haveTshark, tsharkFields } from "./helpers/app-pcap";
+import { loadCapture } from "../../lib/read/load";
+import { haveTshark, tsharkFields } from "../helpers/app-pcap";
 
 const DIR = "/work/shared/captures";
 const SURI = path.join(DIR, "suricata-tls-subjectaltname.pcap");

@@ -13,7 +13,7 @@ import {
   readPacketsNoTlsGolden,
   readTcptraceGolden,
   sharedCapturesDir,
-} from "./helpers/golden";
+} from "../helpers/golden";
 
 const count = (col: string[]) => col.filter((v) => v !== "").length;
 

@@ -6,10 +6,10 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadCapture } from "../lib/read/load";
-import { TA, analysisNames } from "../lib/tcp/flags";
-import { compareWithTshark } from "../lib/check/compare";
-import { pcap, type TcpOptionsSpec, type TcpPacketSpec } from "./helpers/pcap-writer";
+import { loadCapture } from "../../lib/read/load";
+import { TA, analysisNames } from "../../lib/tcp/flags";
+import { compareWithTshark } from "../../lib/check/compare";
+import { pcap, type TcpOptionsSpec, type TcpPacketSpec } from "../helpers/pcap-writer";
 
 const T = 1700000000;
 const C = "10.0.0.1", S = "10.0.0.2";

@@ -2,9 +2,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { readCapture, type Capture } from "../lib/capture/capture";
-import { TcpFlag } from "../lib/table/packet-table";
-import { TA } from "../lib/tcp/flags";
+import { readCapture, type Capture } from "../../lib/capture/capture";
+import { TcpFlag } from "../../lib/table/packet-table";
+import { TA } from "../../lib/tcp/flags";
 import {
   buildPlot,
   colorRule,
@@ -19,10 +19,10 @@ import {
   seqGraph,
   throughputPlot,
   type TraceMeta,
-} from "../lib/plot/index";
-import type { Figure } from "../lib/plot/figure";
+} from "../../lib/plot/index";
+import type { Figure } from "../../lib/plot/figure";
 
-const ROOT = path.resolve(__dirname, "..");
+const ROOT = path.resolve(__dirname, "..", "..");
 const CAPTURES = [
   path.join(ROOT, "data/syn_retransmit_with_ts.pcap"),
   "/work/shared/captures/no_sni.pcap",
@@ -269,7 +269,7 @@ describe("packetListHtml", () => {
 
 describe("rttPlot with lib/flows", () => {
   it("uses tcptrace samples (Karn-valid vs ambiguous) when rttSamples is available", async () => {
-    const flows = await import("../lib/flows/index").catch(() => undefined);
+    const flows = await import("../../lib/flows/index").catch(() => undefined);
     if (!flows || typeof (flows as { rttSamples?: unknown }).rttSamples !== "function") return;
     const c = cap(CAPTURES[0]);
     const fig = rttPlot(c, { stream: 0 });

@@ -5,10 +5,10 @@ import { describe, expect, it } from "vitest";
 import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { readCapture } from "../lib/capture/capture";
-import { analyzeFlows, buildFlows } from "../lib/flows/index";
+import { readCapture } from "../../lib/capture/capture";
+import { analyzeFlows, buildFlows } from "../../lib/flows/index";
 
-const ROOT = path.resolve(__dirname, "..");
+const ROOT = path.resolve(__dirname, "..", "..");
 
 function sharedDir(): string | null {
   const env = process.env.PCAPFRAME_SHARED;

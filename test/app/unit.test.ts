@@ -1,9 +1,9 @@
 // Application layers on hand-built captures. Expected strings were verified with tshark 4.0.17
 // (`tshark -2 -n`) on the same bytes; when tshark is installed the test re-checks them.
 import { describe, expect, it } from "vitest";
-import { loadCapture } from "../lib/read/load";
-import { Layer } from "../lib/table/packet-table";
-import { ascii, buildPcap, concat, F, haveTshark, hex, tsharkFields, type TcpSeg } from "./helpers/app-pcap";
+import { loadCapture } from "../../lib/read/load";
+import { Layer } from "../../lib/table/packet-table";
+import { ascii, buildPcap, concat, F, haveTshark, hex, tsharkFields, type TcpSeg } from "../helpers/app-pcap";
 
 const u16 = (v: number) => [v >> 8, v & 255];
 const u24 = (v: number) => [v >> 16, (v >> 8) & 255, v & 255];

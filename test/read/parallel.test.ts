@@ -12,12 +12,12 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { readCapture } from "../lib/capture/capture";
-import { pcap, type TcpPacketSpec } from "./helpers/pcap-writer";
+import { readCapture } from "../../lib/capture/capture";
+import { pcap, type TcpPacketSpec } from "../helpers/pcap-writer";
 
-const ROOT = path.resolve(__dirname, "..");
+const ROOT = path.resolve(__dirname, "..", "..");
 const DIST = path.join(ROOT, "dist");
-const built = fs.existsSync(path.join(DIST, "tcp", "worker.js"));
+const built = fs.existsSync(path.join(DIST, "read", "worker.js"));
 const DATA = path.join(ROOT, "data");
 const SHARED = path.resolve(ROOT, "..", "shared", "captures");
 
@@ -25,15 +25,15 @@ const SHARED = path.resolve(ROOT, "..", "shared", "captures");
 function compare(files: string[]): { files: number; rows: number; workerRuns: number; workerTraces: number; diffs: string[] } {
   const script = `
     const D = ${JSON.stringify(DIST)};
-    const P = require(D + "/tcp/parallel.js");
+    const P = require(D + "/read/parallel.js");
     let workerRuns = 0;
     const fin = P.ParallelAnalysis.prototype.finish;
     P.ParallelAnalysis.prototype.finish = function () { const r = fin.call(this); workerRuns++; return r; };
     let workerTraces = 0;
     const take = P.ParallelAnalysis.prototype.takeTrace;
     P.ParallelAnalysis.prototype.takeTrace = function () { const r = take.call(this); if (r) workerTraces++; return r; };
-    const { readCapture } = require(D + "/capture-class.js");
-    const { PACKET_COLUMNS } = require(D + "/columns.js");
+    const { readCapture } = require(D + "/capture/capture.js");
+    const { PACKET_COLUMNS } = require(D + "/capture/columns.js");
     const { buildFlows, rttSamples, retransmissions } = require(D + "/flows/index.js");
     const frame = (ft) => { let s = ""; ft.writeCSV(undefined, (x) => (s += x)); return s; };
     const names = PACKET_COLUMNS.map((c) => c.name);

@@ -14,13 +14,13 @@ import {
   PLOTLY_MIME,
   showFigure,
   showFrame,
-} from "../lib/notebook/index";
-import { closeBrowser, savePlot } from "../lib/plot/export";
-import type { Figure } from "../lib/plot/figure";
-import { loadDanfo } from "../lib/frame/danfo";
-import { chromiumAvailable, openHtmlOffline, TEST_OUTPUT } from "./helpers/browser";
+} from "../../lib/notebook/index";
+import { closeBrowser, savePlot } from "../../lib/plot/export";
+import type { Figure } from "../../lib/plot/figure";
+import { loadDanfo } from "../../lib/frame/danfo";
+import { chromiumAvailable, openHtmlOffline, TEST_OUTPUT } from "../helpers/browser";
 
-const ROOT = path.resolve(__dirname, "..");
+const ROOT = path.resolve(__dirname, "..", "..");
 const HOSTILE = `</script><img src=x onerror="document.title='pwned'"><!--<script>`;
 
 function hostileFigure(n = 5): Figure {

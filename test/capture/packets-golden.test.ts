@@ -2,8 +2,8 @@
 // (data/ always; ../shared/captures when present): packet count on every file; time, length, src, dst
 // and ports on ≥ 99.9% of rows; Info on ≥ 99% of the rows whose (tshark) Protocol is TCP.
 import { describe, expect, it } from "vitest";
-import { listGoldenCaptures } from "./helpers/golden";
-import { comparePackets, pct, type FieldStats, type PacketParity } from "./helpers/packet-parity";
+import { listGoldenCaptures } from "../helpers/golden";
+import { comparePackets, pct, type FieldStats, type PacketParity } from "../helpers/packet-parity";
 
 const captures = listGoldenCaptures();
 const results: PacketParity[] = [];

@@ -5,7 +5,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { readCapture } from "../lib/capture/capture";
+import { readCapture } from "../../lib/capture/capture";
 import {
   closeBrowser,
   ioGraph,
@@ -15,11 +15,11 @@ import {
   PLOT_KINDS,
   savePlot,
   seqGraph,
-} from "../lib/plot/index";
-import type { Figure } from "../lib/plot/figure";
-import { chromiumAvailable, openHtmlOffline, TEST_OUTPUT } from "./helpers/browser";
+} from "../../lib/plot/index";
+import type { Figure } from "../../lib/plot/figure";
+import { chromiumAvailable, openHtmlOffline, TEST_OUTPUT } from "../helpers/browser";
 
-const ROOT = path.resolve(__dirname, "..");
+const ROOT = path.resolve(__dirname, "..", "..");
 const LOSSY = fs.existsSync(path.join(ROOT, "data/lab-lossy.pcapng"))
   ? path.join(ROOT, "data/lab-lossy.pcapng")
   : path.join(ROOT, "data/syn_retransmit_with_ts.pcap");
@@ -70,7 +70,7 @@ describe.skipIf(!chromiumAvailable())("plots in Chromium", () => {
   it("trace count in the page equals the figure's", async () => {
     const fig = seqGraph(cap(SYN), { stream: 0 });
     const html = await savePlot(fig, path.join(TEST_OUTPUT, "plot-tracecount.html"));
-    const { launchChromium } = await import("../lib/plot/browser");
+    const { launchChromium } = await import("../../lib/plot/browser");
     const browser = await launchChromium();
     try {
       const page = await browser.newPage();

@@ -2,10 +2,10 @@
 import { describe, expect, it } from "vitest";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { readCapture } from "../lib/capture/capture";
-import { buildFlows, describeConnection, FLOW_CSV_COLUMNS, retransmissions, rttSamples, writeFlowsCSV } from "../lib/flows/index";
+import { readCapture } from "../../lib/capture/capture";
+import { buildFlows, describeConnection, FLOW_CSV_COLUMNS, retransmissions, rttSamples, writeFlowsCSV } from "../../lib/flows/index";
 
-const DATA = path.resolve(__dirname, "..", "data");
+const DATA = path.resolve(__dirname, "..", "..", "data");
 const fast = path.join(DATA, "retransmit-fast009.pcap");
 const synRetx = path.join(DATA, "syn_retransmit_with_ts.pcap");
 

@@ -6,11 +6,11 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { readCapture, TA } from "../lib/index";
-import { TA_NAMES } from "../lib/tcp/flags";
-import { launchChromium } from "../lib/plot/browser";
-import { chromiumAvailable, openHtmlOffline } from "./helpers/browser";
-import { displayDataOf, mimeText, notebookSkipReason, outputsOf, ROOT, runNotebook, stderrOf, type NotebookJson, type NotebookRun } from "./helpers/notebook";
+import { readCapture, TA } from "../../lib/index";
+import { TA_NAMES } from "../../lib/tcp/flags";
+import { launchChromium } from "../../lib/plot/browser";
+import { chromiumAvailable, openHtmlOffline } from "../helpers/browser";
+import { displayDataOf, mimeText, notebookSkipReason, outputsOf, ROOT, runNotebook, stderrOf, type NotebookJson, type NotebookRun } from "../helpers/notebook";
 
 const PLOTLY_MIME = "application/vnd.plotly.v1+json";
 const NB_DIR = path.join(ROOT, "notebooks");

@@ -3,11 +3,11 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as zlib from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { readCapture } from "../lib/capture/capture";
-import { CaptureError } from "../lib/base/errors";
-import { Layer } from "../lib/table/packet-table";
+import { readCapture } from "../../lib/capture/capture";
+import { CaptureError } from "../../lib/base/errors";
+import { Layer } from "../../lib/table/packet-table";
 
-const DATA = path.resolve(__dirname, "../data");
+const DATA = path.resolve(__dirname, "../../data");
 
 /** Ethernet/IPv4/TCP SYN 10.0.0.1:1234 → 10.0.0.2:80, 54 bytes, optional 4 bytes of MSS option. */
 function synFrame(): Uint8Array {
@@ -181,7 +181,7 @@ describe("pcapng", () => {
   });
 
   it("reads Simple Packet Blocks (no timestamps) and big-endian pcapng", () => {
-    const dir = path.resolve(__dirname, "../../shared/captures");
+    const dir = path.resolve(__dirname, "../../../shared/captures");
     const spb = readCapture(path.join(DATA, "gopacket-le-test010.pcapng"));
     expect(spb.length).toBe(4);
     expect(spb.protocol(0)).toBe("DHCP"); // as tshark

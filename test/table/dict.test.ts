@@ -1,7 +1,7 @@
 /** String interning of addresses (lib/table/dict.ts): ids stable and distinct across table growth, for every key width. */
 import { describe, expect, it } from "vitest";
-import { AddressInterner, StringDict } from "../lib/table/dict";
-import { ipv4ToString, macToString } from "../lib/base/format";
+import { AddressInterner, StringDict } from "../../lib/table/dict";
+import { ipv4ToString, macToString } from "../../lib/base/format";
 
 describe("AddressInterner", () => {
   it("IPv4: one id per address through many growths, 0.0.0.0 and addresses above 2^31 included", () => {

@@ -1,11 +1,11 @@
 // Corpus parity of the TCP analysis with tshark 4.0.17 (-2 -n), read from the goldens under test/golden/
 // (no tshark needed). Captures from ../shared are used when present (PCAPFRAME_SHARED overrides).
 import { describe, expect, test } from "vitest";
-import { loadCapture } from "../lib/read/load";
-import { Layer } from "../lib/table/packet-table";
-import { TA_NAMES } from "../lib/tcp/flags";
-import { COMPARED_FIELDS, ourField } from "../lib/check/compare";
-import { listGoldenCaptures, readPacketsGolden, readPacketsNoTlsGolden } from "./helpers/golden";
+import { loadCapture } from "../../lib/read/load";
+import { Layer } from "../../lib/table/packet-table";
+import { TA_NAMES } from "../../lib/tcp/flags";
+import { COMPARED_FIELDS, ourField } from "../../lib/check/compare";
+import { listGoldenCaptures, readPacketsGolden, readPacketsNoTlsGolden } from "../helpers/golden";
 
 const captures = listGoldenCaptures();
 const first = (cell: string | undefined) => (cell ?? "").split(",")[0];

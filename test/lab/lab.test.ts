@@ -3,10 +3,10 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { pcapToPcapng, runLab } from "../lib/lab/index";
-import { formatLabFacts, labFacts } from "../lib/lab/facts";
-import { readCapture } from "../lib/capture/capture";
-import { TA } from "../lib/tcp/flags";
+import { pcapToPcapng, runLab } from "../../lib/lab/index";
+import { formatLabFacts, labFacts } from "../../lib/lab/facts";
+import { readCapture } from "../../lib/capture/capture";
+import { TA } from "../../lib/tcp/flags";
 
 function which(name: string): string | null {
   for (const d of [...(process.env.PATH ?? "").split(":"), "/usr/sbin", "/sbin", "/usr/bin"]) {
@@ -95,7 +95,7 @@ describe("lab pcap → pcapng rewriting", () => {
 });
 
 describe("labFacts: what a lab capture shows (npm run lab records again when something is missing)", () => {
-  const data = path.resolve(__dirname, "..", "data");
+  const data = path.resolve(__dirname, "..", "..", "data");
   it("the bundled lossy capture has every fact the notebooks explain", () => {
     const f = labFacts(readCapture(path.join(data, "lab-lossy.pcapng")));
     expect(f.missing).toEqual([]);

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { chromiumAvailable, openHtmlOffline } from "./helpers/browser";
+import { chromiumAvailable, openHtmlOffline } from "../helpers/browser";
 import {
   displayDataOf,
   mimeText,
@@ -12,7 +12,7 @@ import {
   stderrOf,
   stdoutOf,
   type NotebookRun,
-} from "./helpers/notebook";
+} from "../helpers/notebook";
 
 const PLOTLY_MIME = "application/vnd.plotly.v1+json";
 const skip = notebookSkipReason();

@@ -8,10 +8,10 @@ import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { readCapture, DEFAULT_CSV_COLUMNS } from "../lib/capture/capture";
-import { writeFlowsCSV } from "../lib/flows/index";
+import { readCapture, DEFAULT_CSV_COLUMNS } from "../../lib/capture/capture";
+import { writeFlowsCSV } from "../../lib/flows/index";
 
-const ROOT = path.resolve(__dirname, "..");
+const ROOT = path.resolve(__dirname, "..", "..");
 const BIN = path.join(ROOT, "bin", "pcapframe.js");
 const DATA = path.join(ROOT, "data");
 const built = fs.existsSync(path.join(ROOT, "dist", "cli.js"));
