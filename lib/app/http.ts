@@ -4,7 +4,7 @@
  * media sub-protocols that change the Protocol column (OCSP, HTTP/JSON, PKIX-CRL, RTSP/SDP).
  */
 import type { PacketTable } from "../table/packet-table";
-import { Layer } from "../table/packet-table";
+import { Layer } from "../table/layers";
 import type { FrameCtx } from "./frame";
 import { ONE_MORE, type ParseResult } from "./reasm";
 import { H2_PREFACE, isH2Preface, parseHttp2 } from "./http2";

@@ -1,5 +1,5 @@
 /** HTTP/2 framing (h2c prior knowledge or Upgrade): 9-byte frame header, one Info item per frame. */
-import { Layer } from "../table/packet-table";
+import { Layer } from "../table/layers";
 import type { FrameCtx } from "./frame";
 import { ONE_MORE, type ParseResult } from "./reasm";
 

@@ -1,6 +1,6 @@
 /** ICMP / ICMPv6 Info text as tshark 4.0, with echo request/reply matching in finish(). */
 import type { PacketTable } from "../table/packet-table";
-import { Layer } from "../table/packet-table";
+import { Layer } from "../table/layers";
 import { ipv6ToString } from "../base/format";
 
 const UNREACH: Record<number, string> = {

@@ -8,11 +8,11 @@
  * messages) and per-stream summaries.
  */
 import type { PacketTable } from "../table/packet-table";
-import { Layer } from "../table/packet-table";
-import type { TcpAnalyzer } from "../tcp/analysis";
+import { Layer } from "../table/layers";
 import { TA } from "../tcp/flags";
 import { FrameCtx } from "./frame";
-import { DirReasm, feedSegment, seqDiff, type ParseResult, type SegmentSink } from "./reasm";
+import { DirReasm, feedSegment, type ParseResult, type SegmentSink } from "./reasm";
+import { seqDiff } from "../base/seq";
 import { TlsParser, TlsSession, looksLikeTlsRecord, type TlsFrameInfo, type TlsStreamSummary } from "./tls";
 import { tlsVersionName } from "./tls-names";
 import { parseGryphon, parseModbus, parsePptp, parseTpkt } from "./tcp-misc";
@@ -66,11 +66,7 @@ export class AppDissector {
   private cur: TcpStream | null = null;
   private readonly sink: SegmentSink = { parse: (b, at) => this.parseApp(b, at) };
 
-  /** The capture's TCP analysis (set again by the reader when the analysis ran in a worker thread). */
-  tcp: TcpAnalyzer;
-
-  constructor(readonly t: PacketTable, tcp: TcpAnalyzer) {
-    this.tcp = tcp;
+  constructor(readonly t: PacketTable) {
     this.httpParser = new HttpParser(t);
     this.udp = new UdpApps(t);
     this.icmpApps = new IcmpApps(t);

@@ -12,6 +12,7 @@
  *   of the segment; an incomplete PDU at the end opens a new MSP.
  * * A frame whose data was consumed but in which no PDU completed is a "[TCP segment of a reassembled PDU]".
  */
+import { seqDiff } from "../base/seq";
 
 /** `need` value meaning "whatever the next segment brings" (Wireshark's DESEGMENT_ONE_MORE_SEGMENT). */
 export const ONE_MORE = -1;
@@ -30,11 +31,6 @@ export interface Msp {
   have: number; // contiguous bytes from start
   /** Out-of-order pieces not yet contiguous: [offset, bytes]. */
   pieces: [number, Uint8Array][] | null;
-}
-
-/** Signed difference a − b of two u32 sequence numbers. */
-export function seqDiff(a: number, b: number): number {
-  return (a - b) | 0;
 }
 
 export class DirReasm {

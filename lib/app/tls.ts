@@ -2,7 +2,7 @@
  * TLS over TCP: record framing across segments, Info text and Protocol column as tshark 4.0 (-2),
  * handshake details (ClientHello / ServerHello) into a sparse per-frame side table.
  */
-import { Layer } from "../table/packet-table";
+import { Layer } from "../table/layers";
 import type { FrameCtx } from "./frame";
 import { ONE_MORE, type ParseResult } from "./reasm";
 import {

@@ -3,7 +3,7 @@
  * QUIC (long-header summary), and the plain UDP Info `sport → dport Len=N` for everything else.
  */
 import type { PacketTable } from "../table/packet-table";
-import { Layer } from "../table/packet-table";
+import { Layer } from "../table/layers";
 import { ipv6ToString } from "../base/format";
 
 export interface DnsAnswer {

@@ -4,11 +4,14 @@ const HTML_ESCAPES: Record<string, string> = {
   "&": "&amp;",
   "<": "&lt;",
   ">": "&gt;",
-  '"': "&quot;",
+  '"': "&#34;",
   "'": "&#39;",
 };
 
-/** Escape text for use in HTML element content and in quoted attribute values. */
+/**
+ * Escape text for use in HTML element content, in quoted attribute values and in plotly's hover text
+ * (whose HTML subset decodes numeric character references but not `&quot;`).
+ */
 export function escapeHtml(value: unknown): string {
   return String(value).replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
 }

@@ -1,35 +1,16 @@
+/** Option validation for every public function and command: one parser, one message style. */
 import { z } from "zod";
 
-export const ReadOptionsSchema = z
-  .object({
-    /** Throw a CaptureError at the first framing fault instead of keeping the packets before it. */
-    strict: z.boolean().default(false),
-    /** Run Wireshark-style TCP sequence analysis (streams, relative numbers, flags, RTT). */
-    tcpAnalysis: z.boolean().default(true),
-    /** Dissect application layers (TLS, HTTP, DNS). */
-    appLayers: z.boolean().default(true),
-    /** Stop after this many packets. */
-    maxPackets: z.number().int().positive().optional(),
-    /**
-     * Run the TCP analysis in a worker thread while the file is read ("auto": for captures of 8 MB and
-     * more when the machine has two cores or more); the worker then also runs the tcptrace pass the flow
-     * table needs, finishing it after the read returns. Results are identical either way.
-     */
-    threads: z.union([z.boolean(), z.literal("auto")]).default("auto"),
-  })
-  .strict();
-
-export type ReadOptions = z.input<typeof ReadOptionsSchema>;
-export type ResolvedReadOptions = z.output<typeof ReadOptionsSchema>;
-
-/** Validate options with zod, turning a failure into one clear message that names the bad option. */
-export function parseOptions<S extends z.ZodTypeAny>(schema: S, value: unknown, what: string): z.output<S> {
+/**
+ * Validate `value` with `schema`; on failure throw one TypeError naming the function and every bad option,
+ * e.g. `seqGraph: option "direction": Invalid option: …` or `readCapture: unknown option "strct"`.
+ */
+export function parseOptions<S extends z.ZodType>(fn: string, schema: S, value: unknown): z.output<S> {
   const r = schema.safeParse(value ?? {});
   if (r.success) return r.data;
   const msgs = r.error.issues.map((i) => {
-    const key = i.path.length ? i.path.join(".") : "";
-    if (i.code === "unrecognized_keys") return `unknown option${(i as any).keys.length > 1 ? "s" : ""} ${(i as any).keys.map((k: string) => `"${k}"`).join(", ")}`;
-    return `option "${key}": ${i.message}`;
+    if (i.code === "unrecognized_keys") return `unknown option${i.keys.length > 1 ? "s" : ""} ${i.keys.map((k) => `"${k}"`).join(", ")}`;
+    return i.path.length ? `option "${i.path.map(String).join(".")}": ${i.message}` : i.message;
   });
-  throw new TypeError(`${what}: ${msgs.join("; ")}`);
+  throw new TypeError(`${fn}: ${msgs.join("; ")}`);
 }

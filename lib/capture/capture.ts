@@ -1,12 +1,14 @@
 import { loadCapture, type CaptureMeta, type LoadedCapture } from "../read/load";
 import type { TraceResult } from "../tcptrace/stream-trace";
 import { PACKET_COLUMNS, findColumn, type CellValue, type ColumnDef } from "./columns";
-import { Layer, type PacketTable } from "../table/packet-table";
-import type { TcpAnalyzer } from "../tcp/analysis";
+import { type PacketTable } from "../table/packet-table";
+import { Layer } from "../table/layers";
+import type { TcpAnalysis } from "../tcp/analysis";
 import type { AppDissector } from "../app/index";
-import type { ReadOptions } from "../base/options";
+import type { ReadOptions } from "../read/options";
 import { loadDanfo } from "../frame/danfo";
 import { epochString } from "../base/format";
+import { csvCell } from "../base/csv";
 
 export interface FrameOptions {
   /** Column names (see `Capture.columnNames`); default: Wireshark's packet-list columns. */
@@ -23,12 +25,12 @@ export const DEFAULT_COLUMNS = ["no", "time_relative", "src", "dst", "protocol",
  */
 export class Capture {
   readonly packets: PacketTable;
-  readonly tcp: TcpAnalyzer;
+  readonly tcp: TcpAnalysis;
   readonly app: AppDissector;
   readonly meta: CaptureMeta;
   private trace: LoadedCapture["trace"];
 
-  constructor(parts: { table: PacketTable; tcp: TcpAnalyzer; app: AppDissector; meta: CaptureMeta; trace?: LoadedCapture["trace"] }) {
+  constructor(parts: { table: PacketTable; tcp: TcpAnalysis; app: AppDissector; meta: CaptureMeta; trace?: LoadedCapture["trace"] }) {
     this.packets = parts.table;
     this.tcp = parts.tcp;
     this.app = parts.app;
@@ -172,6 +174,8 @@ export class Capture {
   /** Stream CSV lines to `write` (used by the CLI for large captures). */
   writeCSV(columns: string[], write: (chunk: string) => void, rows?: number[]): void {
     const defs = columns.map((n) => this.requireColumn(n));
+    // seconds (float columns with unit s) with nine decimals, as tshark prints them
+    const fixed9 = defs.map((d) => d.type === "float64" && d.unit === "s");
     write(columns.join(",") + "\n");
     let buf = "";
     const n = rows ? rows.length : this.packets.length;
@@ -182,7 +186,7 @@ export class Capture {
         const d = defs[j];
         let cell: string;
         if (d.name === "time") cell = this.epoch(r);
-        else cell = csvCell(d.get(this, r), d.name);
+        else cell = csvCell(d.get(this, r), fixed9[j]);
         line += (j ? "," : "") + cell;
       }
       buf += line + "\n";
@@ -200,16 +204,6 @@ export const DEFAULT_CSV_COLUMNS = [
   "stream", "seq", "ack", "nxtseq", "tcp_len", "tcp_flags", "win", "analysis", "dup_ack_num", "ack_rtt", "acks_frame", "bytes_in_flight",
 ];
 
-function csvCell(v: CellValue, name: string): string {
-  if (v === null || v === undefined) return "";
-  if (typeof v === "number") {
-    if (name === "ack_rtt" || name === "irtt" || name === "time_relative") return v.toFixed(9);
-    return String(v);
-  }
-  if (typeof v === "boolean") return v ? "1" : "0";
-  if (/[",\n\r]/.test(v)) return `"${v.replace(/"/g, '""')}"`;
-  return v;
-}
 
 /**
  * Read a pcap / pcapng (optionally gzip-compressed) file, or its bytes, into a Capture.

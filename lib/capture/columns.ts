@@ -7,7 +7,7 @@ import { anomalyCodes } from "../base/errors";
 import { Layer, TcpOpt, tcpFlagNames } from "../table/layers";
 import type { PacketTable } from "../table/packet-table";
 import { PACKET_SCHEMA, present, type ColumnType, type DerivedColumnName, type PacketColumnDef, type PacketColumnName, type Presence } from "../table/schema";
-import type { TcpAnalyzer } from "../tcp/analysis";
+import type { TcpAnalysis } from "../tcp/analysis";
 import { analysisNames, TA } from "../tcp/flags";
 
 export type CellValue = number | string | boolean | null;
@@ -15,7 +15,7 @@ export type CellValue = number | string | boolean | null;
 /** What a column getter reads: the table, the TCP analysis and the Capture's per-row texts. */
 export interface ColumnSource {
   readonly packets: PacketTable;
-  readonly tcp: TcpAnalyzer;
+  readonly tcp: TcpAnalysis;
   hasTime(row: number): boolean;
   relativeTime(row: number): number;
   protocol(row: number): string;

@@ -4,9 +4,10 @@
  */
 import { spawnSync } from "node:child_process";
 import { loadCapture } from "../read/load";
-import { Layer, type PacketTable } from "../table/packet-table";
+import { type PacketTable } from "../table/packet-table";
+import { Layer } from "../table/layers";
 import { TA, TA_NAMES } from "../tcp/flags";
-import type { TcpAnalyzer } from "../tcp/analysis";
+import type { TcpAnalysis } from "../tcp/analysis";
 
 export interface CompareOptions {
   /** tshark executable (default "tshark"). */
@@ -88,7 +89,7 @@ interface CaptureLike {
   meta: { source: string };
   packets?: PacketTable;
   table?: PacketTable;
-  tcp: TcpAnalyzer;
+  tcp: TcpAnalysis;
 }
 
 function runTshark(bin: string, path: string, args: string[]): string[][] {
@@ -104,7 +105,7 @@ function runTshark(bin: string, path: string, args: string[]): string[][] {
 }
 
 /** Our value of a Wireshark field on a TCP row, formatted like tshark -T fields ("" = absent). */
-export function ourField(tcp: TcpAnalyzer, t: PacketTable, row: number, field: string): string {
+export function ourField(tcp: TcpAnalysis, t: PacketTable, row: number, field: string): string {
   const quoted = (t.layers[row] & Layer.ICMP_QUOTED) !== 0;
   switch (field) {
     case "tcp.stream":

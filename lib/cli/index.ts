@@ -3,6 +3,13 @@ import * as path from "node:path";
 import { spawnSync } from "node:child_process";
 import { readCapture, DEFAULT_CSV_COLUMNS, Capture } from "../capture/capture";
 import { CaptureError } from "../base/errors";
+import { buildFlows, writeFlowsCSV } from "../flows/build";
+import { plotCommand, type PlotCommandOptions } from "../plot/command";
+import { closeBrowser } from "../plot/export";
+import { compareWithTshark } from "../check/compare";
+import { runLab } from "../lab/index";
+import { parseLabArgs } from "../lab/cli";
+import { labFacts, formatLabFacts } from "../lab/facts";
 
 const USAGE = `pcapframe — packet captures as tables, TCP analysis, flows and plots
 
@@ -165,13 +172,11 @@ function cmdPackets(args: Args): number {
 
 function cmdFlows(args: Args): number {
   const cap = load(args);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const flows = require("../flows/index");
   if (args.flags.csv) {
-    flows.writeFlowsCSV(cap, (s: string) => out(s));
+    writeFlowsCSV(cap, (s: string) => out(s));
     return 0;
   }
-  const table = flows.buildFlows(cap);
+  const table = buildFlows(cap);
   const recs = table.toRecords();
   for (const f of recs) {
     out(`${f.stream ?? "-"}\t${f.proto}\t${f.addr_a}:${f.port_a ?? ""} ↔ ${f.addr_b}:${f.port_b ?? ""}\t${f.pkts_a2b}/${f.pkts_b2a} pkts\t${f.state ?? ""}\t${f.history ?? ""}\n`);
@@ -183,42 +188,32 @@ async function cmdPlot(args: Args): Promise<number> {
   const cap = load(args);
   const outPath = (args.flags.o ?? args.flags.out) as string | undefined;
   if (!outPath || typeof outPath !== "string") throw new Error("plot: -o out.png|out.svg|out.html is required");
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const plot = require("../plot/index");
-  const written = await plot.plotCommand(cap, {
+  // command-line values, checked by plotCommand's option schema
+  const written = await plotCommand(cap, {
     stream: args.flags.stream !== undefined ? Number(args.flags.stream) : undefined,
-    kind: (args.flags.kind as string) ?? "tcptrace",
+    kind: args.flags.kind ?? "tcptrace",
     out: outPath,
-  });
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  await require("../plot/export").closeBrowser();
+  } as PlotCommandOptions);
+  await closeBrowser();
   out(`wrote ${written ?? outPath}\n`);
   return 0;
 }
 
 function cmdCompare(args: Args): number {
   const file = needFile(args);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { compareWithTshark } = require("../check/compare");
   const res = compareWithTshark(file);
-  out(JSON.stringify(res.summary ?? res, null, 2) + "\n");
+  out(JSON.stringify(res, null, 2) + "\n");
   return 0;
 }
 
 async function cmdLab(argv: string[]): Promise<number> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const lab = require("../lab/index");
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { parseLabArgs } = require("../lab/cli");
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { labFacts, formatLabFacts } = require("../lab/facts");
   const withNotebooks = argv.includes("--notebooks");
   const opts = parseLabArgs(argv.filter((a) => a !== "--notebooks"));
   // Random loss may miss what the notebooks explain (a fast retransmission after SACKed dup ACKs…):
   // record again, up to three runs in all.
   const attempts = (opts.loss ?? 0) > 0 ? 3 : 1;
   const record = async (k: number): Promise<{ res: { name: string; pcapng: string }; missing: string[] }> => {
-    const res = await lab.runLab({ ...opts, note: [opts.note, attempts > 1 ? `attempt ${k} of ${attempts}` : ""].filter(Boolean).join("; ") || undefined });
+    const res = await runLab({ ...opts, note: [opts.note, attempts > 1 ? `attempt ${k} of ${attempts}` : ""].filter(Boolean).join("; ") || undefined });
     out(JSON.stringify(res, null, 2) + "\n");
     const facts = labFacts(readCapture(res.pcapng));
     out(formatLabFacts(facts) + "\n");
@@ -250,16 +245,10 @@ async function cmdStart(args: Args): Promise<number> {
   const file = args.positional[0] ?? path.join(root, "data", "lab-lossy.pcapng");
   const cap = readCapture(file);
   out(`pcapframe: ${path.relative(process.cwd(), file)}: ${cap.length} packets, ${cap.meta.format}, ${cap.meta.duration.toFixed(3)} s\n`);
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const flows = require("../flows/index");
-    const recs = flows.buildFlows(cap).toRecords();
-    out(`${recs.length} flows:\n`);
-    for (const f of recs.slice(0, 20)) {
-      out(`  stream ${f.stream ?? "-"} ${f.proto} ${f.addr_a}:${f.port_a ?? ""} → ${f.addr_b}:${f.port_b ?? ""}  ${f.pkts_a2b}+${f.pkts_b2a} pkts  ${f.state ?? ""} ${f.history ?? ""}${f.sni ? "  SNI " + f.sni : ""}${f.tls_cipher ? "  " + f.tls_cipher : ""}\n`);
-    }
-  } catch (e) {
-    out(`(flow table unavailable: ${(e as Error).message})\n`);
+  const recs = buildFlows(cap).toRecords();
+  out(`${recs.length} flows:\n`);
+  for (const f of recs.slice(0, 20)) {
+    out(`  stream ${f.stream ?? "-"} ${f.proto} ${f.addr_a}:${f.port_a ?? ""} → ${f.addr_b}:${f.port_b ?? ""}  ${f.pkts_a2b}+${f.pkts_b2a} pkts  ${f.state ?? ""} ${f.history ?? ""}${f.sni ? "  SNI " + f.sni : ""}${f.tls_cipher ? "  " + f.tls_cipher : ""}\n`);
   }
   if (args.flags["no-notebooks"]) return 0;
   const nbDir = path.join(root, "notebooks");

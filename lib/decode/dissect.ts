@@ -1,7 +1,8 @@
 import { Anomaly } from "../base/errors";
 import { ipv4ToString, ipv6ToString, macToString } from "../base/format";
 import { AddressInterner, StringDict } from "../table/dict";
-import { Layer, PacketTable, TcpOpt } from "../table/packet-table";
+import { PacketTable } from "../table/packet-table";
+import { Layer, TcpOpt } from "../table/layers";
 import { linkTypeName } from "../file/link-type";
 
 export const ETHERTYPE_IPV4 = 0x0800;

@@ -11,19 +11,25 @@ export const LINKTYPE_LINUX_SLL2 = 276;
 export const DLT_RAW_12 = 12;
 export const DLT_RAW_14 = 14;
 
+/** The link types the dissector decodes, with Wireshark's names. */
+const DECODED: Record<number, string> = {
+  [LINKTYPE_NULL]: "BSD loopback (NULL)",
+  [LINKTYPE_ETHERNET]: "Ethernet",
+  [DLT_RAW_12]: "Raw IP",
+  [DLT_RAW_14]: "Raw IP",
+  [LINKTYPE_RAW]: "Raw IP",
+  [LINKTYPE_LOOP]: "OpenBSD loopback",
+  [LINKTYPE_LINUX_SLL]: "Linux cooked-mode capture v1",
+  [LINKTYPE_IPV4]: "Raw IPv4",
+  [LINKTYPE_IPV6]: "Raw IPv6",
+  [LINKTYPE_LINUX_SLL2]: "Linux cooked-mode capture v2",
+};
+
+/** Names of link types seen in captures but not decoded. */
 const NAMES: Record<number, string> = {
-  0: "BSD loopback (NULL)",
-  1: "Ethernet",
-  12: "Raw IP",
-  14: "Raw IP",
-  101: "Raw IP",
-  108: "OpenBSD loopback",
-  113: "Linux cooked-mode capture v1",
+  ...DECODED,
   127: "IEEE 802.11 plus radiotap header",
   147: "USER 0",
-  228: "Raw IPv4",
-  229: "Raw IPv6",
-  276: "Linux cooked-mode capture v2",
 };
 
 export function linkTypeName(lt: number): string {
@@ -32,5 +38,5 @@ export function linkTypeName(lt: number): string {
 
 /** Link types the dissector decodes. */
 export function isSupportedLinkType(lt: number): boolean {
-  return lt === 0 || lt === 1 || lt === 12 || lt === 14 || lt === 101 || lt === 108 || lt === 113 || lt === 228 || lt === 229 || lt === 276;
+  return lt in DECODED;
 }

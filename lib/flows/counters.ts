@@ -2,7 +2,8 @@
  * The flow build's per-packet pass: per-flow counters, handshake and teardown facts, Wireshark analysis
  * counts and the Zeek history letters, one packet at a time (the tcptrace engine's pass is separate).
  */
-import { Layer, TcpFlag, TcpOpt, type PacketTable } from "../table/packet-table";
+import { type PacketTable } from "../table/packet-table";
+import { Layer, TcpFlag, TcpOpt, tcpOptions } from "../table/layers";
 import { TA } from "../tcp/flags";
 import { HistoryLog, logCount } from "./zeek";
 
@@ -13,15 +14,11 @@ export interface Side {
 
 function optsOf(t: PacketTable, r: number, side: Side): void {
   side.seen = true;
-  const seq = t.tcpOptSeq ? t.tcpOptSeq[r] : 0;
-  let s = seq;
-  while (s) {
-    const code = s & 15;
+  for (const code of tcpOptions(t.tcpOptSeq ? t.tcpOptSeq[r] : 0)) {
     if (code === TcpOpt.MSS && t.tcpMss) side.mss = t.tcpMss[r];
     else if (code === TcpOpt.WS && t.tcpWsShift) side.ws = t.tcpWsShift[r];
     else if (code === TcpOpt.SACK_PERM) side.sackPerm = true;
     else if (code === TcpOpt.TS) side.ts = true;
-    s >>>= 4;
   }
 }
 

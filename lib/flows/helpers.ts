@@ -1,8 +1,9 @@
 /** rttSamples, retransmissions and describeConnection — per-event views built on the flow analysis. */
 import type { Capture } from "../capture/capture";
-import { TcpFlag, TcpOpt } from "../table/packet-table";
+import { hasTcpOption, TcpFlag, TcpOpt, tcpFlagNames, tcpOptions } from "../table/layers";
 import { TA } from "../tcp/flags";
 import { escapeHtml } from "../base/html";
+import { seqDiff } from "../base/seq";
 import { analyzeFlows } from "./build";
 import { tlsVersionText } from "../app/tls";
 import { SampleKind } from "../tcptrace/engine";
@@ -107,26 +108,17 @@ export function retransmissions(cap: Capture): FlowTable {
 function optText(cap: Capture, r: number): string {
   const t = cap.packets;
   const out: string[] = [];
-  let s = t.tcpOptSeq ? t.tcpOptSeq[r] : 0;
-  while (s) {
-    const c = s & 15;
+  for (const c of tcpOptions(t.tcpOptSeq ? t.tcpOptSeq[r] : 0)) {
     if (c === TcpOpt.MSS && t.tcpMss) out.push(`MSS=${t.tcpMss[r]}`);
     else if (c === TcpOpt.WS && t.tcpWsShift) out.push(`WS=${1 << t.tcpWsShift[r]}`);
     else if (c === TcpOpt.SACK_PERM) out.push("SACK_PERM");
     else if (c === TcpOpt.TS) out.push("TS");
-    s >>>= 4;
   }
   return out.length ? out.join(" ") : "no options";
 }
 
 function flagText(f: number): string {
-  const n: string[] = [];
-  if (f & TcpFlag.SYN) n.push("SYN");
-  if (f & TcpFlag.FIN) n.push("FIN");
-  if (f & TcpFlag.RST) n.push("RST");
-  if (f & TcpFlag.PSH) n.push("PSH");
-  if (f & TcpFlag.ACK) n.push("ACK");
-  return n.join("/");
+  return tcpFlagNames(f, TcpFlag.SYN | TcpFlag.FIN | TcpFlag.RST | TcpFlag.PSH | TcpFlag.ACK).join("/");
 }
 
 function ms(s: number): string {
@@ -169,13 +161,7 @@ export function describeConnection(cap: Capture, stream: number): { text: string
     const fl = t.tcpFlags[r];
     if (!(fl & TcpFlag.SYN)) continue;
     const d = fa.dirOfRow[r];
-    if (t.tcpMss && Number.isNaN(mss[d]) && t.tcpOptSeq) {
-      let s = t.tcpOptSeq[r];
-      while (s) {
-        if ((s & 15) === TcpOpt.MSS) mss[d] = t.tcpMss[r];
-        s >>>= 4;
-      }
-    }
+    if (t.tcpMss && Number.isNaN(mss[d]) && t.tcpOptSeq && hasTcpOption(t.tcpOptSeq[r], TcpOpt.MSS)) mss[d] = t.tcpMss[r];
     hs.push(`frame ${r + 1} (${rt(r)}): ${who(d)} → ${who(1 - d)} ${flagText(fl)}, ${optText(cap, r)}`);
     if (hs.length > 6) break;
   }
@@ -272,7 +258,7 @@ export function describeConnection(cap: Capture, stream: number): { text: string
       const isDup = (ta & TA.DUPLICATE_ACK) !== 0 || (pure && ack === lastAck[d] && t.tcpWin[r] === lastWin[d] && !fa.wiresharkFlags);
       if (isDup) dups[d].push(r + 1);
       else if (ack !== lastAck[d]) dups[d] = [];
-      if (open && open.d === 1 - d && ((ack - open.end) | 0) >= 0 && !isDup) closeEp(`recovered at frame ${r + 1} (ACK covers the retransmitted data, ${rt(r)})`);
+      if (open && open.d === 1 - d && seqDiff(ack, open.end) >= 0 && !isDup) closeEp(`recovered at frame ${r + 1} (ACK covers the retransmitted data, ${rt(r)})`);
       lastAck[d] = ack;
       lastWin[d] = t.tcpWin[r];
     }

@@ -3,7 +3,8 @@
  * pair and protocol), which side is A, each flow's rows and times, and its tcptrace connection.
  * Each per-row pass is a function of its own that ends with its loop (docs/performance.md, "OSR").
  */
-import { Layer, TcpFlag, type PacketTable } from "../table/packet-table";
+import { type PacketTable } from "../table/packet-table";
+import { Layer, TcpFlag } from "../table/layers";
 import { TA } from "../tcp/flags";
 import { orient, type TraceResult } from "../tcptrace/stream-trace";
 

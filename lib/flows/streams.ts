@@ -5,8 +5,9 @@
  * `tcpAnalysis: false`, the analysis is run now, over the table's TCP rows in file order — the same
  * code and the same rules (port reuse, ICMP-quoted headers) as during reading, so the ids cannot differ.
  */
-import { Layer, type PacketTable } from "../table/packet-table";
-import { TcpAnalyzer } from "../tcp/analysis";
+import { type PacketTable } from "../table/packet-table";
+import { Layer } from "../table/layers";
+import { TcpAnalyzer } from "../tcp/analyzer";
 
 /** True when the analysis numbered the TCP streams (some TCP row has tcpStream ≥ 0). */
 export function analyzerHasStreams(t: PacketTable): boolean {

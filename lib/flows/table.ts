@@ -1,5 +1,6 @@
 /** FlowTable: a small columnar table (one row per flow) with dataframe / records / CSV views. */
 import { loadDanfo } from "../frame/danfo";
+import { csvCell } from "../base/csv";
 import type { FlowColumnDef } from "./schema";
 
 export type FlowCell = number | string | boolean | null;
@@ -116,12 +117,4 @@ export class FlowTable {
     this.writeCSV(columns, (s) => parts.push(s));
     return parts.join("");
   }
-}
-
-export function csvCell(v: FlowCell): string {
-  if (v === null || v === undefined) return "";
-  if (typeof v === "number") return Number.isInteger(v) ? String(v) : String(Math.round(v * 1e9) / 1e9);
-  if (typeof v === "boolean") return v ? "1" : "0";
-  if (/[",\n\r]/.test(v)) return `"${v.replace(/"/g, '""')}"`;
-  return v;
 }

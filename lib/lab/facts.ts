@@ -6,7 +6,7 @@
  */
 import type { Capture } from "../capture/capture";
 import { buildFlows } from "../flows/index";
-import { TcpFlag } from "../table/packet-table";
+import { TcpFlag } from "../table/layers";
 import { TA } from "../tcp/flags";
 
 export interface LabFacts {

@@ -7,6 +7,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { findExe, run } from "./sys";
+import { escapeHtml } from "../base/html";
 
 export type MediaProfile = "lab" | "small";
 
@@ -119,9 +120,6 @@ export interface PageText {
   studentName: string;
 }
 
-function esc(s: string): string {
-  return s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c] as string);
-}
 
 /** Writes index.html and links the media into a fresh web root. */
 export function buildWebRoot(root: string, media: MediaFiles, text: PageText): void {
@@ -133,10 +131,10 @@ export function buildWebRoot(root: string, media: MediaFiles, text: PageText): v
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<title>${esc(text.major)}</title>
+<title>${escapeHtml(text.major)}</title>
 </head>
 <body>
-<h1>${esc(text.major)} &mdash; Student ${esc(text.studentId)} &mdash; ${esc(text.studentName)}</h1>
+<h1>${escapeHtml(text.major)} &mdash; Student ${escapeHtml(text.studentId)} &mdash; ${escapeHtml(text.studentName)}</h1>
 <p>This page was served over HTTPS inside a network namespace so that the whole
 exchange &mdash; TCP handshake, TLS handshake, HTTP requests, media transfer and
 connection teardown &mdash; could be captured with tcpdump and studied packet by packet.</p>

@@ -4,25 +4,12 @@
  */
 import { z } from "zod";
 import type { Capture } from "../capture/capture";
-import { Layer, TcpFlag } from "../table/packet-table";
+import { Layer, TcpFlag } from "../table/layers";
 import { TA } from "../tcp/flags";
+import { escapeHtml } from "../base/html";
 
 // ---------------------------------------------------------------------------------------------
 // Options
-
-/**
- * Validate `opts` with `schema`; on failure throw one TypeError naming the function, the option and
- * what was wrong (the first zod issue), e.g. `seqGraph: option "direction": Invalid option: …`.
- */
-export function parseOptions<S extends z.ZodType>(fn: string, schema: S, opts: unknown): z.output<S> {
-  const r = schema.safeParse(opts ?? {});
-  if (r.success) return r.data;
-  const issue = r.error.issues[0];
-  const path = issue.path.length ? issue.path.map(String).join(".") : "";
-  let msg = issue.message;
-  if (issue.code === "unrecognized_keys") msg = `unknown option(s) ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
-  throw new TypeError(path ? `${fn}: option "${path}": ${msg}` : `${fn}: ${msg}`);
-}
 
 /** A TCP stream index (tcp.stream). */
 export const streamIndex = z.number().int().nonnegative();
@@ -34,52 +21,6 @@ export function streamList(fn: string, o: { stream?: number; streams?: number[] 
   return list;
 }
 
-// ---------------------------------------------------------------------------------------------
-// The TCP analysis as the plots see it
-
-/**
- * The per-row TCP analysis accessors the plots use (`cap.tcp`, lib/tcp/analysis.ts). Accessed
- * through this interface so that a missing accessor degrades (NaN / empty) instead of breaking.
- */
-export interface TcpView {
-  relSeq(row: number): number;
-  relAck(row: number): number;
-  nxtSeq(row: number): number;
-  winCalc(row: number): number;
-  /** tcp.analysis.ack_rtt in seconds, NaN when absent. */
-  ackRtt(row: number): number;
-  /** tcp.analysis.acks_frame (1-based frame number), 0 when absent. */
-  acksFrame(row: number): number;
-  /** tcp.analysis.bytes_in_flight, 0 when absent. */
-  bytesInFlight(row: number): number;
-  /** 0 = direction of the stream's first packet (a→b), 1 = the reverse (b→a). */
-  dir(row: number): number;
-  /** Relative SACK edges [le0, re0, le1, re1, …]. */
-  sackRel(row: number): ArrayLike<number>;
-}
-
-type Loose = Partial<Record<keyof TcpView, (row: number) => unknown>>;
-
-/** A {@link TcpView} of `cap.tcp`, with neutral fallbacks for accessors the analyzer lacks. */
-export function tcpView(cap: Capture): TcpView {
-  const t = cap.tcp as unknown as Loose;
-  const p = cap.packets;
-  const call = <K extends keyof TcpView>(k: K): ((row: number) => ReturnType<TcpView[K]>) | undefined => {
-    const f = t[k];
-    return typeof f === "function" ? (f.bind(cap.tcp) as (row: number) => ReturnType<TcpView[K]>) : undefined;
-  };
-  return {
-    relSeq: call("relSeq") ?? ((r) => p.tcpSeq[r]),
-    relAck: call("relAck") ?? ((r) => p.tcpAck[r]),
-    nxtSeq: call("nxtSeq") ?? ((r) => p.tcpSeq[r] + p.tcpLen[r]),
-    winCalc: call("winCalc") ?? ((r) => p.tcpWin[r]),
-    ackRtt: call("ackRtt") ?? (() => NaN),
-    acksFrame: call("acksFrame") ?? ((r) => p.tcpAcksFrame?.[r] ?? 0),
-    bytesInFlight: call("bytesInFlight") ?? ((r) => p.tcpBif?.[r] ?? 0),
-    dir: call("dir") ?? ((r) => (p.tcpAnalysis[r] & TA.DIR_REVERSE ? 1 : 0)),
-    sackRel: call("sackRel") ?? (() => []),
-  };
-}
 
 /** True when the row has a full TCP header (not one quoted inside an ICMP error). */
 export function isTcpRow(cap: Capture, row: number): boolean {
@@ -158,16 +99,9 @@ function endpoint(addr: string, port: number): string {
 
 /** Hover text of one packet: frame number, relative time and the Info column. */
 export function hoverText(cap: Capture, row: number): string {
-  return `#${row + 1}  ${cap.relativeTime(row).toFixed(6)} s<br>${hoverSafe(cap.info(row))}`;
+  return `#${row + 1}  ${cap.relativeTime(row).toFixed(6)} s<br>${escapeHtml(cap.info(row))}`;
 }
 
-/**
- * Plotly renders hover text as a small HTML subset; text from the capture must not be able to add
- * markup (links, styles), so `<`, `>` and `&` are escaped.
- */
-export function hoverSafe(s: string): string {
-  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-}
 
 // ---------------------------------------------------------------------------------------------
 // Large captures
@@ -225,7 +159,6 @@ export function streamColor(i: number): string {
 
 export const hasFlag = (cap: Capture, row: number, bit: number): boolean => (cap.packets.tcpAnalysis[row] & bit) !== 0;
 export const hasTcpFlag = (cap: Capture, row: number, bit: number): boolean => (cap.packets.tcpFlags[row] & bit) !== 0;
-export { TA, TcpFlag, Layer };
 
 /** Common layout pieces: white background, hover by closest point, legend on the right. */
 export function baseLayout(title: string): Record<string, unknown> {

@@ -5,7 +5,9 @@
 import { z } from "zod";
 import type { Capture } from "../capture/capture";
 import type { Figure } from "./figure";
-import { AXIS_STYLE, baseLayout, hoverSafe, parseOptions, streamColor } from "./common";
+import { AXIS_STYLE, baseLayout, streamColor } from "./common";
+import { parseOptions } from "../base/options";
+import { escapeHtml } from "../base/html";
 
 /** A row predicate: `(row, cap) => boolean` (row is 0-based; frame number = row + 1). */
 export type RowPredicate = (row: number, cap: Capture) => boolean;
@@ -62,7 +64,7 @@ export function ioGraph(cap: Capture, options: IoGraphOptions = {}): Figure {
     const hover = ys.map((v, k) => {
       const fr = firstRow[k];
       const head = `${name}: ${v} ${o.unit} in [${x[k]}, ${+(x[k] + o.interval).toFixed(9)}) s`;
-      return fr < 0 ? head : `${head}<br>first: #${fr + 1} ${hoverSafe(cap.info(fr))}`;
+      return fr < 0 ? head : `${head}<br>first: #${fr + 1} ${escapeHtml(cap.info(fr))}`;
     });
     const color = streamColor(i);
     data.push(

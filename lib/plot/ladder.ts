@@ -8,7 +8,11 @@ import type { Capture } from "../capture/capture";
 import { TA } from "../tcp/flags";
 import { tcpFlagsText } from "../tcp/info";
 import type { Figure } from "./figure";
-import { hoverSafe, hoverText, isTcpRow, Layer, parseOptions, streamIndex, tcpView } from "./common";
+import type { TcpAnalysis } from "../tcp/analysis";
+import { hoverText, isTcpRow, streamIndex } from "./common";
+import { Layer } from "../table/layers";
+import { parseOptions } from "../base/options";
+import { escapeHtml } from "../base/html";
 import type { TraceMeta } from "./seq-graph";
 
 export const LadderOptions = z.strictObject({
@@ -43,7 +47,7 @@ export function ladderDiagram(cap: Capture, options: LadderOptions): Figure {
   const streams = o.streams ?? (o.stream !== undefined ? [o.stream] : undefined);
   const streamSet = streams ? new Set(streams) : undefined;
   const p = cap.packets;
-  const tcp = tcpView(cap);
+  const tcp = cap.tcp;
   const [from, to] = o.frames ?? [1, cap.length];
   if (from > cap.length) throw new RangeError(`ladderDiagram: option "frames": frame ${from} is beyond the last frame (${cap.length})`);
 
@@ -89,7 +93,7 @@ export function ladderDiagram(cap: Capture, options: LadderOptions): Figure {
     const y1 = y0 + slope;
     const bad = (p.tcpAnalysis[r] & TA.FLAG_MASK & ~TA.WINDOW_UPDATE) !== 0 && (p.layers[r] & Layer.TCP) !== 0;
     const color = bad ? COLOR_BAD : ab ? COLOR_AB : COLOR_BA;
-    const info = hoverSafe(cap.info(r));
+    const info = escapeHtml(cap.info(r));
     annotations.push({
       x: x1, y: y1, ax: x0, ay: y0, xref: "x", yref: "y", axref: "x", ayref: "y",
       showarrow: true, arrowhead: 2, arrowsize: 1.2, arrowwidth: 1.6, arrowcolor: color, text: "",
@@ -114,8 +118,8 @@ export function ladderDiagram(cap: Capture, options: LadderOptions): Figure {
     type: "line", xref: "x", yref: "y", x0: x, x1: x, y0: -0.6, y1: yMax + 0.6, line: { color: "#444", width: 2 },
   }));
   annotations.push(
-    { x: 0, y: -0.7, xref: "x", yref: "y", text: `<b>${hoverSafe(nameA)}</b>`, showarrow: false, yanchor: "bottom", font: { size: 13 } },
-    { x: 1, y: -0.7, xref: "x", yref: "y", text: `<b>${hoverSafe(nameB)}</b>`, showarrow: false, yanchor: "bottom", font: { size: 13 } },
+    { x: 0, y: -0.7, xref: "x", yref: "y", text: `<b>${escapeHtml(nameA)}</b>`, showarrow: false, yanchor: "bottom", font: { size: 13 } },
+    { x: 1, y: -0.7, xref: "x", yref: "y", text: `<b>${escapeHtml(nameB)}</b>`, showarrow: false, yanchor: "bottom", font: { size: 13 } },
   );
   const data = [
     {
@@ -152,10 +156,10 @@ function hostLabel(cap: Capture, row: number, src: boolean, withPort: boolean): 
 }
 
 /** Two-line arrow label: the application message (or TCP flags) and seq/ack/len. HTML-escaped. */
-function arrowLabel(cap: Capture, tcp: ReturnType<typeof tcpView>, r: number, ports: boolean): string {
+function arrowLabel(cap: Capture, tcp: TcpAnalysis, r: number, ports: boolean): string {
   const p = cap.packets;
   const proto = cap.protocol(r);
-  if (!isTcpRow(cap, r)) return hoverSafe(`${proto}: ${cap.info(r)}`);
+  if (!isTcpRow(cap, r)) return escapeHtml(`${proto}: ${cap.info(r)}`);
   const prefix = typeof (cap.tcp as { analysisPrefix?: unknown }).analysisPrefix === "function" ? cap.tcp.analysisPrefix(r) : "";
   const flags = `[${tcpFlagsText(p.tcpFlags[r])}]`;
   let line1: string;
@@ -170,5 +174,5 @@ function arrowLabel(cap: Capture, tcp: ReturnType<typeof tcpView>, r: number, po
   if (p.appInfo && p.appInfo[r] && proto !== "TCP") line2 = `${flags} ${line2}`;
   if (ports) line2 = `${p.srcPort[r]} → ${p.dstPort[r]} ${line2}`;
   const clip = (s: string) => (s.length > 90 ? s.slice(0, 89) + "…" : s);
-  return `${hoverSafe(clip(line1))}<br>${hoverSafe(clip(line2))}`;
+  return `${escapeHtml(clip(line1))}<br>${escapeHtml(clip(line2))}`;
 }

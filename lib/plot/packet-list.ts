@@ -5,7 +5,9 @@
 import { z } from "zod";
 import { Capture, DEFAULT_COLUMNS } from "../capture/capture";
 import { escapeHtml } from "../base/html";
-import { parseOptions, Layer, TA, TcpFlag } from "./common";
+import { parseOptions } from "../base/options";
+import { Layer, TcpFlag } from "../table/layers";
+import { TA } from "../tcp/flags";
 
 /** RGB as Wireshark stores it in `colorfilters`: three 16-bit components. */
 type Rgb16 = readonly [number, number, number];

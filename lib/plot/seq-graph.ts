@@ -18,26 +18,10 @@
 import { z } from "zod";
 import type { Capture } from "../capture/capture";
 import type { Figure } from "./figure";
-import {
-  AXIS_STYLE,
-  baseLayout,
-  downsample,
-  GL_THRESHOLD,
-  hasFlag,
-  hasTcpFlag,
-  hoverText,
-  parseOptions,
-  scatterType,
-  srcEndpoint,
-  dstEndpoint,
-  streamColor,
-  streamIndex,
-  streamList,
-  streamRows,
-  TA,
-  TcpFlag,
-  tcpView,
-} from "./common";
+import { AXIS_STYLE, baseLayout, downsample, GL_THRESHOLD, hasFlag, hasTcpFlag, hoverText, scatterType, srcEndpoint, dstEndpoint, streamColor, streamIndex, streamList, streamRows } from "./common";
+import { parseOptions } from "../base/options";
+import { TA } from "../tcp/flags";
+import { TcpFlag } from "../table/layers";
 
 export const SeqGraphOptions = z.strictObject({
   stream: streamIndex.optional(),
@@ -142,7 +126,7 @@ export function seqGraph(cap: Capture, options: SeqGraphOptions): Figure {
   const o = parseOptions("seqGraph", SeqGraphOptions, options);
   const streams = streamList("seqGraph", o);
   const byStream = streamRows(cap, streams);
-  const tcp = tcpView(cap);
+  const tcp = cap.tcp;
   const dirs = o.direction === "a2b" ? [0] : o.direction === "b2a" ? [1] : [0, 1];
   const panels: Panel[] = [];
   streams.forEach((stream, streamIdx) => dirs.forEach((dir) => panels.push({ stream, dir, streamIdx })));

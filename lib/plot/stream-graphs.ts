@@ -6,22 +6,12 @@
 import { z } from "zod";
 import type { Capture } from "../capture/capture";
 import type { Figure } from "./figure";
-import {
-  AXIS_STYLE,
-  baseLayout,
-  GL_THRESHOLD,
-  hoverText,
-  parseOptions,
-  scatterType,
-  srcEndpoint,
-  dstEndpoint,
-  streamIndex,
-  streamRows,
-  TcpFlag,
-  tcpView,
-} from "./common";
+import { AXIS_STYLE, baseLayout, GL_THRESHOLD, hoverText, scatterType, srcEndpoint, dstEndpoint, streamIndex, streamRows } from "./common";
+import { parseOptions } from "../base/options";
+import { TcpFlag } from "../table/layers";
 import type { TraceMeta } from "./seq-graph";
-import { rttSamples } from "../flows/index";
+import { analyzeFlows } from "../flows/build";
+import { SampleKind } from "../tcptrace/engine";
 
 const Direction = z.enum(["a2b", "b2a", "both"]).default("both");
 const DIR_NAMES = ["a→b", "b→a"];
@@ -70,30 +60,17 @@ interface RttPoint {
   dir: number;
 }
 
-interface FlowTableLike {
-  length: number;
-  columnNames: string[];
-  raw(name: string): ArrayLike<unknown>;
-}
-
-/**
- * tcptrace-style samples from lib/flows' `rttSamples(cap, stream)` (a flow table with columns
- * frame, direction, rtt, ambiguous, post_loss); undefined when it lacks those columns.
- * Post-loss ACKs carry no RTT and are left out.
- */
-function flowsSamples(cap: Capture, stream: number): RttPoint[] | undefined {
-  const t: FlowTableLike = rttSamples(cap, stream);
-  const need = ["frame", "direction", "rtt", "ambiguous", "post_loss"];
-  if (!t || typeof t.raw !== "function" || !need.every((c) => t.columnNames.includes(c))) return undefined;
-  const frame = t.raw("frame") as ArrayLike<number>;
-  const dir = t.raw("direction") as ArrayLike<string | null>;
-  const rtt = t.raw("rtt") as ArrayLike<number>;
-  const amb = t.raw("ambiguous") as ArrayLike<boolean | null>;
-  const post = t.raw("post_loss") as ArrayLike<boolean | null>;
+/** tcptrace's RTT events of a stream (the flow build's, see rttSamples); post-loss ACKs carry no RTT and are left out. */
+function tcptraceSamples(cap: Capture, stream: number): RttPoint[] {
+  const fa = analyzeFlows(cap);
+  const s = fa.samples;
+  const flow = stream < fa.flowOfStream.length ? fa.flowOfStream[stream] : -1;
   const out: RttPoint[] = [];
-  for (let k = 0; k < t.length; k++) {
-    if (!Number.isFinite(rtt[k]) || !(frame[k] > 0)) continue;
-    out.push({ row: frame[k] - 1, rtt: rtt[k], kind: amb[k] ? 1 : post[k] ? 2 : 0, dir: dir[k] === "b2a" ? 1 : 0 });
+  for (let i = 0; i < s.flow.n; i++) {
+    const us = s.us.a[i];
+    if (s.flow.a[i] !== flow || !Number.isFinite(us) || s.ackRow.a[i] < 0) continue;
+    const kind = s.kind.a[i] === SampleKind.AMBIGUOUS ? 1 : s.kind.a[i] === SampleKind.POST_LOSS ? 2 : 0;
+    out.push({ row: s.ackRow.a[i], rtt: us / 1e6, kind, dir: s.dir.a[i] });
   }
   return out;
 }
@@ -106,12 +83,10 @@ function flowsSamples(cap: Capture, stream: number): RttPoint[] | undefined {
 export function rttPlot(cap: Capture, options: RttPlotOptions): Figure {
   const o = parseOptions("rttPlot", RttPlotOptions, options);
   const rows = Array.from(streamRows(cap, [o.stream]).get(o.stream)!);
-  const tcp = tcpView(cap);
-  let samples = o.source === "ack_rtt" ? undefined : flowsSamples(cap, o.stream);
-  if (!samples && o.source === "tcptrace") throw new Error("rttPlot: source \"tcptrace\" needs rttSamples from lib/flows, which is not available");
-  const source = samples ? "tcptrace (Karn)" : "tcp.analysis.ack_rtt";
-  if (!samples) {
-    samples = [];
+  const tcp = cap.tcp;
+  const source = o.source === "ack_rtt" ? "tcp.analysis.ack_rtt" : "tcptrace (Karn)";
+  const samples = o.source === "ack_rtt" ? [] : tcptraceSamples(cap, o.stream);
+  if (o.source === "ack_rtt") {
     for (const r of rows) {
       const v = tcp.ackRtt(r);
       if (Number.isFinite(v)) samples.push({ row: r, rtt: v, kind: -1, dir: tcp.dir(r) ^ 1 });
@@ -234,7 +209,7 @@ export function movingRateSteps(
 export function throughputPlot(cap: Capture, options: ThroughputPlotOptions): Figure {
   const o = parseOptions("throughputPlot", ThroughputPlotOptions, options);
   const rows = Array.from(streamRows(cap, [o.stream]).get(o.stream)!);
-  const tcp = tcpView(cap);
+  const tcp = cap.tcp;
   const len = cap.packets.tcpLen;
   const flags = cap.packets.tcpFlags;
   const type = scatterType(rows.length * (o.segments ? 3 : 2), o.glThreshold);
@@ -326,7 +301,7 @@ export type InflightPlotOptions = z.input<typeof InflightPlotOptions>;
 export function inflightPlot(cap: Capture, options: InflightPlotOptions): Figure {
   const o = parseOptions("inflightPlot", InflightPlotOptions, options);
   const rows = Array.from(streamRows(cap, [o.stream]).get(o.stream)!);
-  const tcp = tcpView(cap);
+  const tcp = cap.tcp;
   const flags = cap.packets.tcpFlags;
   const type = scatterType(rows.length * 2, o.glThreshold);
   const data: Record<string, unknown>[] = [];

@@ -2,12 +2,15 @@ import { Anomaly, CaptureError, TRUNCATION_ANOMALIES } from "../base/errors";
 import { readRecords } from "../file/reader";
 import type { CaptureWarning, DecryptionSecrets, InterfaceInfo } from "../file/types";
 import { Dissector } from "../decode/dissect";
-import { Layer, PacketTable } from "../table/packet-table";
-import { TcpAnalyzer } from "../tcp/analysis";
+import { PacketTable } from "../table/packet-table";
+import { Layer } from "../table/layers";
+import type { TcpAnalysis } from "../tcp/analysis";
+import { TcpAnalyzer } from "../tcp/analyzer";
 import { ParallelAnalysis, ParallelFailure, useParallel } from "./parallel";
 import { AppDissector } from "../app/index";
 import type { TraceResult } from "../tcptrace/stream-trace";
-import { parseOptions, ReadOptionsSchema, type ReadOptions, type ResolvedReadOptions } from "../base/options";
+import { parseOptions } from "../base/options";
+import { ReadOptionsSchema, type ReadOptions, type ResolvedReadOptions } from "./options";
 
 export interface CaptureMeta {
   /** Path of the file, or "<bytes>". */
@@ -40,7 +43,7 @@ export interface CaptureMeta {
 /** What loadCapture returns: the parts a Capture is made of. */
 export interface LoadedCapture {
   table: PacketTable;
-  tcp: TcpAnalyzer;
+  tcp: TcpAnalysis;
   app: AppDissector;
   meta: CaptureMeta;
   /** Waits for and returns the tcptrace pass the analysis worker runs after its analysis (null: none or failed). */
@@ -53,7 +56,7 @@ export interface LoadedCapture {
  * captures the TCP analysis runs in a worker thread beside the dissection (option `threads`).
  */
 export function loadCapture(input: string | Uint8Array, options?: ReadOptions): LoadedCapture {
-  const opts = parseOptions(ReadOptionsSchema, options, "readCapture");
+  const opts = parseOptions("readCapture", ReadOptionsSchema, options);
   if (typeof input !== "string" && !(input instanceof Uint8Array)) {
     throw new TypeError("readCapture: expected a file path (string) or the capture's bytes (Uint8Array)");
   }
@@ -74,7 +77,7 @@ function load(input: string | Uint8Array, opts: ResolvedReadOptions, size: numbe
   const table = new PacketTable(Math.min(Math.max(1024, Math.ceil(size / 60)), 1 << 26), parallel);
   const dissector = new Dissector(table);
   const tcp = new TcpAnalyzer(table);
-  const app = new AppDissector(table, tcp);
+  const app = new AppDissector(table);
   // TCP analysis in a worker thread (lib/tcp/parallel.ts): batches go to the worker, and their
   // application layers wait (with a copy of their bytes) until the worker has finished them.
   const par = parallel ? new ParallelAnalysis(table, tcp.explain) : null;
@@ -92,11 +95,11 @@ function loadWith(
   opts: ResolvedReadOptions,
   table: PacketTable,
   dissector: Dissector,
-  tcp0: TcpAnalyzer,
+  analyzer: TcpAnalyzer,
   app: AppDissector,
   par: ParallelAnalysis | null,
 ): LoadedCapture {
-  let tcp = tcp0; // replaced by the worker's analysis in worker mode
+  let tcp: TcpAnalysis = analyzer; // replaced by the worker's analysis in worker mode
   let trace: LoadedCapture["trace"] = null;
   // time span of the rows with a timestamp (earliest and latest as seconds + nanoseconds)
   let firstTimed = -1;
@@ -162,7 +165,7 @@ function loadWith(
     bLen = 0;
     if (n === 0) return;
     if (par === null) {
-      if (tcpAnalysis) tcp.analyzeRows(bRow, n);
+      if (tcpAnalysis) analyzer.analyzeRows(bRow, n);
       if (appLayers) appBatch(n, bBuf!, bRow, bOff, bCap);
       return;
     }
@@ -247,9 +250,8 @@ function loadWith(
     runPending(true);
     table.beforeGrow = null;
     tcp = par.finish();
-    app.tcp = tcp;
     trace = () => par.takeTrace();
-  } else if (opts.tcpAnalysis) tcp.finish();
+  } else if (tcpAnalysis) analyzer.finish();
   if (appLayers) app.finish();
 
   const n = table.length;

@@ -2,16 +2,16 @@
  * TCP analysis in a worker thread, alongside the reading and dissecting of the capture.
  *
  * The packet table's columns live on SharedArrayBuffers. The reading thread dissects a batch of rows,
- * posts the batch's row numbers, and goes on with the next batch; the worker (lib/tcp/worker.ts) runs
+ * posts the batch's row numbers, and goes on with the next batch; the worker (worker.ts) runs
  * the same TcpAnalyzer over the posted rows, in file order, writing its columns (stream, flags, ACK
  * frame, bytes in flight, …) into the same memory, and counts finished batches in a shared counter.
  * Results are those of the one-thread pass: the analyzer reads only columns the dissector wrote before
  * the batch was posted, and the application layers (which need the analysis of their rows) run in the
  * reading thread once the worker has finished their batch. At the end the worker sends the analyzer's
- * state back as plain data (TcpAnalyzer.exportState).
+ * state back as plain data (state-codec.ts).
  *
  * Between batches, and on after the read, the worker also runs the tcptrace engine over the analyzed
- * rows (lib/flows/stream-trace.ts), so that the flow table finds that pass done; the read does not wait
+ * rows (lib/tcptrace/stream-trace.ts), so that the flow table finds that pass done; the read does not wait
  * for it: the worker posts it when done, and `takeTrace` (called by the flow build) waits for it.
  *
  * Used for large captures when a second core exists (`threads` option); any failure to start or run
@@ -23,10 +23,11 @@ import * as path from "node:path";
 import { getHeapStatistics } from "node:v8";
 import { receiveMessageOnPort, MessageChannel, Worker, type MessagePort } from "node:worker_threads";
 import type { PacketTable } from "../table/packet-table";
-import { TcpAnalyzer, type AnalyzerState } from "../tcp/analysis";
+import type { TcpAnalysis } from "../tcp/analysis";
+import { unpackAnalysis, type AnalysisState } from "./state-codec";
 import { StreamTrace, type TraceResult, type TraceState } from "../tcptrace/stream-trace";
 
-/** Slots of the shared sync array (also written by lib/tcp/worker.ts). */
+/** Slots of the shared sync array (also written by worker.ts). */
 export const Sync = {
   /** batches finished */
   DONE: 0,
@@ -151,15 +152,15 @@ export class ParallelAnalysis {
    * Finish the analysis; returns the analyzer (state moved from the worker) over this thread's table.
    * The worker goes on with the tcptrace pass (see takeTrace), then ends.
    */
-  finish(): TcpAnalyzer {
+  finish(): TcpAnalysis {
     this.worker.postMessage({ type: "finish" });
     this.block(STATUS, () => Atomics.load(this.sync, STATUS) === 1);
-    const msg = receiveMessageOnPort(this.port)?.message as { state: AnalyzerState } | undefined;
+    const msg = receiveMessageOnPort(this.port)?.message as { state: AnalysisState } | undefined;
     if (!msg) {
       this.stop();
       throw new ParallelFailure("the analysis worker sent no result");
     }
-    return TcpAnalyzer.fromState(this.t, msg.state);
+    return unpackAnalysis(this.t, msg.state);
   }
 
   /** The worker's tcptrace pass over every row (waits until it is done); null when it failed. */

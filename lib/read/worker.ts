@@ -1,5 +1,5 @@
 /**
- * The TCP analysis worker thread (see lib/tcp/parallel.ts): a TcpAnalyzer over a view of the reading
+ * The TCP analysis worker thread (see parallel.ts): a TcpAnalyzer over a view of the reading
  * thread's shared packet table, fed batches of row numbers in file order. Between batches, and after
  * the analysis is finished and sent back, it runs the tcptrace engine over the analyzed rows
  * (StreamTrace), a slice at a time and only while no batch waits for analysis; when every row is
@@ -8,7 +8,8 @@
 import { parentPort, workerData, type MessagePort } from "node:worker_threads";
 import { StreamTrace } from "../tcptrace/stream-trace";
 import { PacketTable } from "../table/packet-table";
-import { TcpAnalyzer } from "../tcp/analysis";
+import { TcpAnalyzer } from "../tcp/analyzer";
+import { packAnalysis } from "./state-codec";
 import { Sync } from "./parallel";
 
 type Msg =
@@ -101,7 +102,7 @@ parentPort!.on("message", (m: Msg) => {
       tcp.finish();
       // copied, not transferred: the first transfer (detaching a buffer) throws away every optimized
       // function of this thread that uses typed arrays, and the tcptrace pass still has rows to go
-      const { state } = tcp.exportState();
+      const state = packAnalysis(tcp);
       port.postMessage({ state });
       signal(Sync.STATUS, 1);
       analysisDone = true;

@@ -1,19 +1,23 @@
 import { StringDict } from "./dict";
 import { STORAGE, type StorageColumns, type StorageDef, type StorageKey } from "./schema";
 
-export { Layer, TcpOpt, TcpFlag } from "./layers";
 
 type ArrayCtor = StorageDef["array"];
 
-/** The typed-array columns, one field each, as declared in the schema (lib/table/schema.ts). */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging
-export interface PacketTable extends StorageColumns {}
+/**
+ * The base constructor that gives the table one field per typed array of the schema (lib/table/schema.ts),
+ * in schema order. Generated as straight-line named stores: V8 keeps such fields as fast properties, while
+ * a loop of computed-key stores turned the table into a dictionary object and made every column access
+ * of the dissector and the analysis a hash lookup (the read took 2.5× as long; docs/performance.md).
+ */
+// eslint-disable-next-line @typescript-eslint/no-implied-eval
+const ColumnFields = new Function(STORAGE.map((s) => `this.${s.key} = null;`).join("\n")) as unknown as new () => StorageColumns;
 
 /**
  * The packet table: one row per frame, stored as typed-array columns (struct of arrays).
  * Rows are appended by the capture reader + dissector in one pass; nothing is allocated per packet.
  */
-export class PacketTable {
+export class PacketTable extends ColumnFields {
   /** Number of rows. */
   length = 0;
   capacity: number;
@@ -32,12 +36,12 @@ export class PacketTable {
   beforeGrow: (() => void) | null = null;
 
   constructor(capacity = 1024, shared = false) {
+    super();
     this.capacity = Math.max(16, capacity | 0);
     this.shared = shared;
     if (shared) this.sackEdges = this.alloc(Uint32Array, 64);
-    // Every column field is assigned twice (null, then its array): V8 treats a field stored only once as a
-    // constant, and growing the table would then throw away the dissector's optimized code (docs/performance.md).
-    for (const spec of STORAGE) (this as any)[spec.key] = null;
+    // Every column field is assigned twice (null by ColumnFields, then its array): V8 treats a field stored only
+    // once as a constant, and growing the table would then throw away the dissector's optimized code.
     for (const spec of STORAGE) if (!spec.lazy) (this as any)[spec.key] = this.alloc(spec.array, this.capacity);
   }
 

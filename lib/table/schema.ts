@@ -14,7 +14,7 @@
  *   once, in lib/capture/columns.ts, under the column's name (the compiler insists on one per entry).
  * Adding a column: add its entry here (and, for a stored one, write it in the decoder); see the README.
  */
-import { Layer, TcpOpt } from "./layers";
+import { hasTcpOption, Layer, TcpOpt } from "./layers";
 
 type ArrayCtor =
   | Float64ArrayConstructor
@@ -188,6 +188,5 @@ export function present(when: Presence | undefined, layers: number, optSeq: numb
   if (when === undefined) return true;
   if ("layers" in when) return (layers & when.layers) !== 0 && (layers & (when.not ?? 0)) === 0;
   if ((layers & (Layer.TCP | Layer.ICMP_QUOTED)) !== Layer.TCP) return false;
-  for (let s = optSeq; s !== 0; s >>>= 4) if ((s & 15) === when.tcpOption) return true;
-  return false;
+  return hasTcpOption(optSeq, when.tcpOption);
 }

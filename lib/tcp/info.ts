@@ -1,5 +1,6 @@
 /** Wireshark's TCP Info column text (4.0): prefixes, ports, flags, Seq/Ack/Win/Urg/Len and options. */
-import { Layer, type PacketTable, TcpOpt } from "../table/packet-table";
+import { type PacketTable } from "../table/packet-table";
+import { Layer, TcpOpt, TCP_FLAG_NAMES } from "../table/layers";
 import { TA } from "./flags";
 
 /** What info() needs from the analyzer (avoids a circular import). */
@@ -12,13 +13,11 @@ export interface InfoSource {
   sackRel(row: number): number[];
 }
 
-const FLAG_NAMES = ["FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR", "AE"];
-
 /** "[SYN, ACK]"-style list, low bit first; "<None>" when no flag is set. */
 export function tcpFlagsText(flags: number): string {
   let s = "";
-  for (let i = 0; i < FLAG_NAMES.length; i++) {
-    if (flags & (1 << i)) s += (s ? ", " : "") + FLAG_NAMES[i];
+  for (let i = 0; i < TCP_FLAG_NAMES.length; i++) {
+    if (flags & (1 << i)) s += (s ? ", " : "") + TCP_FLAG_NAMES[i];
   }
   if (flags & 0xe00) s += (s ? ", " : "") + "Reserved";
   return s || "<None>";
@@ -67,6 +66,7 @@ export function buildInfo(a: InfoSource, t: PacketTable, row: number): string {
     let sawSack = false;
     let sawTs = false;
     let count = 0;
+    // the packed options field (TcpOpt codes, 4 bits each; see tcpOptions in lib/table/layers.ts), walked inline: Info is built per row
     for (let o = seq; o !== 0; o >>>= 4) {
       count++;
       switch (o & 15) {

@@ -9,7 +9,7 @@ type Field = (typeof FIELDS)[number];
 const NF = FIELDS.length;
 const IDX = Object.fromEntries(FIELDS.map((f, i) => [f, i])) as Record<Field, number>;
 
-/** Plain-data form of a WhyStore (structured-cloneable), see TcpAnalyzer.exportState. */
+/** Plain-data form of a WhyStore (structured-cloneable), see TcpAnalysis.parts / restore. */
 export interface WhyStoreState {
   rows: Uint32Array<ArrayBuffer>;
   vals: Float64Array<ArrayBuffer>;

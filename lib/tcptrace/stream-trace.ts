@@ -9,7 +9,8 @@
  * directions and connection ids to the flow table's once it is known. The engine is symmetric in its two
  * directions, so relabelling afterwards gives exactly what tracing with the final labels gives.
  */
-import { Layer, TcpFlag, TcpOpt, type PacketTable } from "../table/packet-table";
+import { type PacketTable } from "../table/packet-table";
+import { Layer, TcpFlag, TcpOpt, hasTcpOption } from "../table/layers";
 import { F64, TcbField, TcptraceEngine, type TraceSink } from "./engine";
 
 /** Per-sample outputs (one entry per tcptrace RTT event); `flow` holds connection ids until `orient`. */
@@ -104,7 +105,7 @@ export class StreamTrace implements TraceSink {
       const fl = tcpFlags[r];
       let wsOpt = -1;
       if ((fl & TcpFlag.SYN) !== 0 && optSeq !== null) {
-        for (let o = optSeq[r]; o !== 0; o >>>= 4) if ((o & 15) === TcpOpt.WS) wsOpt = 1;
+        if (hasTcpOption(optSeq[r], TcpOpt.WS)) wsOpt = 1;
       }
       const us = tsSec[r] * 1e6 + Math.floor(tsNsec[r] / 1000);
       e.packet(c, d, r, us, fl, tcpSeq[r], tcpAck[r], tcpLen[r], tcpWin[r], wsOpt);

@@ -2,7 +2,7 @@
 // (`tshark -2 -n`) on the same bytes; when tshark is installed the test re-checks them.
 import { describe, expect, it } from "vitest";
 import { loadCapture } from "../../lib/read/load";
-import { Layer } from "../../lib/table/packet-table";
+import { Layer } from "../../lib/table/layers";
 import { ascii, buildPcap, concat, F, haveTshark, hex, tsharkFields, type TcpSeg } from "../helpers/app-pcap";
 
 const u16 = (v: number) => [v >> 8, v & 255];

@@ -5,7 +5,7 @@ import * as zlib from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { readCapture } from "../../lib/capture/capture";
 import { CaptureError } from "../../lib/base/errors";
-import { Layer } from "../../lib/table/packet-table";
+import { Layer } from "../../lib/table/layers";
 
 const DATA = path.resolve(__dirname, "../../data");
 

@@ -45,7 +45,7 @@ function scriptTags(html: string) {
 
 describe("escapeHtml / jsonForScript", () => {
   it("escapes the five HTML specials", () => {
-    expect(escapeHtml(`<a href="x" title='y'>&</a>`)).toBe("&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;");
+    expect(escapeHtml(`<a href="x" title='y'>&</a>`)).toBe("&lt;a href=&#34;x&#34; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;");
     expect(escapeHtml(42)).toBe("42");
   });
   it("emits JSON without <, >, & and line separators, and round-trips", () => {
@@ -113,7 +113,7 @@ describe("frameToHtml", () => {
     expect(html).not.toContain("<img");
     expect(html).not.toContain("<script");
     expect(html).not.toContain("<b>");
-    expect(html).toContain("&lt;/script&gt;&lt;img src=x onerror=&quot;document.title=&#39;pwned&#39;&quot;&gt;");
+    expect(html).toContain("&lt;/script&gt;&lt;img src=x onerror=&#34;document.title=&#39;pwned&#39;&#34;&gt;");
     expect(html).toContain("<td>&lt;b&gt;</td>");
     expect(html).toContain('<td style="text-align: right;">1.5</td>');
   });

@@ -2,7 +2,7 @@
 // (no tshark needed). Captures from ../shared are used when present (PCAPFRAME_SHARED overrides).
 import { describe, expect, test } from "vitest";
 import { loadCapture } from "../../lib/read/load";
-import { Layer } from "../../lib/table/packet-table";
+import { Layer } from "../../lib/table/layers";
 import { TA_NAMES } from "../../lib/tcp/flags";
 import { COMPARED_FIELDS, ourField } from "../../lib/check/compare";
 import { listGoldenCaptures, readPacketsGolden, readPacketsNoTlsGolden } from "../helpers/golden";

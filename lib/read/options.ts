@@ -1,0 +1,24 @@
+/** readCapture's options. */
+import { z } from "zod";
+
+export const ReadOptionsSchema = z
+  .object({
+    /** Throw a CaptureError at the first framing fault instead of keeping the packets before it. */
+    strict: z.boolean().default(false),
+    /** Run Wireshark-style TCP sequence analysis (streams, relative numbers, flags, RTT). */
+    tcpAnalysis: z.boolean().default(true),
+    /** Dissect application layers (TLS, HTTP, DNS). */
+    appLayers: z.boolean().default(true),
+    /** Stop after this many packets. */
+    maxPackets: z.number().int().positive().optional(),
+    /**
+     * Run the TCP analysis in a worker thread while the file is read ("auto": for captures of 8 MB and
+     * more when the machine has two cores or more); the worker then also runs the tcptrace pass the flow
+     * table needs, finishing it after the read returns. Results are identical either way.
+     */
+    threads: z.union([z.boolean(), z.literal("auto")]).default("auto"),
+  })
+  .strict();
+
+export type ReadOptions = z.input<typeof ReadOptionsSchema>;
+export type ResolvedReadOptions = z.output<typeof ReadOptionsSchema>;
