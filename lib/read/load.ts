@@ -81,7 +81,7 @@ function load(input: string | Uint8Array, opts: ResolvedReadOptions, size: numbe
   // TCP analysis in a worker thread (lib/tcp/parallel.ts): batches go to the worker, and their
   // application layers wait (with a copy of their bytes) until the worker has finished them.
   const par = parallel ? new ParallelAnalysis(table, tcp.explain) : null;
-  if (par) table.beforeGrow = () => par.drain();
+  if (par) table.sharing!.beforeGrow = () => par.drain();
   try {
     return loadWith(input, opts, table, dissector, tcp, app, par);
   } catch (e) {
@@ -248,7 +248,7 @@ function loadWith(
   flush();
   if (par !== null) {
     runPending(true);
-    table.beforeGrow = null;
+    table.sharing!.beforeGrow = null;
     tcp = par.finish();
     trace = () => par.takeTrace();
   } else if (tcpAnalysis) analyzer.finish();

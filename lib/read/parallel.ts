@@ -25,6 +25,7 @@ import { receiveMessageOnPort, MessageChannel, Worker, type MessagePort } from "
 import type { PacketTable } from "../table/packet-table";
 import type { TcpAnalysis } from "../tcp/analysis";
 import { unpackAnalysis, type AnalysisState } from "./state-codec";
+import { columnViews } from "./shared-table";
 import { StreamTrace, type TraceResult, type TraceState } from "../tcptrace/stream-trace";
 
 /** Slots of the shared sync array (also written by worker.ts). */
@@ -92,7 +93,7 @@ export class ParallelAnalysis {
   posted = 0;
 
   constructor(private readonly t: PacketTable, explain: boolean) {
-    if (!t.shared) throw new ParallelFailure("the packet table is not shared");
+    if (t.sharing === null) throw new ParallelFailure("the packet table is not shared");
     for (const c of ANALYZER_COLUMNS) t.touch(c);
     this.sync = new Int32Array(new SharedArrayBuffer(Sync.SLOTS * 4));
     const { port1, port2 } = new MessageChannel();
@@ -123,9 +124,9 @@ export class ParallelAnalysis {
       this.stop();
       throw new ParallelFailure(`${streams} TCP streams in ${analyzed} packets: one thread is faster`);
     }
-    if (t.layout !== this.layout) {
-      this.layout = t.layout;
-      this.worker.postMessage({ type: "cols", cols: t.columnViews(), length: t.length, capacity: t.capacity });
+    if (t.sharing!.layout !== this.layout) {
+      this.layout = t.sharing!.layout;
+      this.worker.postMessage({ type: "cols", cols: columnViews(t), length: t.length, capacity: t.capacity });
     }
     this.posted++;
     Atomics.store(this.sync, Sync.POSTED, this.posted);

@@ -11,6 +11,7 @@ import { PacketTable } from "../table/packet-table";
 import { TcpAnalyzer } from "../tcp/analyzer";
 import { packAnalysis } from "./state-codec";
 import { Sync } from "./parallel";
+import { adoptColumns } from "./shared-table";
 
 type Msg =
   | { type: "cols"; cols: Record<string, ArrayLike<number>>; length: number; capacity: number }
@@ -88,7 +89,7 @@ function traceSlice(): void {
 parentPort!.on("message", (m: Msg) => {
   try {
     if (m.type === "cols") {
-      table.adopt(m.cols, m.length, m.capacity);
+      adoptColumns(table, m.cols, m.length, m.capacity);
     } else if (m.type === "rows") {
       table.length = m.length;
       tcp.analyzeRows(m.rows, m.n);

@@ -27,18 +27,16 @@ export class PacketTable extends ColumnFields {
   sackLen = 0;
 
   /**
-   * Columns on SharedArrayBuffers, so that the TCP analysis can run in a worker thread over the same
-   * memory (see lib/read/parallel.ts). `layout` counts column (re)allocations: a worker's view of the
-   * table is stale when it differs. `beforeGrow` runs before the columns are reallocated.
+   * The one hook for sharing the table with another thread (lib/read/ uses it; nothing else does): when
+   * set, every column lives on a SharedArrayBuffer, `layout` counts column (re)allocations (another
+   * thread's view of the table is stale when it differs) and `beforeGrow` runs before they happen.
    */
-  readonly shared: boolean;
-  layout = 0;
-  beforeGrow: (() => void) | null = null;
+  readonly sharing: { layout: number; beforeGrow: (() => void) | null } | null;
 
   constructor(capacity = 1024, shared = false) {
     super();
     this.capacity = Math.max(16, capacity | 0);
-    this.shared = shared;
+    this.sharing = shared ? { layout: 0, beforeGrow: null } : null;
     if (shared) this.sackEdges = this.alloc(Uint32Array, 64);
     // Every column field is assigned twice (null by ColumnFields, then its array): V8 treats a field stored only
     // once as a constant, and growing the table would then throw away the dissector's optimized code.
@@ -47,24 +45,7 @@ export class PacketTable extends ColumnFields {
 
   private alloc<T extends ArrayCtor>(type: T, n: number): InstanceType<T> {
     const C = type as unknown as new (x: number | SharedArrayBuffer) => InstanceType<T>;
-    return this.shared ? new C(new SharedArrayBuffer(n * type.BYTES_PER_ELEMENT)) : new C(n);
-  }
-
-  /** Every allocated column (and the SACK edge store) by name: what a worker needs to see the table. */
-  columnViews(): Record<string, ArrayLike<number>> {
-    const out: Record<string, ArrayLike<number>> = { sackEdges: this.sackEdges };
-    for (const spec of STORAGE) {
-      const col = (this as any)[spec.key];
-      if (col !== null) out[spec.key] = col;
-    }
-    return out;
-  }
-
-  /** Use the given columns (from `columnViews()` of a shared table in another thread). */
-  adopt(cols: Record<string, ArrayLike<number>>, length: number, capacity: number): void {
-    for (const [name, col] of Object.entries(cols)) (this as any)[name] = col;
-    this.length = length;
-    this.capacity = capacity;
+    return this.sharing !== null ? new C(new SharedArrayBuffer(n * type.BYTES_PER_ELEMENT)) : new C(n);
   }
 
   /** Allocate a lazy column (zero-filled) and return it. */
@@ -74,7 +55,7 @@ export class PacketTable extends ColumnFields {
       const spec = STORAGE.find((s) => s.key === name)!;
       col = this.alloc(spec.array, this.capacity);
       (this as any)[name] = col;
-      this.layout++;
+      if (this.sharing !== null) this.sharing.layout++;
     }
     return col;
   }
@@ -86,8 +67,10 @@ export class PacketTable extends ColumnFields {
   }
 
   private grow(newCap: number): void {
-    if (this.beforeGrow !== null) this.beforeGrow();
-    this.layout++;
+    if (this.sharing !== null) {
+      this.sharing.beforeGrow?.();
+      this.sharing.layout++;
+    }
     for (const spec of STORAGE) {
       const old = (this as any)[spec.key];
       if (old === null) continue;
@@ -102,7 +85,7 @@ export class PacketTable extends ColumnFields {
   addSack(le: number, re: number): number {
     if (this.sackLen * 2 + 2 > this.sackEdges.length) {
       // no beforeGrow: a worker only reads SACK edges, and the old store keeps every edge it can need
-      this.layout++;
+      if (this.sharing !== null) this.sharing.layout++;
       const next = this.alloc(Uint32Array, this.sackEdges.length * 2);
       next.set(this.sackEdges);
       this.sackEdges = next;
