@@ -278,7 +278,7 @@ export class Dissector {
       t.flag(row, Anomaly.IPV4_BAD_TOTAL_LEN);
       return;
     }
-    // Keys are passed as int32 (getInt32): a uint32 above 2^31 would be boxed into a heap number at every call.
+    // keys as int32 (docs/performance.md, "Boxed uint32")
     const srcId = this.ip4.id1(v.getInt32(vo + p + 12, false));
     const dstId = this.ip4.id1(v.getInt32(vo + p + 16, false));
     t.ipSrc[row] = srcId;

@@ -65,9 +65,8 @@ export interface MainPassState {
 
 /**
  * Pass 2 of analyzeFlows: per-flow counters, handshake/teardown facts and Zeek history letters, one
- * packet at a time (the tcptrace engine's pass is separate: see StreamTrace). A function of its own
- * that ends with its loop: inside the long analyzeFlows, V8's on-the-fly compiled loop was thrown away
- * again at the untaken code after it.
+ * packet at a time (the tcptrace engine's pass is separate: see StreamTrace). A function that ends with its
+ * loop (docs/performance.md, "OSR").
  */
 export function mainPass(P: MainPassState): void {
   const {

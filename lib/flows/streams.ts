@@ -34,8 +34,7 @@ export function tcpStreams(t: PacketTable, analyzer?: { streamCount: number }): 
   return { stream: t.tcpStream.subarray(0, n), count, computed: false };
 }
 
-// Loops in functions of their own (each ends with its loop), so that V8's on-the-fly compiled loop code is
-// not thrown away at the code after it.
+// Loops in functions of their own, each ending with its loop (docs/performance.md, "OSR").
 function analyzeAll(a: TcpAnalyzer, t: PacketTable, n: number): void {
   const layers = t.layers;
   for (let r = 0; r < n; r++) if (layers[r] & Layer.TCP) a.analyze(r);

@@ -48,8 +48,7 @@ export class HistoryLog {
   n = 0;
 
   constructor(capacity: number) {
-    // each assigned twice on purpose: a field stored only once is a constant to V8, and the per-packet
-    // pass optimized on it would be thrown away at the first grow
+    // each assigned twice (docs/performance.md, "Fields stored once")
     this.flow = new Int32Array(0);
     this.row = new Int32Array(0);
     this.code = new Uint8Array(0);

@@ -124,9 +124,7 @@ function loadWith(
   let bBuf: Uint8Array | null = null;
   const appLayers = opts.appLayers;
   const tcpAnalysis = opts.tcpAnalysis;
-  // Each stage's loop is a function of its own that ends with the loop: V8 compiles a hot loop on the
-  // fly (on-stack replacement), and code after the loop that had not run yet would throw that compiled
-  // code away again on every batch (measured: 139 deoptimizations of one combined function per 1 M packets).
+  // Each stage's loop is a function of its own that ends with the loop (docs/performance.md, "OSR").
   const appBatch = (n: number, buf: Uint8Array, rows: Int32Array, offs: Int32Array, caps: Int32Array) => {
     const layersCol = table.layers;
     for (let i = 0; i < n; i++) {

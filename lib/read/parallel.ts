@@ -130,7 +130,7 @@ export class ParallelAnalysis {
     }
     this.posted++;
     Atomics.store(this.sync, Sync.POSTED, this.posted);
-    // copied (32 KiB), not transferred: detaching a buffer would throw away this thread's optimized code
+    // copied (32 KiB), not transferred (docs/performance.md, "detach protector")
     this.worker.postMessage({ type: "rows", rows: rows.subarray(0, n), n, length: t.length });
   }
 

@@ -101,8 +101,7 @@ parentPort!.on("message", (m: Msg) => {
       schedule();
     } else if (m.type === "finish") {
       tcp.finish();
-      // copied, not transferred: the first transfer (detaching a buffer) throws away every optimized
-      // function of this thread that uses typed arrays, and the tcptrace pass still has rows to go
+      // copied, not transferred: the tcptrace pass still has rows to go (docs/performance.md, "detach protector")
       const state = packAnalysis(tcp);
       port.postMessage({ state });
       signal(Sync.STATUS, 1);

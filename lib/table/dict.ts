@@ -33,14 +33,12 @@ export class StringDict {
  * side (a lookup touches one cache line), so a lookup allocates nothing and builds no string;
  * `format` runs once per distinct address. One instance holds one address kind and is used through
  * the matching method only (id1, id2 or id4). Key words may be given as uint32 or int32; callers on
- * hot paths pass int32 (DataView.getInt32), since a uint32 above 2^31 is boxed into a heap number at
- * every call that is not inlined. The lookups are small enough for the JIT to inline into the
+ * hot paths pass int32 (docs/performance.md, "Boxed uint32"). The lookups are small enough for the JIT to inline into the
  * dissector; inserting and growing are kept out of line.
  */
 export class AddressInterner {
   /** Slots of `stride` words: key words, then the id (0 = empty slot). */
-  // slots / shift / mask are (re)assigned by resize(), in the constructor too: V8 treats a field stored only
-  // once as a constant, and optimized code built on that constant is thrown away when the table grows.
+  // slots / shift / mask (re)assigned by resize(), in the constructor too (docs/performance.md, "Fields stored once")
   private slots = new Int32Array(0);
   private readonly stride: number;
   /** Slot index = high bits of the hash: 32 − log2(number of slots). */

@@ -6,9 +6,7 @@ type ArrayCtor = StorageDef["array"];
 
 /**
  * The base constructor that gives the table one field per typed array of the schema (lib/table/schema.ts),
- * in schema order. Generated as straight-line named stores: V8 keeps such fields as fast properties, while
- * a loop of computed-key stores turned the table into a dictionary object and made every column access
- * of the dissector and the analysis a hash lookup (the read took 2.5× as long; docs/performance.md).
+ * in schema order, generated as straight-line named stores (docs/performance.md, "Fast properties").
  */
 // eslint-disable-next-line @typescript-eslint/no-implied-eval
 const ColumnFields = new Function(STORAGE.map((s) => `this.${s.key} = null;`).join("\n")) as unknown as new () => StorageColumns;
@@ -38,8 +36,7 @@ export class PacketTable extends ColumnFields {
     this.capacity = Math.max(16, capacity | 0);
     this.sharing = shared ? { layout: 0, beforeGrow: null } : null;
     if (shared) this.sackEdges = this.alloc(Uint32Array, 64);
-    // Every column field is assigned twice (null by ColumnFields, then its array): V8 treats a field stored only
-    // once as a constant, and growing the table would then throw away the dissector's optimized code.
+    // every column field assigned twice: null by ColumnFields, then its array (docs/performance.md, "Fields stored once")
     for (const spec of STORAGE) if (!spec.lazy) (this as any)[spec.key] = this.alloc(spec.array, this.capacity);
   }
 

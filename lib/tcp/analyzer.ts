@@ -250,8 +250,7 @@ export class TcpAnalyzer extends TcpAnalysis {
     const optSeq = layers & Layer.TCP_OPTIONS && t.tcpOptSeq !== null ? t.tcpOptSeq[row] : 0;
     if (flags & SYN) this.synOptions(row, s, fwd, rev, synAck, optSeq);
     if (synAck === ACK) fwd.isFirstAck = false;
-    // Stored on every packet, not only on the first FIN / RST: a store first reached long after V8 optimized
-    // this function would throw the optimized code away (no type feedback for it yet).
+    // stored on every packet, not only on the first FIN / RST (docs/performance.md, "Fields stored once")
     const finRow = fwd.finRow;
     fwd.finRow = finRow < 0 && flags & FIN ? row : finRow;
     const rstRow = fwd.rstRow;

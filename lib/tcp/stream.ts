@@ -7,10 +7,8 @@
 export const MAX_UNACKED = 10000;
 
 /**
- * One direction of a TCP stream. Sequence state is kept as **int32** (the raw 32-bit value `| 0`), so that
- * every field and every unACKed entry stays a small integer in V8 (a uint32 above 2^31 would make the field
- * a boxed double, one more cache line per access); all comparisons are modular (`(a - b) | 0`), and values
- * leave the analyzer as `>>> 0`. The hot per-packet fields come first, so that they share cache lines.
+ * One direction of a TCP stream. Sequence state is kept as **int32** (the raw 32-bit value `| 0`; docs/
+ * performance.md, "Boxed uint32"); comparisons are modular (lib/base/seq.ts), values leave the analyzer as `>>> 0`. The hot per-packet fields come first, so that they share cache lines.
  */
 export class Flow {
   /** Highest seq + len (+1 SYN/FIN) seen; 0 = unknown (as Wireshark). */

@@ -25,8 +25,7 @@ export interface WhyStoreState {
  * more than the analysis itself. Rows arrive in increasing order, so lookup is a binary search.
  */
 export class WhyStore {
-  // The arrays are (re)assigned by resize(), in the constructor too: V8 treats a field stored only once as a
-  // constant, and the analyzer's optimized code built on that constant would be thrown away at the first growth.
+  // (re)assigned by resize(), in the constructor too (docs/performance.md, "Fields stored once")
   private rows = new Uint32Array(0);
   private vals = new Float64Array(0);
   /** dup-ACK rows of fast retransmissions: [start, count) into dupList, per record (start = -1: none). */

@@ -78,8 +78,7 @@ class Quad {
   }
 
   private grow(): void {
-    // room for one segment first: 64 bytes, which V8 keeps inside the object heap (larger typed arrays
-    // get a separately allocated buffer: ~1.5 µs each, and GC work, per connection of a port scan)
+    // room for one segment first: 64 bytes (docs/performance.md, "Small typed arrays"; ~1.5 µs saved per connection of a port scan)
     const b = new Float64Array(Math.max(STRIDE, this.s.length * 2));
     b.set(this.s);
     this.s = b;
@@ -134,9 +133,8 @@ class Quad {
 
 /**
  * Slots of a direction's numeric state in TcptraceEngine.v (direction b = conn * 2 + dir at
- * b * TcbField.COUNT). One Float64Array instead of object fields: V8 keeps non-small-integer fields
- * (µs times, their sums of squares, raw sequence numbers) as separate heap boxes, one pointer chase and
- * often one cache miss each; here the whole state is a few cache lines.
+ * b * TcbField.COUNT). One Float64Array instead of object fields (docs/performance.md, "Boxed uint32"): the
+ * whole state of a direction is a few cache lines.
  */
 export const enum TcbField {
   syn,
@@ -355,8 +353,7 @@ export class TcptraceEngine {
 
   constructor(private readonly sink: TraceSink | null, capacity = 64) {
     const c = Math.max(1, capacity);
-    // each assigned twice on purpose: a field stored only once is a constant to V8, and optimized code
-    // built on it would be thrown away when grow() replaces the array.
+    // each assigned twice (docs/performance.md, "Fields stored once")
     this.v = new Float64Array(0);
     this.wsSeen = new Uint8Array(0);
     this.ids = new Int32Array(0);

@@ -66,7 +66,7 @@ export class StreamTrace implements TraceSink {
   constructor(streams = 64) {
     const cap = Math.max(64, streams);
     this.engine = new TcptraceEngine(this, cap);
-    // assigned twice on purpose: a field stored only once is a constant to V8 (see TcptraceEngine)
+    // assigned twice (docs/performance.md, "Fields stored once")
     this.connOfStream = new Int32Array(0);
     this.firstSrc = new Float64Array(0);
     this.firstPort = new Int32Array(0);
