@@ -34,8 +34,8 @@ install_kernel() {
     warn "/usr/bin/python3 has no IPython/jupyter_client (apt: python3-ipykernel jupyter-client); kernelspec not installed"
     return 0
   fi
-  say "installing tslab kernelspec into .jupyter"
-  "$TSLAB_BIN" install --python /usr/bin/python3 --prefix "$ROOT/.jupyter" --binary "$TSLAB_BIN" >/dev/null
+  say "installing the tslab kernelspec (kernel/) into .jupyter"
+  bash "$ROOT/kernel/install.sh" "$ROOT/.jupyter" "$TSLAB_BIN" >/dev/null
 }
 
 if [ "$KERNEL_ONLY" = 1 ]; then
