@@ -19,33 +19,9 @@ SHARED_DIR="$SHARED_BASE/captures"
 JOBS="${JOBS:-2}"
 
 # ---------------------------------------------------------------- field lists
-PACKET_FIELDS=(
-  frame.number frame.time_epoch frame.len frame.cap_len frame.interface_id frame.encap_type frame.protocols
-  _ws.col.Source _ws.col.Destination _ws.col.Protocol _ws.col.Info
-  tcp.srcport tcp.dstport udp.srcport udp.dstport
-  ip.src ip.dst ipv6.src ipv6.dst eth.src eth.dst vlan.id ieee8021ad.id
-  ip.proto ip.ttl ip.id ip.len
-  tcp.stream tcp.seq tcp.ack tcp.nxtseq tcp.len tcp.hdr_len tcp.flags
-  tcp.window_size_value tcp.window_size tcp.window_size_scalefactor tcp.seq_raw tcp.ack_raw
-  tcp.analysis.flags
-  tcp.analysis.retransmission tcp.analysis.fast_retransmission tcp.analysis.spurious_retransmission
-  tcp.analysis.out_of_order tcp.analysis.duplicate_ack tcp.analysis.duplicate_ack_num tcp.analysis.duplicate_ack_frame
-  tcp.analysis.lost_segment tcp.analysis.ack_lost_segment
-  tcp.analysis.zero_window tcp.analysis.zero_window_probe tcp.analysis.zero_window_probe_ack
-  tcp.analysis.window_full tcp.analysis.window_update tcp.analysis.keep_alive tcp.analysis.keep_alive_ack
-  tcp.analysis.reused_ports
-  tcp.analysis.acks_frame tcp.analysis.ack_rtt tcp.analysis.initial_rtt
-  tcp.analysis.bytes_in_flight tcp.analysis.push_bytes_sent tcp.analysis.rto tcp.analysis.rto_frame
-  tcp.options.mss_val tcp.options.wscale.shift tcp.options.wscale.multiplier tcp.options.sack_perm
-  tcp.options.sack_le tcp.options.sack_re tcp.options.timestamp.tsval tcp.options.timestamp.tsecr
-  udp.length icmp.type icmp.code
-  dns.qry.name dns.qry.type dns.flags.rcode
-  tls.record.content_type tls.handshake.type tls.handshake.extensions_server_name tls.handshake.ciphersuite
-  tls.handshake.version tls.record.version tls.handshake.extensions.supported_version
-  tls.handshake.extensions_alpn_str
-  http.request.method http.request.uri http.host http.response.code
-  _ws.malformed _ws.expert.message
-)
+# the packet schema's Wireshark fields plus the oracle-only ones (scripts/golden-fields.js; needs dist/)
+[ -f "$ROOT/dist/table/schema.js" ] || (cd "$ROOT" && npm run build >/dev/null)
+mapfile -t PACKET_FIELDS < <(node "$ROOT/scripts/golden-fields.js")
 NOTLS_FIELDS=(frame.number _ws.col.Protocol _ws.col.Info)
 # Application dissectors switched off for the pure-TCP Info oracle. On top of that every TCP port is
 # decoded as "data", which stops the remaining port/heuristic dissectors (e.g. LANforge on pptp.pcap,

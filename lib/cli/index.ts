@@ -4,6 +4,7 @@ import { spawnSync } from "node:child_process";
 import { readCapture, DEFAULT_CSV_COLUMNS, Capture } from "../capture/capture";
 import { CaptureError } from "../base/errors";
 import { buildFlows, writeFlowsCSV } from "../flows/build";
+import { flowColumns } from "../flows/schema";
 import { plotCommand, type PlotCommandOptions } from "../plot/command";
 import { closeBrowser } from "../plot/export";
 import { compareWithTshark } from "../check/compare";
@@ -24,7 +25,7 @@ Usage:
                                            (--notebooks: then run every notebook on it, into out/NAME/)
                                            record a real browser ↔ HTTPS server capture (root, netns)
   pcapframe start                          the main job: summary of data/lab-lossy.pcapng + notebooks to out/
-  pcapframe columns                        list the packet-table columns
+  pcapframe columns [--flows]              the packet-table (or flow-table) columns: name, type, unit, what each mirrors
 
 FILE may be pcap (µs/ns, either byte order), pcapng, or either gzip-compressed; the format is
 detected from the magic number. Framing errors keep the packets before them (warning on stderr);
@@ -81,7 +82,11 @@ export async function main(argv: string[]): Promise<number> {
       case "start":
         return await cmdStart(args);
       case "columns":
-        for (const c of Capture.describeColumns()) out(`${c.name.padEnd(16)} ${c.kind.padEnd(8)} ${c.wireshark.padEnd(34)} ${c.description}\n`);
+        if (args.flags.flows) {
+          for (const c of flowColumns()) out(`${c.name.padEnd(26)} ${c.type.padEnd(8)} ${(c.unit ?? "").padEnd(6)} ${c.mirrors.padEnd(24)} ${c.description}\n`);
+        } else {
+          for (const c of Capture.describeColumns()) out(`${c.name.padEnd(16)} ${c.type.padEnd(8)} ${c.unit.padEnd(6)} ${c.wireshark.padEnd(34)} ${c.description}\n`);
+        }
         return 0;
       default:
         process.stderr.write(`pcapframe: unknown command "${args.cmd}"\n\n${USAGE}\n`);
