@@ -4,6 +4,7 @@ import { AddressInterner, StringDict } from "../table/dict";
 import { PacketTable } from "../table/packet-table";
 import { Layer, TcpOpt } from "../table/layers";
 import { linkTypeName } from "../file/link-type";
+import { Tunnels, isTunnelPort } from "./tunnel";
 
 export const ETHERTYPE_IPV4 = 0x0800;
 export const ETHERTYPE_ARP = 0x0806;
@@ -29,6 +30,8 @@ export interface PayloadRef {
  */
 export class Dissector {
   readonly payload: PayloadRef = { off: 0, capLen: 0 };
+  /** Tunnel and encapsulation decoders (decode/tunnel.ts), reached only from ethertypes/protocols/ports not decoded here. */
+  readonly tunnels: Tunnels;
   private readonly ip4: AddressInterner;
   private readonly mac: AddressInterner;
   private readonly ip6: AddressInterner;
@@ -55,6 +58,12 @@ export class Dissector {
     const names = ["Ethernet", "ARP", "IPv4", "IPv6", "TCP", "UDP", "ICMP", "ICMPv6", "LLC", "SLL", "Null/Loopback", "VLAN", "IGMP", "GRE", "ESP", "SCTP"];
     this.P = {};
     for (const n of names) this.P[n] = t.strings.intern(n);
+    this.tunnels = new Tunnels(t, this);
+  }
+
+  /** After the application layers: the tunnels' last touches to the Protocol column (GTP's "GTP <TCP>"). */
+  finish(): void {
+    this.tunnels.finish();
   }
 
   /** A DataView over the whole ArrayBuffer of `buf` (readers pass the same buffer object for many packets). */
@@ -136,7 +145,8 @@ export class Dissector {
     this.t.flag(row, Anomaly.LINK_TRUNCATED);
   }
 
-  private ethernet(row: number, buf: Uint8Array, v: DataView, vo: number, off: number, end: number): void {
+  /** @internal (also the tunnels' entry point for an inner Ethernet frame) */
+  ethernet(row: number, buf: Uint8Array, v: DataView, vo: number, off: number, end: number): void {
     const t = this.t;
     if (end - off < 14) {
       this.malformedLink(row, "Ethernet");
@@ -171,7 +181,13 @@ export class Dissector {
     this.etherPayload(row, buf, v, vo, p, end, type);
   }
 
-  private etherPayload(row: number, buf: Uint8Array, v: DataView, vo: number, p: number, end: number, type: number): void {
+  /** @internal */
+  ethernetInner(row: number, buf: Uint8Array, v: DataView, vo: number, off: number, end: number): void {
+    this.ethernet(row, buf, v, vo, off, end);
+  }
+
+  /** @internal */
+  etherPayload(row: number, buf: Uint8Array, v: DataView, vo: number, p: number, end: number, type: number): void {
     const t = this.t;
     if (type === ETHERTYPE_IPV4) this.ipv4(row, buf, v, vo, p, end);
     else if (type === ETHERTYPE_IPV6) this.ipv6(row, buf, v, vo, p, end);
@@ -179,7 +195,7 @@ export class Dissector {
     else if (type <= 1500) {
       t.layers[row] |= Layer.LLC;
       t.proto[row] = this.P.LLC;
-    } else {
+    } else if (!this.tunnels.ether(row, buf, v, vo, p, end, type)) {
       t.proto[row] = this.strings.intern(etherTypeProto(type));
     }
   }
@@ -254,7 +270,8 @@ export class Dissector {
     }
   }
 
-  private ipv4(row: number, buf: Uint8Array, v: DataView, vo: number, p: number, end: number): void {
+  /** @internal */
+  ipv4(row: number, buf: Uint8Array, v: DataView, vo: number, p: number, end: number): void {
     const t = this.t;
     t.proto[row] = this.P.IPv4;
     if (end - p < 20) {
@@ -305,7 +322,8 @@ export class Dissector {
     this.transport(row, buf, v, vo, l4, end, l4Len, proto, false);
   }
 
-  private ipv6(row: number, buf: Uint8Array, v: DataView, vo: number, p: number, end: number): void {
+  /** @internal */
+  ipv6(row: number, buf: Uint8Array, v: DataView, vo: number, p: number, end: number): void {
     const t = this.t;
     t.proto[row] = this.P.IPv6;
     if (end - p < 40) {
@@ -447,6 +465,7 @@ export class Dissector {
       const payLen = Math.max(0, Math.min(ulen, l4Len) - 8);
       this.payload.off = p + 8;
       this.payload.capLen = Math.max(0, Math.min(end - (p + 8), payLen));
+      if (!quoted && isTunnelPort(t.srcPort[row], t.dstPort[row])) this.tunnels.udp(row, buf, v, vo, p + 8, p + 8 + this.payload.capLen, t.srcPort[row], t.dstPort[row]);
       return;
     }
     if (proto === IPPROTO_ICMP || proto === IPPROTO_ICMPV6) {
@@ -499,6 +518,7 @@ export class Dissector {
       }
       return;
     }
+    if (!quoted && this.tunnels.ipProto(row, buf, v, vo, p, end, l4Len, proto)) return;
     const name = IP_PROTO_NAMES[proto];
     if (name) t.proto[row] = this.strings.intern(name);
   }

@@ -251,6 +251,7 @@ function loadWith(
     trace = () => par.takeTrace();
   } else if (tcpAnalysis) analyzer.finish();
   if (appLayers) app.finish();
+  dissector.finish();
 
   const n = table.length;
   const minT = minSec + minNsec / 1e9;
