@@ -311,7 +311,7 @@ const files = {};
     cat(mss, u8(254), u8(4), be16(0xf989)), // experimental TFO request
     cat(mss, u8(254), u8(12), be16(0xf989), Buffer.from([1, 2, 3, 4, 5, 6, 7, 8])), // experimental TFO cookie
     cat(mss, u8(30), u8(12), u8(0x01), u8(0x81), Buffer.from([1, 2, 3, 4, 5, 6, 7, 8])), // MPTCP MP_CAPABLE v1
-    cat(u8(30), u8(4), u8(0x20), u8(0x01), u8(1), u8(1)), // MPTCP DSS (ack)
+    cat(u8(30), u8(8), u8(0x20), u8(0x01), be32(1)), // MPTCP DSS (data ACK)
     cat(u8(19), u8(18), Buffer.alloc(16, 0xab), u8(1), u8(1)), // MD5 signature
     cat(u8(29), u8(16), u8(1), u8(2), Buffer.alloc(12, 0xcd)), // TCP-AO
     cat(u8(28), u8(4), be16(0x8001)), // User Timeout 1 min
@@ -321,6 +321,12 @@ const files = {};
     cat(u8(27), u8(8), u8(0), u8(0), be32(0)), // Quick-Start Response
     cat(u8(69), u8(4), be16(0)), // kind 69 (TCP Encryption Negotiation)
     cat(u8(2), u8(3), u8(0), u8(1)), // MSS with a wrong length
+    cat(u8(253), u8(4), be16(0x0abc)), // experimental, ExID 0x0abc
+    cat(u8(28), u8(4), be16(30)), // User Timeout 30 s
+    cat(u8(27), u8(8), u8(0x05), u8(64), be32(0)), // Quick-Start request, rate 5
+    cat(u8(27), u8(8), u8(0x83), u8(64), be32(0)), // Quick-Start function 8, rate 3
+    cat(u8(1), u8(1), u8(19), u8(18), Buffer.alloc(16, 0x11), mss, u8(4), u8(2)), // MD5 first, then MSS, SACK_PERM
+    cat(mss, u8(1), u8(3), u8(3), u8(7), u8(4), u8(2), u8(8), u8(10), be32(5), be32(0), u8(254), u8(4), be16(0xf989)), // Linux-style SYN with experimental TFO last
   ];
   let sp = 47000;
   for (const o of opts) {

@@ -32,6 +32,7 @@ export class Dissector {
   readonly payload: PayloadRef = { off: 0, capLen: 0 };
   /** Tunnel and encapsulation decoders (decode/tunnel.ts), reached only from ethertypes/protocols/ports not decoded here. */
   readonly tunnels: Tunnels;
+  private readonly mptcpId: number;
   private readonly ip4: AddressInterner;
   private readonly mac: AddressInterner;
   private readonly ip6: AddressInterner;
@@ -59,6 +60,7 @@ export class Dissector {
     this.P = {};
     for (const n of names) this.P[n] = t.strings.intern(n);
     this.tunnels = new Tunnels(t, this);
+    this.mptcpId = t.strings.intern("MPTCP");
   }
 
   /** After the application layers: the tunnels' last touches to the Protocol column (GTP's "GTP <TCP>"). */
@@ -528,6 +530,8 @@ export class Dissector {
     t.layers[row] |= Layer.TCP_OPTIONS;
     let seq = 0;
     let n = 0;
+    // Info-column texts of the rarer options (TFO, MD5, TCP-AO, User Timeout, ExID, Quick-Start), in order
+    let texts = "";
     while (p < end) {
       const kind = buf[p];
       if (kind === 0) {
@@ -589,24 +593,60 @@ export class Dissector {
           if (n < 8) seq |= TcpOpt.ECHO_REPLY << (4 * n++);
           break;
         case 19:
-          if (n < 8) seq |= TcpOpt.MD5 << (4 * n++);
+          if (n < 8) {
+            seq |= TcpOpt.MD5 << (4 * n++);
+            texts += "\u0001 MD5";
+          }
           break;
         case 28:
-          if (n < 8) seq |= TcpOpt.UTO << (4 * n++);
+          if (n < 8 && len === 4) {
+            seq |= TcpOpt.UTO << (4 * n++);
+            texts += `\u0001 USER_TO=${v.getUint16(vo + p + 2, false) & 0x7fff}`;
+          } else if (n < 8) seq |= TcpOpt.OTHER << (4 * n++);
           break;
         case 30:
           if (n < 8) seq |= TcpOpt.MPTCP << (4 * n++);
+          t.proto[row] = this.mptcpId; // Wireshark's MPTCP option dissector names the row
           break;
         case 34:
-          if (n < 8) seq |= TcpOpt.TFO << (4 * n++);
+          if (n < 8) {
+            seq |= TcpOpt.TFO << (4 * n++);
+            texts += len === 2 ? "\u0001 TFO=R" : "\u0001 TFO=C";
+          }
           break;
         default:
-          if (n < 8) seq |= TcpOpt.OTHER << (4 * n++);
+          if (n < 8) {
+            const text = rareOptionText(kind, len, buf, v, vo, p);
+            if (text !== null) {
+              seq |= (text.charCodeAt(1) === 84 /* " TFO=" */ ? TcpOpt.TFO : TcpOpt.TEXT) << (4 * n++);
+              texts += "\u0001" + text;
+            } else seq |= TcpOpt.OTHER << (4 * n++);
+          }
       }
       p += len;
     }
     (t.tcpOptSeq ?? t.touch("tcpOptSeq"))[row] = seq;
+    if (texts !== "") t.touch("tcpOptText")[row] = this.strings.intern(texts.slice(1));
   }
+}
+
+/** Quick-Start rates (RFC 4782) as Wireshark prints them. */
+const QS_RATES = ["0 bit/s", "80 Kbit/s", "160 Kbit/s", "320 Kbit/s", "640 Kbit/s", "1.28 Mbit/s", "2.56 Mbit/s", "5.12 Mbit/s", "10.24 Mbit/s", "20.48 Mbit/s", "40.96 Mbit/s", "81.92 Mbit/s", "163.84 Mbit/s", "327.68 Mbit/s", "655.36 Mbit/s", "1.31072 Gbit/s"];
+
+/**
+ * Info text of a TCP option tshark names in the Info column (besides MSS/WS/SACK_PERM/TS/SACK and the kinds
+ * handled inline): TCP-AO (appended without a space, as tshark 4.0 does), experimental options 253/254
+ * (TFO when the ExID is 0xF989, else "ExID=<hex>"), Quick-Start. null: the option adds nothing.
+ */
+function rareOptionText(kind: number, len: number, buf: Uint8Array, v: DataView, vo: number, p: number): string | null {
+  if (kind === 29) return "TCP AO";
+  if ((kind === 253 || kind === 254) && len >= 4) {
+    const exid = v.getUint16(vo + p + 2, false);
+    if (exid === 0xf989) return len === 4 ? " TFO=R" : " TFO=C";
+    return ` ExID=${exid.toString(16).toUpperCase()}`;
+  }
+  if (kind === 27 && len === 8) return ` QSresp=${QS_RATES[buf[p + 2] & 15]}`;
+  return null;
 }
 
 /** Big-endian 32-bit word as an int32 (interner keys stay small integers, never boxed). */
