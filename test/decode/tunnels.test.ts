@@ -4,8 +4,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { readCapture } from "../../lib/capture-class";
-import { Anomaly } from "../../lib/errors";
+import { readCapture } from "../../lib/capture/capture";
+import { Anomaly } from "../../lib/base/errors";
 import { Layer } from "../../lib/table/packet-table";
 import { FIXTURE_TUNNELS_DIR, listGoldenCaptures, readPacketsGolden, splitAgg } from "../helpers/golden";
 
