@@ -342,3 +342,165 @@ for (const [name, bytes] of Object.entries(files)) {
   console.error(`wrote ${name} (${bytes.length} bytes)`);
 }
 module.exports = { cat, u8, be16, be32, txt };
+
+// ---------------------------------------------------------------- application protocols (apps*.pcap)
+/**
+ * A TCP session as IP packets: handshake, then each [fromClient, payload] as one segment (the other side
+ * ACKs it), then FIN/ACK both ways. Returns [ipPacket, fromClient][].
+ */
+function session(c, s, cp, sp, exchanges, { isn = 1000, isnS = 900000 } = {}) {
+  const out = [];
+  let cs = isn, ss = isnS;
+  const C = (t) => out.push([ipTcp(c, s, { sport: cp, dport: sp, ...t }), true]);
+  const S = (t) => out.push([ipTcp(s, c, { sport: sp, dport: cp, ...t }), false]);
+  C({ seq: cs, flags: "S", opts: cat(u8(2), u8(4), be16(1460)) });
+  S({ seq: ss, ack: cs + 1, flags: "SA", opts: cat(u8(2), u8(4), be16(1460)) });
+  cs++; ss++;
+  C({ seq: cs, ack: ss, flags: "A" });
+  for (const [fromClient, data] of exchanges) {
+    const pl = Buffer.isBuffer(data) ? data : txt(data);
+    if (fromClient) { C({ seq: cs, ack: ss, flags: "PA", payload: pl }); cs += pl.length; S({ seq: ss, ack: cs, flags: "A" }); }
+    else { S({ seq: ss, ack: cs, flags: "PA", payload: pl }); ss += pl.length; C({ seq: cs, ack: ss, flags: "A" }); }
+  }
+  C({ seq: cs, ack: ss, flags: "FA" });
+  S({ seq: ss, ack: cs + 1, flags: "FA" });
+  C({ seq: cs + 1, ack: ss + 1, flags: "A" });
+  return out;
+}
+const CLI = "192.168.1.10", SRV = "192.168.1.20";
+function appFile(name, sessions) {
+  const f = [];
+  for (const pk of sessions) for (const [p, fromC] of pk) f.push(ethIp(p, fromC ? MAC_B : MAC_A, fromC ? MAC_A : MAC_B));
+  files[name] = pcapFile(1, f);
+  fs.mkdirSync(OUT, { recursive: true });
+  fs.writeFileSync(path.join(OUT, name), files[name]);
+  console.error(`wrote ${name} (${files[name].length} bytes)`);
+}
+
+// FTP control + passive data connection (FTP-DATA), SMTP, POP, IMAP, Telnet
+appFile("apps-text.pcap", [
+  session(CLI, SRV, 50100, 21, [
+    [false, "220 (vsFTPd 3.0.3)\r\n"], [true, "USER anonymous\r\n"], [false, "331 Please specify the password.\r\n"],
+    [true, "PASS guest\r\n"], [false, "230-Welcome\r\n230 Login successful.\r\n"], [true, "PASV\r\n"],
+    [false, "227 Entering Passive Mode (192,168,1,20,195,80).\r\n"], [true, "RETR a.txt\r\n"],
+    [false, "150 Opening BINARY mode data connection for a.txt (12 bytes).\r\n"], [false, "226 Transfer complete.\r\n"],
+    [true, "QUIT\r\n"], [false, "221 Goodbye.\r\n"],
+  ]),
+  session(CLI, SRV, 50101, 50000, [[false, "hello world\n"]]),
+  session(CLI, SRV, 50102, 25, [
+    [false, "220 mx.example.com ESMTP\r\n"], [true, "EHLO client.example.com\r\n"],
+    [false, "250-mx.example.com\r\n250-PIPELINING\r\n250 8BITMIME\r\n"], [true, "MAIL FROM:<a@example.com>\r\n"],
+    [false, "250 2.1.0 Ok\r\n"], [true, "RCPT TO:<b@example.com>\r\n"], [false, "250 2.1.5 Ok\r\n"], [true, "DATA\r\n"],
+    [false, "354 End data with <CR><LF>.<CR><LF>\r\n"], [true, "Subject: hi\r\n\r\nhello\r\n.\r\n"],
+    [false, "250 2.0.0 Ok: queued\r\n"], [true, "QUIT\r\n"], [false, "221 2.0.0 Bye\r\n"],
+  ]),
+  session(CLI, SRV, 50103, 110, [
+    [false, "+OK POP3 ready\r\n"], [true, "USER bob\r\n"], [false, "+OK\r\n"], [true, "PASS secret\r\n"],
+    [false, "+OK Logged in.\r\n"], [true, "STAT\r\n"], [false, "+OK 1 5\r\n"], [true, "RETR 1\r\n"],
+    [false, "+OK 5 octets\r\nhi\r\n.\r\n"], [true, "QUIT\r\n"], [false, "+OK Bye\r\n"],
+  ]),
+  session(CLI, SRV, 50104, 143, [
+    [false, "* OK [CAPABILITY IMAP4rev1] Dovecot ready.\r\n"], [true, "a1 LOGIN bob secret\r\n"],
+    [false, "a1 OK Logged in\r\n"], [true, "a2 SELECT INBOX\r\n"],
+    [false, "* 1 EXISTS\r\n* 0 RECENT\r\na2 OK [READ-WRITE] Select completed.\r\n"], [true, "a3 LOGOUT\r\n"],
+    [false, "* BYE Logging out\r\na3 OK Logout completed.\r\n"],
+  ]),
+  session(CLI, SRV, 50105, 23, [
+    [false, Buffer.from([255, 253, 24, 255, 253, 32])], [true, Buffer.from([255, 252, 24, 255, 252, 32])],
+    [false, "login: "], [true, "bob\r\n"],
+  ]),
+]);
+
+// MySQL and PostgreSQL start-up, SIP over UDP and TCP, SNMP
+function mysqlPkt(seq, body) { return cat(Buffer.from([body.length & 255, (body.length >> 8) & 255, body.length >> 16]), u8(seq), body); }
+const greeting = cat(u8(10), txt("8.0.30\0"), Buffer.from([8, 0, 0, 0]), txt("abcdefgh\0"), Buffer.from([0xff, 0xf7]), u8(0xff), Buffer.from([2, 0]), Buffer.from([0xff, 0xdf]), u8(21), Buffer.alloc(10), txt("ijklmnopqrst\0"), txt("mysql_native_password\0"));
+const login = cat(Buffer.from([0x0d, 0xa6, 0xff, 0x01]), Buffer.from([0, 0, 0, 1]), u8(0xff), Buffer.alloc(23), txt("bob\0"), u8(20), Buffer.alloc(20, 7), txt("shop\0"), txt("mysql_native_password\0"));
+const ok = Buffer.from([0, 0, 0, 2, 0, 0, 0]);
+const query = cat(u8(3), txt("SELECT 1"));
+function pgMsg(type, body) { return cat(type ? txt(type) : Buffer.alloc(0), be32(body.length + 4), body); }
+function sip(lines) { return txt(lines.join("\r\n") + "\r\n\r\n"); }
+const invite = sip(["INVITE sip:bob@example.com SIP/2.0", "Via: SIP/2.0/UDP 192.168.1.10:5060;branch=z9hG4bK1", "From: <sip:alice@example.com>;tag=1", "To: <sip:bob@example.com>", "Call-ID: abc@192.168.1.10", "CSeq: 1 INVITE", "Content-Length: 0"]);
+const trying = sip(["SIP/2.0 100 Trying", "Via: SIP/2.0/UDP 192.168.1.10:5060;branch=z9hG4bK1", "From: <sip:alice@example.com>;tag=1", "To: <sip:bob@example.com>", "Call-ID: abc@192.168.1.10", "CSeq: 1 INVITE", "Content-Length: 0"]);
+const okSip = sip(["SIP/2.0 200 OK", "Via: SIP/2.0/UDP 192.168.1.10:5060;branch=z9hG4bK1", "From: <sip:alice@example.com>;tag=1", "To: <sip:bob@example.com>;tag=2", "Call-ID: abc@192.168.1.10", "CSeq: 1 INVITE", "Content-Length: 0"]);
+const register = sip(["REGISTER sip:example.com SIP/2.0", "Via: SIP/2.0/TCP 192.168.1.10:5060;branch=z9hG4bK2", "From: <sip:alice@example.com>;tag=3", "To: <sip:alice@example.com>", "Call-ID: reg@192.168.1.10", "CSeq: 1 REGISTER", "Content-Length: 0"]);
+function ber(tag, body) { const l = body.length; return cat(u8(tag), l < 128 ? u8(l) : cat(u8(0x81), u8(l)), body); }
+function oid(s) {
+  const p = s.split(".").map(Number);
+  const out = [40 * p[0] + p[1]];
+  for (const n of p.slice(2)) { const b = [n & 127]; let x = n >>> 7; while (x) { b.unshift((x & 127) | 128); x >>>= 7; } out.push(...b); }
+  return ber(6, Buffer.from(out));
+}
+function snmp(pduTag, reqId, vbs, version = 1) {
+  const vbl = ber(0x30, cat(...vbs.map(([o, v]) => ber(0x30, cat(oid(o), v)))));
+  return ber(0x30, cat(ber(2, u8(version)), ber(4, txt("public")), ber(pduTag, cat(ber(2, u8(reqId)), ber(2, u8(0)), ber(2, u8(0)), vbl))));
+}
+{
+  const f = [];
+  const add = (pk) => { for (const [p, fromC] of pk) f.push(ethIp(p, fromC ? MAC_B : MAC_A, fromC ? MAC_A : MAC_B)); };
+  add(session(CLI, SRV, 50200, 3306, [[false, mysqlPkt(0, greeting)], [true, mysqlPkt(1, login)], [false, mysqlPkt(2, ok)], [true, mysqlPkt(0, query)]]));
+  add(session(CLI, SRV, 50201, 5432, [
+    [true, pgMsg(null, cat(be32(196608), txt("user\0bob\0database\0shop\0\0")))],
+    [false, pgMsg("R", be32(0))],
+    [false, cat(pgMsg("S", txt("server_version\x0015.2\0")), pgMsg("Z", txt("I")))],
+    [true, pgMsg("Q", txt("SELECT 1\0"))],
+  ]));
+  add(session(CLI, SRV, 50202, 5432, [[true, pgMsg(null, be32(80877103))], [false, txt("N")]]));
+  add([[ipUdp(CLI, SRV, 5060, 5060, invite), true], [ipUdp(SRV, CLI, 5060, 5060, trying), false], [ipUdp(SRV, CLI, 5060, 5060, okSip), false]]);
+  add(session(CLI, SRV, 50203, 5060, [[true, register]]));
+  add([[ipUdp(CLI, SRV, 50300, 161, snmp(0xa0, 1, [["1.3.6.1.2.1.1.1.0", Buffer.from([5, 0])]])), true],
+    [ipUdp(SRV, CLI, 161, 50300, snmp(0xa2, 1, [["1.3.6.1.2.1.1.1.0", ber(4, txt("Linux"))]])), false],
+    [ipUdp(CLI, SRV, 50301, 161, snmp(0xa1, 2, [["1.3.6.1.2.1.1", Buffer.from([5, 0])], ["1.3.6.1.2.1.2", Buffer.from([5, 0])]], 0)), true],
+    [ipUdp(SRV, CLI, 50302, 162, snmp(0xa7, 3, [["1.3.6.1.2.1.1.3.0", ber(0x43, u8(5))]])), false]]);
+  files["apps-db-sip-snmp.pcap"] = pcapFile(1, f);
+  fs.writeFileSync(path.join(OUT, "apps-db-sip-snmp.pcap"), files["apps-db-sip-snmp.pcap"]);
+}
+
+// Link-layer and IP-protocol messages: STP/RSTP/TCN, LLC XID/TEST, CDP, LOOP, IGMP v1/v2/v3, EIGRP, ICMP and
+// ICMPv6 message types, NetBIOS browser announcements
+function llc(dst, src, dsap, ssap, ctrl, body) { const p = cat(u8(dsap), u8(ssap), u8(ctrl), body); return cat(macBytes(dst), macBytes(src), be16(p.length), p); }
+function ipRaw(src, dst, proto, body, ttl = 1) { return ethIp(ip(src, dst, proto, body, ttl)); }
+function icmpMsg(type, code, rest) { return cat(u8(type), u8(code), be16(0), rest); }
+{
+  const f = [];
+  const BR = "01:80:c2:00:00:00";
+  const bpdu = (flags, ver = 0, type = 0) => cat(be16(0), u8(ver), u8(type), u8(flags), be16(0x8000), macBytes(MAC_A), be32(4), be16(0x8000), macBytes(MAC_B), be16(0x8005), be16(256), be16(5120), be16(512), be16(3840), ver ? u8(0) : Buffer.alloc(0));
+  f.push(llc(BR, MAC_B, 0x42, 0x42, 0x03, bpdu(0x00)));
+  f.push(llc(BR, MAC_B, 0x42, 0x42, 0x03, bpdu(0x01)));
+  f.push(llc(BR, MAC_B, 0x42, 0x42, 0x03, bpdu(0x3c, 2, 2)));
+  f.push(llc(BR, MAC_B, 0x42, 0x42, 0x03, cat(be16(0), u8(0), u8(0x80))));
+  f.push(llc("ff:ff:ff:ff:ff:ff", MAC_A, 0x00, 0x01, 0xbf, Buffer.from([0x81, 0x01, 0x00])));
+  f.push(llc(MAC_B, MAC_A, 0x00, 0x00, 0xf3, txt("test")));
+  const cdpTlv = (t, v) => cat(be16(t), be16(v.length + 4), v);
+  f.push(llc("01:00:0c:cc:cc:cc", MAC_A, 0xaa, 0xaa, 0x03, cat(Buffer.from([0, 0, 0x0c]), be16(0x2000), u8(2), u8(180), be16(0), cdpTlv(1, txt("sw1")), cdpTlv(3, txt("Gi0/1")))));
+  f.push(ether(MAC_A, MAC_A, 0x9000, cat(le16(0), le16(1), le16(0), Buffer.alloc(40))));
+  f.push(ether(MAC_A, MAC_A, 0x9000, cat(le16(0), le16(2), macBytes(MAC_B), Buffer.alloc(40))));
+  const G = "239.1.2.3";
+  f.push(ipRaw(CLI, G, 2, cat(u8(0x12), u8(0), be16(0), ipv4Bytes(G))));
+  f.push(ipRaw(CLI, G, 2, cat(u8(0x16), u8(0), be16(0), ipv4Bytes(G))));
+  f.push(ipRaw(CLI, "224.0.0.2", 2, cat(u8(0x17), u8(0), be16(0), ipv4Bytes(G))));
+  f.push(ipRaw(SRV, "224.0.0.1", 2, cat(u8(0x11), u8(100), be16(0), ipv4Bytes("0.0.0.0"))));
+  f.push(ipRaw(SRV, G, 2, cat(u8(0x11), u8(100), be16(0), ipv4Bytes(G))));
+  f.push(ipRaw(SRV, "224.0.0.1", 2, cat(u8(0x11), u8(100), be16(0), ipv4Bytes("0.0.0.0"), u8(2), u8(125), be16(0))));
+  f.push(ipRaw(CLI, "224.0.0.22", 2, cat(u8(0x22), u8(0), be16(0), be16(0), be16(2), u8(4), u8(0), be16(0), ipv4Bytes(G), u8(3), u8(0), be16(1), ipv4Bytes("239.9.9.9"), ipv4Bytes(SRV))));
+  f.push(ipRaw("10.1.2.1", "224.0.0.10", 88, cat(u8(2), u8(5), be16(0), be32(0), be32(0), be32(0), be32(100), be16(1), be16(12), Buffer.from([1, 0, 1, 0, 0, 0]), be16(15))));
+  const quoted = ip("192.168.1.10", "8.8.8.8", 17, udpSeg("192.168.1.10", "8.8.8.8", 40000, 53, Buffer.alloc(4)));
+  f.push(ipRaw("192.168.1.1", CLI, 1, icmpMsg(5, 1, cat(ipv4Bytes("192.168.1.2"), quoted.subarray(0, 28)))));
+  f.push(ipRaw("192.168.1.1", CLI, 1, icmpMsg(11, 0, cat(be32(0), quoted.subarray(0, 28)))));
+  f.push(ipRaw("192.168.1.1", CLI, 1, icmpMsg(12, 0, cat(u8(20), Buffer.alloc(3), quoted.subarray(0, 28)))));
+  f.push(ipRaw("192.168.1.1", CLI, 1, icmpMsg(4, 0, cat(be32(0), quoted.subarray(0, 28)))));
+  f.push(ipRaw(CLI, SRV, 1, icmpMsg(13, 0, cat(be16(7), be16(1), be32(1000), be32(0), be32(0)))));
+  f.push(ipRaw(SRV, CLI, 1, icmpMsg(14, 0, cat(be16(7), be16(1), be32(1000), be32(1001), be32(1002)))));
+  f.push(ipRaw(CLI, SRV, 1, icmpMsg(17, 0, cat(be16(8), be16(1), be32(0)))));
+  f.push(ipRaw(SRV, CLI, 1, icmpMsg(18, 0, cat(be16(8), be16(1), ipv4Bytes("255.255.255.0")))));
+  f.push(ipRaw("192.168.1.1", "224.0.0.1", 1, icmpMsg(9, 0, cat(u8(1), u8(2), be16(1800), ipv4Bytes("192.168.1.1"), be32(0)))));
+  f.push(ipRaw(CLI, "224.0.0.2", 1, icmpMsg(10, 0, be32(0))));
+  const q6 = ipv6({ src: "2001:db8::10", dst: "2001:db8::20", next: 6 }, tcpSeg("2001:db8::10", "2001:db8::20", { sport: 40001, dport: 443, seq: 1, flags: "A" }));
+  const r6 = (type, code, w) => ipRaw("2001:db8::1", "2001:db8::10", 58, cat(u8(type), u8(code), be16(0), be32(w), q6.subarray(0, 60)), 64);
+  f.push(r6(1, 0, 0));
+  f.push(r6(1, 4, 0));
+  f.push(r6(2, 0, 1280));
+  f.push(r6(3, 0, 0));
+  f.push(r6(4, 0, 6));
+  files["link-ip-misc.pcap"] = pcapFile(1, f);
+  fs.writeFileSync(path.join(OUT, "link-ip-misc.pcap"), files["link-ip-misc.pcap"]);
+}

@@ -197,8 +197,13 @@ export class Dissector {
     else if (type <= 1500) {
       t.layers[row] |= Layer.LLC;
       t.proto[row] = this.P.LLC;
+      // the LLC header and its payload, for the application layer (STP, XID, CDP…)
+      this.payload.off = p;
+      this.payload.capLen = Math.max(0, Math.min(end, p + type) - p);
     } else if (!this.tunnels.ether(row, buf, v, vo, p, end, type)) {
       t.proto[row] = this.strings.intern(etherTypeProto(type));
+      this.payload.off = p;
+      this.payload.capLen = end - p;
     }
   }
 
@@ -523,6 +528,9 @@ export class Dissector {
     if (!quoted && this.tunnels.ipProto(row, buf, v, vo, p, end, l4Len, proto)) return;
     const name = IP_PROTO_NAMES[proto];
     if (name) t.proto[row] = this.strings.intern(name);
+    // the IP payload, for the application layer (IGMP, EIGRP, OSPF…)
+    this.payload.off = p;
+    this.payload.capLen = Math.max(0, Math.min(end, p + l4Len) - p);
   }
 
   private tcpOptions(row: number, buf: Uint8Array, v: DataView, vo: number, p: number, end: number): void {
@@ -654,7 +662,7 @@ function be32(b: Uint8Array, i: number): number {
   return (b[i] << 24) | (b[i + 1] << 16) | (b[i + 2] << 8) | b[i + 3];
 }
 
-const IP_PROTO_NAMES: Record<number, string> = { 2: "IGMP", 47: "GRE", 50: "ESP", 51: "AH", 89: "OSPF", 103: "PIMv2", 112: "VRRP", 132: "SCTP" };
+const IP_PROTO_NAMES: Record<number, string> = { 2: "IGMP", 46: "RSVP", 47: "GRE", 50: "ESP", 51: "AH", 88: "EIGRP", 89: "OSPF", 103: "PIMv2", 112: "VRRP", 132: "SCTP" };
 
 function etherTypeProto(type: number): string {
   switch (type) {
@@ -672,6 +680,8 @@ function etherTypeProto(type: number): string {
       return "MPLS";
     case 0x88f7:
       return "PTPv2";
+    case 0x9000:
+      return "LOOP";
     case 0x893a:
       return "IEEE1905.1a";
     default:
