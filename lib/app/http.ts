@@ -148,6 +148,9 @@ export class HttpParser {
           continue;
         }
         if (!s.seenMessage && o === 0) {
+          // Wireshark looks for the end of the first line before anything else: without one it asks for
+          // the next segment (packet-http.c, http_desegment_headers), whatever the bytes are
+          if (!s.rtsp && b.indexOf(10) < 0) return { consumed: 0, need: ONE_MORE };
           ctx.rejected = true;
           return { consumed: b.length, need: 0 };
         }

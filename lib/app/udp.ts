@@ -6,6 +6,7 @@ import type { PacketTable } from "../table/packet-table";
 import { Layer } from "../table/layers";
 import { ipv6ToString } from "../base/format";
 import { sipInfo, snmpInfo } from "./sip-snmp";
+import { browserInfo } from "./browser";
 
 export interface DnsAnswer {
   name: string;
@@ -339,6 +340,8 @@ export class UdpApps {
         const i = quic(b);
         if (i) return this.set(row, "QUIC", i);
       } else if (lo === 138 && b.length > 14) {
+        const browser = browserInfo(b);
+        if (browser !== null) return this.set(row, "BROWSER", browser);
         return this.set(row, "NBDS", datagramInfo(b));
       } else if (has(161) || has(162)) {
         const i = snmpInfo(b);
