@@ -114,6 +114,8 @@ function mediaText(ct: string, body: Uint8Array): { proto: string | null; info: 
     case "application/octet-stream":
       return { proto: null, info: "" };
   }
+  // media types the XML dissector registers for (text/xml, application/xml, the "+xml" family): no suffix
+  if (base === "text/xml" || base === "application/xml" || base.endsWith("+xml")) return { proto: "HTTP/XML", info: "" };
   return { proto: null, info: ` (${base})` };
 }
 
