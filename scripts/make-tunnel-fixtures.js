@@ -504,3 +504,24 @@ function icmpMsg(type, code, rest) { return cat(u8(type), u8(code), be16(0), res
   files["link-ip-misc.pcap"] = pcapFile(1, f);
   fs.writeFileSync(path.join(OUT, "link-ip-misc.pcap"), files["link-ip-misc.pcap"]);
 }
+
+// HTTP port, first segment without a line end: tshark waits for more data ("[TCP segment of a reassembled
+// PDU]") when the segment starts with a printable character, and shows plain TCP otherwise.
+{
+  const f = [];
+  const payloads = [
+    Buffer.alloc(52), cat(txt("hello, world"), Buffer.alloc(40)), cat(txt("x"), Buffer.alloc(51)), cat(Buffer.alloc(1), txt("hello world hello")),
+    cat(u8(0xc3), txt("hello world hello")), txt("\thello world hello"), txt("hello world\nhello"),
+  ];
+  let port = 48000;
+  for (const pl of payloads) {
+    for (const fromServer of [false, true]) {
+      const c = "10.50.0.1", sv = "10.50.0.2", cp = port++;
+      const hs = [ipTcp(c, sv, { sport: cp, dport: 80, seq: 100, flags: "S" }), ipTcp(sv, c, { sport: 80, dport: cp, seq: 500, ack: 101, flags: "SA" }), ipTcp(c, sv, { sport: cp, dport: 80, seq: 101, ack: 501, flags: "A" })];
+      const data = fromServer ? ipTcp(sv, c, { sport: 80, dport: cp, seq: 501, ack: 101, flags: "A", payload: pl }) : ipTcp(c, sv, { sport: cp, dport: 80, seq: 101, ack: 501, flags: "PA", payload: pl });
+      for (const p of [...hs, data]) f.push(ethIp(p));
+    }
+  }
+  files["http-first-line.pcap"] = pcapFile(1, f);
+  fs.writeFileSync(path.join(OUT, "http-first-line.pcap"), files["http-first-line.pcap"]);
+}

@@ -12,7 +12,7 @@ const KNOWN: Record<string, Record<number, string>> = {
   "link-ip-misc.pcap": { 6: "generic LLC U-frame text (DSAP/SSAP names) is not reproduced" },
 };
 
-const FILES = ["tcp-options.pcap", "apps-text.pcap", "apps-db-sip-snmp.pcap", "link-ip-misc.pcap", "pppoe.pcap", "gtpu.pcap", "gre.pcap", "mpls.pcap", "vxlan-geneve.pcap"];
+const FILES = ["tcp-options.pcap", "http-first-line.pcap", "apps-text.pcap", "apps-db-sip-snmp.pcap", "link-ip-misc.pcap", "pppoe.pcap", "gtpu.pcap", "gre.pcap", "mpls.pcap", "vxlan-geneve.pcap"];
 
 describe("Protocol and Info as tshark -2 on the fixtures", () => {
   for (const name of FILES) {
