@@ -41,6 +41,7 @@ export class MiscApps {
         const ack = ((b[12] << 24) | (b[13] << 16) | (b[14] << 8) | b[15]) >>> 0;
         this.set(row, "EIGRP", op === 5 && ack !== 0 ? "Hello (Ack)" : EIGRP_OPCODES[op] ?? `Unknown (0x${op.toString(16).padStart(2, "0")})`);
       } else if (proto === 89 && b.length >= 2 && b[0] === 2) this.set(row, "OSPF", OSPF_TYPES[b[1]] ?? "Unknown");
+      else if (proto === 46 && b.length >= 8) this.set(row, "RSVP", rsvpInfo(b));
     } else if (t.ethType[row] === 0x9000 && b.length >= 4) {
       const fn = b[2] | (b[3] << 8);
       this.set(row, "LOOP", fn === 1 ? "Reply" : fn === 2 ? "Forward Data" : `Unknown function (${fn})`);
@@ -137,6 +138,31 @@ export class MiscApps {
     else info += ` group ${group}`;
     this.set(row, "IGMPv2", info);
   }
+}
+
+const RSVP_MESSAGES: Record<number, string> = {
+  1: "PATH", 2: "RESV", 3: "PATH ERROR", 4: "RESV ERROR", 5: "PATH TEAR", 6: "RESV TEAR", 7: "RESV CONFIRM", 10: "RTEST",
+  11: "RTEARDOWN", 12: "BUNDLE", 13: "ACK", 15: "SREFRESH", 20: "HELLO", 25: "NOTIFY",
+};
+
+/** RSVP: "<TYPE> Message. " plus the IPv4 SESSION / SENDER TEMPLATE / FILTERSPEC objects as packet-rsvp.c summarises them. */
+function rsvpInfo(b: Uint8Array): string {
+  let s = `${RSVP_MESSAGES[b[1]] ?? "Unknown"} Message. `;
+  const end = Math.min(b.length, (b[6] << 8) | b[7]);
+  let o = 8;
+  while (o + 4 <= end) {
+    const len = (b[o] << 8) | b[o + 1];
+    if (len < 4 || o + len > end) break;
+    const cls = b[o + 2];
+    const ctype = b[o + 3];
+    if (ctype === 1 && len >= 12) {
+      if (cls === 1) s += `SESSION: IPv4, Destination ${ipAt(b, o + 4)}, Protocol ${b[o + 8]}, Port ${(b[o + 10] << 8) | b[o + 11]}. `;
+      else if (cls === 11) s += `SENDER TEMPLATE: IPv4, Sender ${ipAt(b, o + 4)}, Port ${(b[o + 10] << 8) | b[o + 11]}. `;
+      else if (cls === 10) s += `FILTERSPEC: IPv4, Sender ${ipAt(b, o + 4)}, Port ${(b[o + 10] << 8) | b[o + 11]}. `;
+    }
+    o += len;
+  }
+  return s;
 }
 
 function igmpV3Records(b: Uint8Array): string {
