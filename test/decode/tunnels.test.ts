@@ -8,6 +8,9 @@ import { readCapture } from "../../lib/capture/capture";
 import { Anomaly } from "../../lib/base/errors";
 import { Layer } from "../../lib/table/packet-table";
 import { FIXTURE_TUNNELS_DIR, listGoldenCaptures, readPacketsGolden, splitAgg } from "../helpers/golden";
+import { loadCapture } from "../../lib/read/load";
+import { TA_NAMES } from "../../lib/tcp/flags";
+import { COMPARED_FIELDS, ourField } from "../../lib/check/compare";
 
 const TUNNEL_PROTOS = /:(pppoes|pppoed|mpls|gre|gtp|vxlan|geneve|erspan)(:|$)|:ip:(ip|ipv6):|:ipv6:(ip|ipv6):/;
 /** The wave-2 tunnel captures (the permissive ones are also copied into data/). */
@@ -55,6 +58,35 @@ describe("every tunnelled packet agrees with tshark -2 (Source, Destination, por
       if (c.source === "fixture" && /^(gre|gtpu|ipip|mpls|pppoe|same-inner-tuple|vxlan-geneve)\.pcap$/.test(c.name)) expect(tunnelled).toBeGreaterThan(0);
     });
   }
+});
+
+describe("TCP fields and analysis flags of tunnelled TCP agree with tshark as on plain TCP", () => {
+  it("every compared tcp.* field and every tcp.analysis flag on every tunnelled TCP row", () => {
+    let rows = 0;
+    const bad: string[] = [];
+    for (const c of tunnelCaptures) {
+      const g = readPacketsGolden(c.name);
+      const { table: t, tcp } = loadCapture(c.path);
+      for (let i = 0; i < g.rows; i++) {
+        if (!(t.layers[i] & Layer.TUNNEL) || !(t.layers[i] & Layer.TCP) || t.layers[i] & Layer.ICMP_QUOTED) continue;
+        rows++;
+        for (const f of COMPARED_FIELDS) {
+          const col = g.columns[f];
+          if (!col) continue;
+          const theirs = col[i].split(",")[0];
+          const ours = ourField(tcp, t, i, f);
+          const ok = f.endsWith("_rtt") || f.endsWith(".rto") ? (ours === "" ? theirs === "" : Math.abs(Number(ours) - Number(theirs)) <= 1e-6) : f === "tcp.flags" ? parseInt(ours, 16) === parseInt(theirs, 16) : ours === theirs;
+          if (!ok) bad.push(`${c.name} #${i + 1} ${f}: ours=${ours} tshark=${theirs}`);
+        }
+        for (const [bit, name] of TA_NAMES) {
+          const col = g.columns[`tcp.analysis.${name}`];
+          if (col && (col[i] !== "") !== ((t.tcpAnalysis[i] & bit) !== 0)) bad.push(`${c.name} #${i + 1} tcp.analysis.${name}`);
+        }
+      }
+    }
+    expect(bad).toEqual([]);
+    expect(rows).toBeGreaterThan(250);
+  });
 });
 
 describe.skipIf(!fs.existsSync(path.join(FIXTURE_TUNNELS_DIR, "gre.pcap")))("outer layers as columns", () => {
