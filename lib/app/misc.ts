@@ -4,7 +4,7 @@
  * protocols IGMP (v1/v2/v3, as packet-igmp.c decides the version), EIGRP, OSPF.
  */
 import type { PacketTable } from "../table/packet-table";
-import { Layer } from "../table/packet-table";
+import { Layer } from "../table/layers";
 import { ipv4ToString, macToString } from "../base/format";
 
 const EIGRP_OPCODES: Record<number, string> = { 1: "Update", 2: "Request", 3: "Query", 4: "Reply", 5: "Hello", 6: "IPX SAP", 10: "SIA-Query", 11: "SIA-Reply" };

@@ -3,7 +3,19 @@ import { ipv4ToString, ipv6ToString, macToString } from "../base/format";
 import { AddressInterner, StringDict } from "../table/dict";
 import { PacketTable } from "../table/packet-table";
 import { Layer, TcpOpt } from "../table/layers";
-import { linkTypeName } from "../file/link-type";
+import {
+  DLT_RAW_12,
+  DLT_RAW_14,
+  LINKTYPE_ETHERNET,
+  LINKTYPE_IPV4,
+  LINKTYPE_IPV6,
+  LINKTYPE_LINUX_SLL,
+  LINKTYPE_LINUX_SLL2,
+  LINKTYPE_LOOP,
+  LINKTYPE_NULL,
+  LINKTYPE_RAW,
+  linkTypeName,
+} from "../file/link-type";
 import { Tunnels, isTunnelPort } from "./tunnel";
 
 export const ETHERTYPE_IPV4 = 0x0800;
@@ -88,24 +100,24 @@ export class Dissector {
     // DataView offsets are relative to the underlying ArrayBuffer.
     const vo = base;
     switch (linkType) {
-      case 1:
+      case LINKTYPE_ETHERNET:
         this.ethernet(row, buf, v, vo, off, end);
         return;
-      case 113:
+      case LINKTYPE_LINUX_SLL:
         this.sll(row, buf, v, vo, off, end);
         return;
-      case 276:
+      case LINKTYPE_LINUX_SLL2:
         this.sll2(row, buf, v, vo, off, end);
         return;
-      case 0:
-      case 108: {
+      case LINKTYPE_NULL:
+      case LINKTYPE_LOOP: {
         t.layers[row] |= Layer.NULL;
         if (end - off < 4) {
           this.malformedLink(row, "Null/Loopback");
           return;
         }
         let af: number;
-        if (linkType === 108) af = v.getUint32(vo + off, false);
+        if (linkType === LINKTYPE_LOOP) af = v.getUint32(vo + off, false);
         else {
           // Host byte order of the capturing machine: small values tell which.
           const le = v.getUint32(vo + off, true);
@@ -116,19 +128,19 @@ export class Dissector {
         else if (af === 24 || af === 28 || af === 30 || af === 10 || af === 23) this.ipv6(row, buf, v, vo, off + 4, end);
         return;
       }
-      case 101:
-      case 12:
-      case 14:
-      case 228:
-      case 229: {
+      case LINKTYPE_RAW:
+      case DLT_RAW_12:
+      case DLT_RAW_14:
+      case LINKTYPE_IPV4:
+      case LINKTYPE_IPV6: {
         t.layers[row] |= Layer.RAW;
         if (end - off < 1) {
           this.malformedLink(row, "Raw");
           return;
         }
         const ver = buf[off] >> 4;
-        if (linkType === 228 || (linkType !== 229 && ver === 4)) this.ipv4(row, buf, v, vo, off, end);
-        else if (linkType === 229 || ver === 6) this.ipv6(row, buf, v, vo, off, end);
+        if (linkType === LINKTYPE_IPV4 || (linkType !== LINKTYPE_IPV6 && ver === 4)) this.ipv4(row, buf, v, vo, off, end);
+        else if (linkType === LINKTYPE_IPV6 || ver === 6) this.ipv6(row, buf, v, vo, off, end);
         else {
           t.proto[row] = this.strings.intern("Raw");
           t.flag(row, Anomaly.IPV4_BAD_VERSION);

@@ -12,7 +12,8 @@
  * itself: plain Ethernet/IP/TCP/UDP packets never reach this file.
  */
 import { Anomaly } from "../base/errors";
-import { Layer, type PacketTable } from "../table/packet-table";
+import type { PacketTable } from "../table/packet-table";
+import { Layer } from "../table/layers";
 import type { StringDict } from "../table/dict";
 
 /** Ethertypes, IP protocols and UDP ports that carry a tunnel. */
