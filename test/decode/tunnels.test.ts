@@ -6,7 +6,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { readCapture } from "../../lib/capture/capture";
 import { Anomaly } from "../../lib/base/errors";
-import { Layer } from "../../lib/table/packet-table";
+import { Layer } from "../../lib/table/layers";
 import { FIXTURE_TUNNELS_DIR, listGoldenCaptures, readPacketsGolden, splitAgg } from "../helpers/golden";
 import { loadCapture } from "../../lib/read/load";
 import { TA_NAMES } from "../../lib/tcp/flags";
@@ -18,6 +18,10 @@ const WAVE2_TUNNELS = new Set([
   "pppoe-session-http.pcap", "gtp6_gtp_0x32.pcap", "vxlan-encapsulated-http.pcap", "gre-sample.pcap", "gre-erspan-vxlan.pcap",
   "mpls-basic.pcap", "ipv4_over_ipv4.pcap", "6in4tunnel.pcap", "tcpdump-geneve.pcap", "dot1ad.pcap",
 ]);
+/** The tshark field holding each tunnel's id (tunnel_id column). */
+const ID_FIELD: Record<string, string> = {
+  PPPoE: "pppoe.session_id", "GTP-U": "gtp.teid", VXLAN: "vxlan.vni", Geneve: "geneve.vni", GRE: "gre.key", ERSPAN: "erspan.spanid", MPLS: "mpls.label",
+};
 const tunnelCaptures = listGoldenCaptures().filter((c) => c.source === "fixture" || WAVE2_TUNNELS.has(c.name));
 
 const last = (cell: string) => {
@@ -25,7 +29,7 @@ const last = (cell: string) => {
   return v.length ? v[v.length - 1] : "";
 };
 
-describe("every tunnelled packet agrees with tshark -2 (Source, Destination, ports, tcp.stream, Protocol)", () => {
+describe("every tunnelled packet agrees with tshark -2 (Source, Destination, ports, tcp.stream, tunnel id)", () => {
   it("has the fixture goldens and the data/ copies of the wave-2 tunnel captures", () => {
     expect(tunnelCaptures.filter((c) => c.source === "fixture").length).toBeGreaterThanOrEqual(8);
     expect(tunnelCaptures.filter((c) => c.source === "data").length).toBe(9);
@@ -48,6 +52,16 @@ describe("every tunnelled packet agrees with tshark -2 (Source, Destination, por
           want.srcport = last(g.columns["tcp.srcport"][i]) || last(g.columns["udp.srcport"][i]);
           want.dstport = last(g.columns["tcp.dstport"][i]) || last(g.columns["udp.dstport"][i]);
           want.stream = g.columns["tcp.stream"][i];
+        }
+        // tunnel_id: the id of the innermost tunnel that has one, as tshark's field of that protocol
+        const chain = String(cap.column("tunnel", [i])[0] ?? "").split("/");
+        for (let k = chain.length - 1; k >= 0; k--) {
+          const field = ID_FIELD[chain[k]];
+          const cell = field ? g.columns[field]?.[i] ?? "" : "";
+          if (cell === "") continue;
+          const vals = splitAgg(cell);
+          want.tunnel_id = String(Number(chain[k] === "MPLS" ? vals[0] : vals[vals.length - 1]));
+          break;
         }
         for (const [k, v] of Object.entries(want)) {
           const ours = String(cap.column(k, [i])[0] ?? "");
