@@ -199,6 +199,17 @@ export class AppDissector {
         return parsePptp(b, ctx);
       case "gryphon":
         return parseGryphon(b, ctx);
+      default:
+        // the line-oriented and database protocols (kept out of this hot function: TLS/HTTP rows run it per PDU)
+        return this.parseMore(s, b);
+    }
+    return { consumed: b.length, need: 0 };
+  }
+
+  /** FTP, FTP-DATA, SMTP, POP, IMAP, Telnet, MySQL, PostgreSQL, SIP (lib/app/text.ts, db.ts, sip-snmp.ts). */
+  private parseMore(s: TcpStream, b: Uint8Array): ParseResult {
+    const ctx = this.ctx;
+    switch (s.kind) {
       case "ftp": {
         const ts = (s.text ??= new TextSession("ftp"));
         const row = ctx.row;
