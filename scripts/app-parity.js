@@ -5,7 +5,8 @@
  *   node node_modules/typescript/bin/tsc -p tsconfig.json --outDir .qb
  *   node scripts/app-parity.js [--file SUBSTR] [--diff N] [--no-cache]
  *
- * Per capture in /work/shared/captures and data/ (deduplicated by file name), compares:
+ * Per capture in /work/shared/captures, /work/shared/captures-wave2, data/ and test/fixtures/tunnels (deduplicated
+ * by file name), compares:
  *   proto  — our Protocol column vs _ws.col.Protocol, all rows;
  *   info   — app Info on rows whose tshark Protocol is not TCP (TCP analysis prefixes stripped from
  *            tshark's text, unless our TcpAnalyzer provides analysisPrefix(), then compared in full);
@@ -21,8 +22,8 @@ const { execFileSync } = require("node:child_process");
 
 const root = path.resolve(__dirname, "..");
 const qb = path.join(root, ".qb");
-const { loadCapture } = require(path.join(qb, "capture.js"));
-const { Layer } = require(path.join(qb, "table/packet-table.js"));
+const { loadCapture } = require(path.join(qb, "read", "load.js"));
+const { Layer } = require(path.join(qb, "table", "layers.js"));
 
 const args = process.argv.slice(2);
 const opt = (k, d) => {
@@ -35,7 +36,7 @@ const noCache = args.includes("--no-cache");
 const cacheDir = path.join(os.tmpdir(), "app-parity-cache");
 fs.mkdirSync(cacheDir, { recursive: true });
 
-const dirs = ["/work/shared/captures", path.join(root, "data")];
+const dirs = ["/work/shared/captures", "/work/shared/captures-wave2", path.join(root, "data"), path.join(root, "test", "fixtures", "tunnels")];
 const seen = new Set();
 const files = [];
 for (const d of dirs) {

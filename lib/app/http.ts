@@ -114,6 +114,8 @@ function mediaText(ct: string, body: Uint8Array): { proto: string | null; info: 
     case "application/octet-stream":
       return { proto: null, info: "" };
   }
+  // media types the XML dissector registers for (text/xml, application/xml, the "+xml" family): no suffix
+  if (base === "text/xml" || base === "application/xml" || base.endsWith("+xml")) return { proto: "HTTP/XML", info: "" };
   return { proto: null, info: ` (${base})` };
 }
 
@@ -148,6 +150,10 @@ export class HttpParser {
           continue;
         }
         if (!s.seenMessage && o === 0) {
+          // Wireshark takes data starting with a printable character as the start of an HTTP line and,
+          // without a line end yet, asks for the next segment (packet-http.c, http_desegment_headers);
+          // checked with tshark 4.0: "hello, world\0…" is a segment of a reassembled PDU, zeros are not
+          if (!s.rtsp && b[0] >= 0x20 && b[0] < 0x7f && b.indexOf(10) < 0) return { consumed: 0, need: ONE_MORE };
           ctx.rejected = true;
           return { consumed: b.length, need: 0 };
         }

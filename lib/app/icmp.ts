@@ -32,6 +32,29 @@ const V6_UNREACH: Record<number, string> = {
   6: "reject route to destination",
 };
 
+/** ICMP type names (Wireshark's icmp_type_str). */
+const ICMP_TYPES: Record<number, string> = {
+  0: "Echo (ping) reply", 3: "Destination unreachable", 4: "Source quench (flow control)", 5: "Redirect", 8: "Echo (ping) request",
+  9: "Mobile IP Advertisement", 10: "Router solicitation", 11: "Time-to-live exceeded", 12: "Parameter problem", 13: "Timestamp request",
+  14: "Timestamp reply", 15: "Information request", 16: "Information reply", 17: "Address mask request", 18: "Address mask reply",
+  19: "Reserved (for security)", 30: "Traceroute", 31: "Datagram Conversion Error", 32: "Mobile Host Redirect", 33: "IPv6 Where-Are-You",
+  34: "IPv6 I-Am-Here", 35: "Mobile Registration Request", 36: "Mobile Registration Reply", 37: "Domain Name Request",
+  38: "Domain Name Reply", 39: "SKIP", 40: "Photuris", 41: "Experimental mobility protocols", 42: "Extended Echo request", 43: "Extended Echo reply",
+};
+
+/** Code meanings of the ICMP types that show one in the Info column. */
+const ICMP_CODES: Record<number, Record<number, string>> = {
+  3: UNREACH,
+  5: { 0: "Redirect for network", 1: "Redirect for host", 2: "Redirect for TOS and network", 3: "Redirect for TOS and host" },
+  9: { 0: "Normal router advertisement", 16: "Does not route common traffic" },
+  11: { 0: "Time to live exceeded in transit", 1: "Fragment reassembly time exceeded" },
+  12: { 0: "Pointer indicates the error", 1: "Required option missing", 2: "Bad length" },
+};
+
+function pad20(s: string): string {
+  return s.length >= 20 ? s : s + " ".repeat(20 - s.length);
+}
+
 interface Echo {
   row: number;
   v6: boolean;
@@ -72,27 +95,27 @@ export class IcmpApps {
           this.set(row, base);
           return;
         }
-        case 3:
-          this.set(row, `Destination unreachable (${UNREACH[code] ?? code})`);
-          return;
-        case 4:
-          this.set(row, "Source quench (flow control)");
-          return;
-        case 5:
-          this.set(row, `Redirect (${["Redirect for network", "Redirect for host", "Redirect for TOS and network", "Redirect for TOS and host"][code] ?? code})`);
-          return;
-        case 11:
-          this.set(row, `Time-to-live exceeded (${code === 0 ? "Time to live exceeded in transit" : "Fragment reassembly time exceeded"})`);
-          return;
-        case 12:
-          this.set(row, "Parameter problem");
-          return;
         case 13:
-          this.set(row, "Timestamp request");
-          return;
         case 14:
-          this.set(row, "Timestamp reply");
+        case 15:
+        case 16:
+        case 17:
+        case 18: {
+          // id/seq like an echo, no request/reply matching
+          if (capLen < 8) break;
+          const seq = u16(6);
+          this.set(row, `${pad20(ICMP_TYPES[type])} id=0x${u16(4).toString(16).padStart(4, "0")}, seq=${seq}/${((seq & 0xff) << 8) | (seq >> 8)}, ttl=${t.ipTtl[row]}`);
           return;
+        }
+        default: {
+          // tshark: the type name padded to 20 characters, then "(code meaning)" for types that have codes
+          const name = ICMP_TYPES[type];
+          if (name === undefined) break;
+          const codes = ICMP_CODES[type];
+          const c = codes === undefined ? "" : ` (${codes[code] ?? "Unknown code"})`;
+          this.set(row, pad20(name) + c);
+          return;
+        }
       }
       this.set(row, `Unknown ICMP (obsolete or malformed?)`);
       return;
@@ -108,7 +131,7 @@ export class IcmpApps {
         this.set(row, `Time Exceeded (${code === 0 ? "hop limit exceeded in transit" : "fragment reassembly time exceeded"})`);
         return;
       case 4:
-        this.set(row, "Parameter Problem");
+        this.set(row, `Parameter Problem (${["erroneous header field encountered", "unrecognized Next Header type encountered", "unrecognized IPv6 option encountered"][code] ?? "Unknown code"})`);
         return;
       case 128:
       case 129: {

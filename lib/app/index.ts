@@ -20,6 +20,10 @@ import { HttpParser, HttpSession, looksLikeHttp, type HttpMessage, type HttpStre
 import { SshSession, parseSsh } from "./ssh";
 import { UdpApps, type DnsMessage } from "./udp";
 import { IcmpApps } from "./icmp";
+import { MiscApps } from "./misc";
+import { TextSession, parseFtp, parseFtpData, parseImap, parsePop, parseSmtp, parseTelnet, type FtpDataExpect } from "./text";
+import { DbSession, parseMysql, parsePgsql } from "./db";
+import { sipInfo } from "./sip-snmp";
 import { TCP_DISSECTOR_PORTS, type TcpAppKind } from "./ports";
 
 export type { TlsFrameInfo, TlsStreamSummary, TlsClientHello, TlsServerHello, TlsAlert } from "./tls";
@@ -37,6 +41,10 @@ class TcpStream {
   tls: TlsSession | null = null;
   http: HttpSession | null = null;
   ssh: SshSession | null = null;
+  text: TextSession | null = null;
+  db: DbSession | null = null;
+  /** FTP-DATA: the control connection that announced this data connection. */
+  ftpData: FtpDataExpect | null = null;
   /** Lower-numbered port first: the candidates from the port table. */
   portKind: TcpAppKind | null;
   /** Server port (the one in the port table) for direction-dependent protocols. */
@@ -63,13 +71,17 @@ export class AppDissector {
   readonly httpParser: HttpParser;
   readonly udp: UdpApps;
   readonly icmpApps: IcmpApps;
+  readonly miscApps: MiscApps;
   private cur: TcpStream | null = null;
+  /** FTP data connections announced by PASV/EPSV/PORT/EPRT, by "address:port". */
+  private readonly ftpExpect = new Map<string, FtpDataExpect>();
   private readonly sink: SegmentSink = { parse: (b, at) => this.parseApp(b, at) };
 
   constructor(readonly t: PacketTable) {
     this.httpParser = new HttpParser(t);
     this.udp = new UdpApps(t);
     this.icmpApps = new IcmpApps(t);
+    this.miscApps = new MiscApps(t);
   }
 
   /** String id of a Protocol name (StringDict.intern is itself a map lookup: no second cache needed). */
@@ -88,6 +100,7 @@ export class AppDissector {
         s = new TcpStream(sid, t.ipSrc[row], t.srcPort[row], t.dstPort[row]);
         this.streams.set(sid, s);
         this.byIndex[sid] = s;
+        if (this.ftpExpect.size > 0) this.matchFtpData(s, row);
       }
     } else {
       // No TCP analysis stream index: key by the unordered 4-tuple.
@@ -186,8 +199,62 @@ export class AppDissector {
         return parsePptp(b, ctx);
       case "gryphon":
         return parseGryphon(b, ctx);
+      default:
+        // the line-oriented and database protocols (kept out of this hot function: TLS/HTTP rows run it per PDU)
+        return this.parseMore(s, b);
     }
     return { consumed: b.length, need: 0 };
+  }
+
+  /** FTP, FTP-DATA, SMTP, POP, IMAP, Telnet, MySQL, PostgreSQL, SIP (lib/app/text.ts, db.ts, sip-snmp.ts). */
+  private parseMore(s: TcpStream, b: Uint8Array): ParseResult {
+    const ctx = this.ctx;
+    switch (s.kind) {
+      case "ftp": {
+        const ts = (s.text ??= new TextSession("ftp"));
+        const row = ctx.row;
+        const toServer = this.isToServer(s);
+        const t = this.t;
+        const server = t.strings.get(toServer ? t.ipDst[row] : t.ipSrc[row]);
+        const client = t.strings.get(toServer ? t.ipSrc[row] : t.ipDst[row]);
+        const { r, announce } = parseFtp(ts, b, ctx, toServer, server, client);
+        if (announce && announce.addr !== null) this.ftpExpect.set(`${t.strings.intern(announce.addr)}:${announce.port}`, { mode: announce.mode, control: ts });
+        return r;
+      }
+      case "ftp-data":
+        return parseFtpData(s.ftpData, b, ctx);
+      case "smtp":
+        return parseSmtp((s.text ??= new TextSession("smtp")), b, ctx, this.isToServer(s));
+      case "pop":
+        return parsePop(b, ctx, this.isToServer(s));
+      case "imap":
+        return parseImap(b, ctx, this.isToServer(s));
+      case "telnet":
+        return parseTelnet(b, ctx);
+      case "mysql":
+        return parseMysql((s.db ??= new DbSession()), b, ctx, this.isToServer(s));
+      case "pgsql":
+        return parsePgsql((s.db ??= new DbSession()), b, ctx, this.isToServer(s));
+      case "sip": {
+        const info = sipInfo(b);
+        if (info === null) {
+          ctx.rejected = true;
+          return { consumed: b.length, need: 0 };
+        }
+        ctx.pdu("SIP", info, 0);
+        return { consumed: b.length, need: 0 };
+      }
+    }
+    return { consumed: b.length, need: 0 };
+  }
+
+  /** A new stream to an address:port an FTP control connection announced is FTP-DATA. */
+  private matchFtpData(s: TcpStream, row: number): void {
+    const t = this.t;
+    const e = this.ftpExpect.get(`${t.ipDst[row]}:${t.dstPort[row]}`) ?? this.ftpExpect.get(`${t.ipSrc[row]}:${t.srcPort[row]}`);
+    if (e === undefined) return;
+    s.portKind = "ftp-data";
+    s.ftpData = e;
   }
 
   private isToServer(s: TcpStream): boolean {
@@ -202,6 +269,11 @@ export class AppDissector {
 
   icmp(row: number, buf: Uint8Array, off: number, capLen: number): void {
     this.icmpApps.packet(row, buf, off, capLen);
+  }
+
+  /** Rows that are neither TCP, UDP nor ICMP: LLC (STP, XID, CDP), LOOP, IGMP, EIGRP, OSPF. */
+  other(row: number, buf: Uint8Array, off: number, capLen: number): void {
+    this.miscApps.packet(row, buf, off, capLen);
   }
 
   finish(): void {

@@ -5,11 +5,14 @@
  */
 
 /** Application dissectors of TCP streams. */
-export type TcpAppKind = "tls" | "http" | "rtsp" | "ssh" | "mbtcp" | "tpkt" | "pptp" | "gryphon";
+export type TcpAppKind =
+  | "tls" | "http" | "rtsp" | "ssh" | "mbtcp" | "tpkt" | "pptp" | "gryphon"
+  | "ftp" | "ftp-data" | "smtp" | "pop" | "imap" | "telnet" | "mysql" | "pgsql" | "sip";
 
 /** TCP port → the dissector tried first on a stream using it. */
 export const TCP_DISSECTOR_PORTS: Readonly<Record<number, TcpAppKind>> = {
-  22: "ssh", 80: "http", 102: "tpkt", 443: "tls", 465: "tls", 502: "mbtcp", 554: "rtsp", 636: "tls", 853: "tls",
+  20: "ftp-data", 21: "ftp", 22: "ssh", 23: "telnet", 25: "smtp", 80: "http", 110: "pop", 143: "imap", 587: "smtp",
+  3306: "mysql", 5060: "sip", 5432: "pgsql", 102: "tpkt", 443: "tls", 465: "tls", 502: "mbtcp", 554: "rtsp", 636: "tls", 853: "tls",
   993: "tls", 995: "tls", 1723: "pptp", 3128: "http", 5061: "tls", 7000: "gryphon", 8080: "http", 8554: "rtsp",
   8883: "tls",
 };

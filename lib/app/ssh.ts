@@ -9,6 +9,8 @@ export class SshSession {
   versionSeen: [boolean, boolean] = [false, false];
   encrypted: [boolean, boolean] = [false, false];
   kexLists: [string[] | null, string[] | null] = [null, null];
+  /** Encryption name-lists of each side's KEXINIT: [client→server, server→client], by direction. */
+  encLists: [[string[], string[]] | null, [string[], string[]] | null] = [null, null];
   kex: string | null = null;
   /** Direction of the packet being parsed: 0/1 (set by the caller). */
   dir = 0;
@@ -74,7 +76,10 @@ export function parseSsh(s: SshSession, b: Uint8Array, ctx: FrameCtx): ParseResu
   }
   while (o < b.length) {
     if (s.encrypted[dir]) {
-      ctx.pdu(proto, ctx.nInfos ? null : "", 0);
+      // tshark 4.0 tries to decrypt the ciphers it supports (chacha20-poly1305, AES-GCM) and, without keys,
+      // adds nothing to Info; for the others it writes "Encrypted packet (len=<bytes left in the segment>)"
+      if (wiresharkDecrypts(negotiatedCipher(s, s.fromClient))) ctx.pdu(proto, ctx.nInfos ? null : "", 0);
+      else ctx.pdu(proto, `Encrypted packet (len=${b.length - o})`, 0);
       return { consumed: b.length, need: 0 };
     }
     if (b.length - o < 6) return { consumed: o, need: ONE_MORE };
@@ -97,9 +102,40 @@ export function parseSsh(s: SshSession, b: Uint8Array, ctx: FrameCtx): ParseResu
   return { consumed: o, need: 0 };
 }
 
+/** The cipher of one direction: the first of the client's list the server also offers. */
+function negotiatedCipher(s: SshSession, clientToServer: boolean): string | null {
+  const c = s.encLists[s.client === -1 ? 0 : s.client];
+  const sv = s.encLists[s.client === -1 ? 1 : s.client ^ 1];
+  if (!c || !sv) return null;
+  const i = clientToServer ? 0 : 1;
+  return c[i].find((x) => sv[i].includes(x)) ?? null;
+}
+
+function wiresharkDecrypts(cipher: string | null): boolean {
+  return cipher === "chacha20-poly1305@openssh.com" || cipher === "aes128-gcm@openssh.com" || cipher === "aes256-gcm@openssh.com";
+}
+
+/** The name-lists of a KEXINIT payload after the 16-byte cookie (kex, host key, enc c→s, enc s→c, …). */
+function nameLists(p: Uint8Array, n: number): string[][] {
+  const out: string[][] = [];
+  let o = 16;
+  for (let k = 0; k < n && o + 4 <= p.length; k++) {
+    const l = ((p[o] << 24) | (p[o + 1] << 16) | (p[o + 2] << 8) | p[o + 3]) >>> 0;
+    let str = "";
+    for (let i = o + 4; i < Math.min(p.length, o + 4 + l); i++) str += String.fromCharCode(p[i]);
+    out.push(str.split(","));
+    o += 4 + l;
+  }
+  return out;
+}
+
 function kexInit(s: SshSession, dir: number, p: Uint8Array): void {
   // cookie(16) then name-list kex_algorithms
   if (p.length < 20) return;
+  const lists = nameLists(p, 4);
+  if (lists.length === 4) s.encLists[dir] = [lists[2], lists[3]];
+  if (s.fromClient) s.client = dir;
+  else s.client = dir ^ 1;
   const l = ((p[16] << 24) | (p[17] << 16) | (p[18] << 8) | p[19]) >>> 0;
   let str = "";
   for (let i = 20; i < Math.min(p.length, 20 + l); i++) str += String.fromCharCode(p[i]);

@@ -5,6 +5,8 @@
 import type { PacketTable } from "../table/packet-table";
 import { Layer } from "../table/layers";
 import { ipv6ToString } from "../base/format";
+import { sipInfo, snmpInfo } from "./sip-snmp";
+import { browserInfo } from "./browser";
 
 export interface DnsAnswer {
   name: string;
@@ -338,7 +340,15 @@ export class UdpApps {
         const i = quic(b);
         if (i) return this.set(row, "QUIC", i);
       } else if (lo === 138 && b.length > 14) {
+        const browser = browserInfo(b);
+        if (browser !== null) return this.set(row, "BROWSER", browser);
         return this.set(row, "NBDS", datagramInfo(b));
+      } else if (has(161) || has(162)) {
+        const i = snmpInfo(b);
+        if (i) return this.set(row, "SNMP", i);
+      } else if (has(5060)) {
+        const i = sipInfo(b);
+        if (i) return this.set(row, "SIP", i);
       }
     }
     void hi;

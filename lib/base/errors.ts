@@ -59,12 +59,13 @@ export const Anomaly = {
   HTTP_MALFORMED: 1 << 17,
   UNKNOWN_LINK_TYPE: 1 << 18,
   CAPLEN_EXCEEDS_LEN: 1 << 19,
+  TUNNEL_TRUNCATED: 1 << 20,
 } as const;
 
 /** Anomalies that only mean "the frame ends early": not malformations when the snaplen cut the frame. */
 export const TRUNCATION_ANOMALIES =
   Anomaly.LINK_TRUNCATED | Anomaly.VLAN_TRUNCATED | Anomaly.ARP_TRUNCATED | Anomaly.IPV4_TRUNCATED | Anomaly.IPV6_TRUNCATED |
-  Anomaly.IPV6_BAD_EXT_HEADER | Anomaly.TCP_TRUNCATED | Anomaly.UDP_TRUNCATED | Anomaly.ICMP_TRUNCATED;
+  Anomaly.IPV6_BAD_EXT_HEADER | Anomaly.TCP_TRUNCATED | Anomaly.UDP_TRUNCATED | Anomaly.ICMP_TRUNCATED | Anomaly.TUNNEL_TRUNCATED;
 
 export const ANOMALY_INFO: Record<number, { code: string; layer: string; message: string }> = {
   [Anomaly.LINK_TRUNCATED]: { code: "link_truncated", layer: "link", message: "frame shorter than its link-layer header" },
@@ -87,6 +88,7 @@ export const ANOMALY_INFO: Record<number, { code: string; layer: string; message
   [Anomaly.HTTP_MALFORMED]: { code: "http_malformed", layer: "http", message: "HTTP start line could not be parsed" },
   [Anomaly.UNKNOWN_LINK_TYPE]: { code: "unknown_link_type", layer: "link", message: "link type not decoded" },
   [Anomaly.CAPLEN_EXCEEDS_LEN]: { code: "caplen_exceeds_len", layer: "frame", message: "captured length larger than the original length" },
+  [Anomaly.TUNNEL_TRUNCATED]: { code: "tunnel_truncated", layer: "tunnel", message: "frame ends inside a tunnel or encapsulation header (PPPoE, MPLS, GRE, GTP-U, VXLAN, Geneve)" },
 };
 
 /** Expand an anomaly bitmask into its codes. */

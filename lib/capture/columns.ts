@@ -39,6 +39,9 @@ const DERIVED: Record<DerivedColumnName, Getter> = {
   time_relative: (c, r) => nanNull(c.relativeTime(r)),
   src: (c, r) => c.packets.strings.get(c.packets.src[r]) || null,
   dst: (c, r) => c.packets.strings.get(c.packets.dst[r]) || null,
+  outer_src: (c, r) => stringOrNull(c, c.packets.outerSrc, r),
+  outer_dst: (c, r) => stringOrNull(c, c.packets.outerDst, r),
+  mpls_labels: (c, r) => stringOrNull(c, c.packets.mplsLabels, r),
   protocol: (c, r) => c.protocol(r),
   info: (c, r) => c.info(r),
   stream: (c, r) => (c.packets.tcpStream[r] >= 0 ? c.packets.tcpStream[r] : null),
@@ -75,6 +78,11 @@ function sackText(c: ColumnSource, r: number): string | null {
 
 function kindOf(type: ColumnType): ColumnDef["kind"] {
   return type === "string" ? "string" : type === "boolean" ? "boolean" : "number";
+}
+
+/** A lazy string-id column's text, null when absent (column never written, or 0 in this row). */
+function stringOrNull(c: ColumnSource, col: Uint32Array | null, r: number): string | null {
+  return col !== null && col[r] !== 0 ? c.packets.strings.get(col[r]) : null;
 }
 
 /** The getter of a stored column: its array's element, a string id resolved for string columns. */

@@ -3,7 +3,20 @@ import { ipv4ToString, ipv6ToString, macToString } from "../base/format";
 import { AddressInterner, StringDict } from "../table/dict";
 import { PacketTable } from "../table/packet-table";
 import { Layer, TcpOpt } from "../table/layers";
-import { linkTypeName } from "../file/link-type";
+import {
+  DLT_RAW_12,
+  DLT_RAW_14,
+  LINKTYPE_ETHERNET,
+  LINKTYPE_IPV4,
+  LINKTYPE_IPV6,
+  LINKTYPE_LINUX_SLL,
+  LINKTYPE_LINUX_SLL2,
+  LINKTYPE_LOOP,
+  LINKTYPE_NULL,
+  LINKTYPE_RAW,
+  linkTypeName,
+} from "../file/link-type";
+import { Tunnels, isTunnelPort } from "./tunnel";
 
 export const ETHERTYPE_IPV4 = 0x0800;
 export const ETHERTYPE_ARP = 0x0806;
@@ -29,6 +42,9 @@ export interface PayloadRef {
  */
 export class Dissector {
   readonly payload: PayloadRef = { off: 0, capLen: 0 };
+  /** Tunnel and encapsulation decoders (decode/tunnel.ts), reached only from ethertypes/protocols/ports not decoded here. */
+  readonly tunnels: Tunnels;
+  private readonly mptcpId: number;
   private readonly ip4: AddressInterner;
   private readonly mac: AddressInterner;
   private readonly ip6: AddressInterner;
@@ -55,6 +71,13 @@ export class Dissector {
     const names = ["Ethernet", "ARP", "IPv4", "IPv6", "TCP", "UDP", "ICMP", "ICMPv6", "LLC", "SLL", "Null/Loopback", "VLAN", "IGMP", "GRE", "ESP", "SCTP"];
     this.P = {};
     for (const n of names) this.P[n] = t.strings.intern(n);
+    this.tunnels = new Tunnels(t, this);
+    this.mptcpId = t.strings.intern("MPTCP");
+  }
+
+  /** After the application layers: the tunnels' last touches to the Protocol column (GTP's "GTP <TCP>"). */
+  finish(): void {
+    this.tunnels.finish();
   }
 
   /** A DataView over the whole ArrayBuffer of `buf` (readers pass the same buffer object for many packets). */
@@ -77,24 +100,24 @@ export class Dissector {
     // DataView offsets are relative to the underlying ArrayBuffer.
     const vo = base;
     switch (linkType) {
-      case 1:
+      case LINKTYPE_ETHERNET:
         this.ethernet(row, buf, v, vo, off, end);
         return;
-      case 113:
+      case LINKTYPE_LINUX_SLL:
         this.sll(row, buf, v, vo, off, end);
         return;
-      case 276:
+      case LINKTYPE_LINUX_SLL2:
         this.sll2(row, buf, v, vo, off, end);
         return;
-      case 0:
-      case 108: {
+      case LINKTYPE_NULL:
+      case LINKTYPE_LOOP: {
         t.layers[row] |= Layer.NULL;
         if (end - off < 4) {
           this.malformedLink(row, "Null/Loopback");
           return;
         }
         let af: number;
-        if (linkType === 108) af = v.getUint32(vo + off, false);
+        if (linkType === LINKTYPE_LOOP) af = v.getUint32(vo + off, false);
         else {
           // Host byte order of the capturing machine: small values tell which.
           const le = v.getUint32(vo + off, true);
@@ -105,19 +128,19 @@ export class Dissector {
         else if (af === 24 || af === 28 || af === 30 || af === 10 || af === 23) this.ipv6(row, buf, v, vo, off + 4, end);
         return;
       }
-      case 101:
-      case 12:
-      case 14:
-      case 228:
-      case 229: {
+      case LINKTYPE_RAW:
+      case DLT_RAW_12:
+      case DLT_RAW_14:
+      case LINKTYPE_IPV4:
+      case LINKTYPE_IPV6: {
         t.layers[row] |= Layer.RAW;
         if (end - off < 1) {
           this.malformedLink(row, "Raw");
           return;
         }
         const ver = buf[off] >> 4;
-        if (linkType === 228 || (linkType !== 229 && ver === 4)) this.ipv4(row, buf, v, vo, off, end);
-        else if (linkType === 229 || ver === 6) this.ipv6(row, buf, v, vo, off, end);
+        if (linkType === LINKTYPE_IPV4 || (linkType !== LINKTYPE_IPV6 && ver === 4)) this.ipv4(row, buf, v, vo, off, end);
+        else if (linkType === LINKTYPE_IPV6 || ver === 6) this.ipv6(row, buf, v, vo, off, end);
         else {
           t.proto[row] = this.strings.intern("Raw");
           t.flag(row, Anomaly.IPV4_BAD_VERSION);
@@ -136,7 +159,8 @@ export class Dissector {
     this.t.flag(row, Anomaly.LINK_TRUNCATED);
   }
 
-  private ethernet(row: number, buf: Uint8Array, v: DataView, vo: number, off: number, end: number): void {
+  /** @internal (also the tunnels' entry point for an inner Ethernet frame) */
+  ethernet(row: number, buf: Uint8Array, v: DataView, vo: number, off: number, end: number): void {
     const t = this.t;
     if (end - off < 14) {
       this.malformedLink(row, "Ethernet");
@@ -171,7 +195,13 @@ export class Dissector {
     this.etherPayload(row, buf, v, vo, p, end, type);
   }
 
-  private etherPayload(row: number, buf: Uint8Array, v: DataView, vo: number, p: number, end: number, type: number): void {
+  /** @internal */
+  ethernetInner(row: number, buf: Uint8Array, v: DataView, vo: number, off: number, end: number): void {
+    this.ethernet(row, buf, v, vo, off, end);
+  }
+
+  /** @internal */
+  etherPayload(row: number, buf: Uint8Array, v: DataView, vo: number, p: number, end: number, type: number): void {
     const t = this.t;
     if (type === ETHERTYPE_IPV4) this.ipv4(row, buf, v, vo, p, end);
     else if (type === ETHERTYPE_IPV6) this.ipv6(row, buf, v, vo, p, end);
@@ -179,8 +209,13 @@ export class Dissector {
     else if (type <= 1500) {
       t.layers[row] |= Layer.LLC;
       t.proto[row] = this.P.LLC;
-    } else {
+      // the LLC header and its payload, for the application layer (STP, XID, CDP…)
+      this.payload.off = p;
+      this.payload.capLen = Math.max(0, Math.min(end, p + type) - p);
+    } else if (!this.tunnels.ether(row, buf, v, vo, p, end, type)) {
       t.proto[row] = this.strings.intern(etherTypeProto(type));
+      this.payload.off = p;
+      this.payload.capLen = end - p;
     }
   }
 
@@ -254,7 +289,8 @@ export class Dissector {
     }
   }
 
-  private ipv4(row: number, buf: Uint8Array, v: DataView, vo: number, p: number, end: number): void {
+  /** @internal */
+  ipv4(row: number, buf: Uint8Array, v: DataView, vo: number, p: number, end: number): void {
     const t = this.t;
     t.proto[row] = this.P.IPv4;
     if (end - p < 20) {
@@ -305,7 +341,8 @@ export class Dissector {
     this.transport(row, buf, v, vo, l4, end, l4Len, proto, false);
   }
 
-  private ipv6(row: number, buf: Uint8Array, v: DataView, vo: number, p: number, end: number): void {
+  /** @internal */
+  ipv6(row: number, buf: Uint8Array, v: DataView, vo: number, p: number, end: number): void {
     const t = this.t;
     t.proto[row] = this.P.IPv6;
     if (end - p < 40) {
@@ -447,6 +484,7 @@ export class Dissector {
       const payLen = Math.max(0, Math.min(ulen, l4Len) - 8);
       this.payload.off = p + 8;
       this.payload.capLen = Math.max(0, Math.min(end - (p + 8), payLen));
+      if (!quoted && isTunnelPort(t.srcPort[row], t.dstPort[row])) this.tunnels.udp(row, buf, v, vo, p + 8, p + 8 + this.payload.capLen, t.srcPort[row], t.dstPort[row]);
       return;
     }
     if (proto === IPPROTO_ICMP || proto === IPPROTO_ICMPV6) {
@@ -499,8 +537,12 @@ export class Dissector {
       }
       return;
     }
+    if (!quoted && this.tunnels.ipProto(row, buf, v, vo, p, end, l4Len, proto)) return;
     const name = IP_PROTO_NAMES[proto];
     if (name) t.proto[row] = this.strings.intern(name);
+    // the IP payload, for the application layer (IGMP, EIGRP, OSPF…)
+    this.payload.off = p;
+    this.payload.capLen = Math.max(0, Math.min(end, p + l4Len) - p);
   }
 
   private tcpOptions(row: number, buf: Uint8Array, v: DataView, vo: number, p: number, end: number): void {
@@ -508,6 +550,8 @@ export class Dissector {
     t.layers[row] |= Layer.TCP_OPTIONS;
     let seq = 0;
     let n = 0;
+    // Info-column texts of the rarer options (TFO, MD5, TCP-AO, User Timeout, ExID, Quick-Start), in order
+    let texts = "";
     while (p < end) {
       const kind = buf[p];
       if (kind === 0) {
@@ -569,24 +613,60 @@ export class Dissector {
           if (n < 8) seq |= TcpOpt.ECHO_REPLY << (4 * n++);
           break;
         case 19:
-          if (n < 8) seq |= TcpOpt.MD5 << (4 * n++);
+          if (n < 8) {
+            seq |= TcpOpt.MD5 << (4 * n++);
+            texts += "\u0001 MD5";
+          }
           break;
         case 28:
-          if (n < 8) seq |= TcpOpt.UTO << (4 * n++);
+          if (n < 8 && len === 4) {
+            seq |= TcpOpt.UTO << (4 * n++);
+            texts += `\u0001 USER_TO=${v.getUint16(vo + p + 2, false) & 0x7fff}`;
+          } else if (n < 8) seq |= TcpOpt.OTHER << (4 * n++);
           break;
         case 30:
           if (n < 8) seq |= TcpOpt.MPTCP << (4 * n++);
+          t.proto[row] = this.mptcpId; // Wireshark's MPTCP option dissector names the row
           break;
         case 34:
-          if (n < 8) seq |= TcpOpt.TFO << (4 * n++);
+          if (n < 8) {
+            seq |= TcpOpt.TFO << (4 * n++);
+            texts += len === 2 ? "\u0001 TFO=R" : "\u0001 TFO=C";
+          }
           break;
         default:
-          if (n < 8) seq |= TcpOpt.OTHER << (4 * n++);
+          if (n < 8) {
+            const text = rareOptionText(kind, len, buf, v, vo, p);
+            if (text !== null) {
+              seq |= (text.charCodeAt(1) === 84 /* " TFO=" */ ? TcpOpt.TFO : TcpOpt.TEXT) << (4 * n++);
+              texts += "\u0001" + text;
+            } else seq |= TcpOpt.OTHER << (4 * n++);
+          }
       }
       p += len;
     }
     (t.tcpOptSeq ?? t.touch("tcpOptSeq"))[row] = seq;
+    if (texts !== "") t.touch("tcpOptText")[row] = this.strings.intern(texts.slice(1));
   }
+}
+
+/** Quick-Start rates (RFC 4782) as Wireshark prints them. */
+const QS_RATES = ["0 bit/s", "80 Kbit/s", "160 Kbit/s", "320 Kbit/s", "640 Kbit/s", "1.28 Mbit/s", "2.56 Mbit/s", "5.12 Mbit/s", "10.24 Mbit/s", "20.48 Mbit/s", "40.96 Mbit/s", "81.92 Mbit/s", "163.84 Mbit/s", "327.68 Mbit/s", "655.36 Mbit/s", "1.31072 Gbit/s"];
+
+/**
+ * Info text of a TCP option tshark names in the Info column (besides MSS/WS/SACK_PERM/TS/SACK and the kinds
+ * handled inline): TCP-AO (appended without a space, as tshark 4.0 does), experimental options 253/254
+ * (TFO when the ExID is 0xF989, else "ExID=<hex>"), Quick-Start. null: the option adds nothing.
+ */
+function rareOptionText(kind: number, len: number, buf: Uint8Array, v: DataView, vo: number, p: number): string | null {
+  if (kind === 29) return "TCP AO";
+  if ((kind === 253 || kind === 254) && len >= 4) {
+    const exid = v.getUint16(vo + p + 2, false);
+    if (exid === 0xf989) return len === 4 ? " TFO=R" : " TFO=C";
+    return ` ExID=${exid.toString(16).toUpperCase()}`;
+  }
+  if (kind === 27 && len === 8) return ` QSresp=${QS_RATES[buf[p + 2] & 15]}`;
+  return null;
 }
 
 /** Big-endian 32-bit word as an int32 (interner keys stay small integers, never boxed). */
@@ -594,7 +674,7 @@ function be32(b: Uint8Array, i: number): number {
   return (b[i] << 24) | (b[i + 1] << 16) | (b[i + 2] << 8) | b[i + 3];
 }
 
-const IP_PROTO_NAMES: Record<number, string> = { 2: "IGMP", 47: "GRE", 50: "ESP", 51: "AH", 89: "OSPF", 103: "PIMv2", 112: "VRRP", 132: "SCTP" };
+const IP_PROTO_NAMES: Record<number, string> = { 2: "IGMP", 46: "RSVP", 47: "GRE", 50: "ESP", 51: "AH", 88: "EIGRP", 89: "OSPF", 103: "PIMv2", 112: "VRRP", 132: "SCTP" };
 
 function etherTypeProto(type: number): string {
   switch (type) {
@@ -612,6 +692,8 @@ function etherTypeProto(type: number): string {
       return "MPLS";
     case 0x88f7:
       return "PTPv2";
+    case 0x9000:
+      return "LOOP";
     case 0x893a:
       return "IEEE1905.1a";
     default:

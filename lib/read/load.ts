@@ -131,10 +131,11 @@ function loadWith(
       const row = rows[i];
       const layers = layersCol[row];
       const quoted = (layers & Layer.ICMP_QUOTED) !== 0;
-      if (layers & Layer.TCP) {
-        if (!quoted) app.tcpPayload(row, buf, offs[i], caps[i]);
-      } else if (layers & Layer.UDP && !quoted) app.udpPayload(row, buf, offs[i], caps[i]);
+      // an ICMP error quoting a TCP/UDP header is an ICMP row (its payload is the ICMP message)
+      if (layers & Layer.TCP && !quoted) app.tcpPayload(row, buf, offs[i], caps[i]);
+      else if (layers & Layer.UDP && !quoted) app.udpPayload(row, buf, offs[i], caps[i]);
       else if (layers & (Layer.ICMP | Layer.ICMPV6)) app.icmp(row, buf, offs[i], caps[i]);
+      else app.other(row, buf, offs[i], caps[i]);
     }
   };
   // Worker mode: batches whose application layers wait for the worker's analysis, with their own bytes.
@@ -251,6 +252,7 @@ function loadWith(
     trace = () => par.takeTrace();
   } else if (tcpAnalysis) analyzer.finish();
   if (appLayers) app.finish();
+  dissector.finish();
 
   const n = table.length;
   const minT = minSec + minNsec / 1e9;

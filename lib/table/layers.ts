@@ -34,10 +34,14 @@ export const Layer = {
   PDU_SEGMENT: 1 << 23,
   /** The record has no timestamp (pcapng Simple Packet Block, custom block): time columns are null; analysis uses 0 as tshark does. */
   NO_TIMESTAMP: 1 << 24,
+  /** The packet was carried in a tunnel or encapsulation (columns tunnel, tunnel_id, outer_src/outer_dst…); the IP/TCP/UDP columns are the innermost ones. */
+  TUNNEL: 1 << 25,
+  /** srcPort/dstPort hold the ports of a UDP tunnel (GTP-U, VXLAN, Geneve) whose inner packet has no TCP/UDP of its own (tshark's udp.srcport). */
+  TUNNEL_PORTS: 1 << 26,
 } as const;
 
 /** TCP option codes stored (4 bits each, in header order, up to 8) in `tcpOptSeq`. */
-export const TcpOpt = { MSS: 1, WS: 2, SACK_PERM: 3, TS: 4, SACK: 5, NOP: 6, EOL: 7, OTHER: 8, TFO: 9, MPTCP: 10, ECHO: 11, ECHO_REPLY: 12, MD5: 13, UTO: 14 } as const;
+export const TcpOpt = { MSS: 1, WS: 2, SACK_PERM: 3, TS: 4, SACK: 5, NOP: 6, EOL: 7, OTHER: 8, TFO: 9, MPTCP: 10, ECHO: 11, ECHO_REPLY: 12, MD5: 13, UTO: 14, TEXT: 15 } as const;
 
 export const TcpFlag = { FIN: 0x001, SYN: 0x002, RST: 0x004, PSH: 0x008, ACK: 0x010, URG: 0x020, ECE: 0x040, CWR: 0x080, AE: 0x100 } as const;
 

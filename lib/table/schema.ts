@@ -94,6 +94,18 @@ export const INTERNAL_STORAGE = [
   { key: "tcpPushBytes", array: Uint32Array, lazy: true },
   { key: "tcpDupAckNum", array: Uint32Array, lazy: true },
   { key: "tcpDupAckFrame", array: Uint32Array, lazy: true },
+  /** String id of the Info texts of the TCP options coded TcpOpt.TFO/MD5/UTO/TEXT in tcpOptSeq ("\u0001"-separated, option order). */
+  { key: "tcpOptText", array: Uint32Array, lazy: true },
+  // tunnels (lib/decode/tunnel.ts)
+  /** String ids of the outermost IP addresses (tunnel endpoints; 0 for PPPoE/MPLS straight on Ethernet). */
+  { key: "outerSrc", array: Uint32Array, lazy: true },
+  { key: "outerDst", array: Uint32Array, lazy: true },
+  /** String id of the MPLS label stack, top first, comma-separated ("16,29"). */
+  { key: "mplsLabels", array: Uint32Array, lazy: true },
+  /** GRE / GTP-U sequence number. */
+  { key: "tunnelSeq", array: Uint32Array, lazy: true },
+  /** PPP protocol field (PPPoE session, PPTP GRE). */
+  { key: "pppProto", array: Uint16Array, lazy: true },
 ] as const satisfies readonly StorageDef[];
 
 /** The packet table's columns, in display order. */
@@ -108,8 +120,8 @@ export const PACKET_SCHEMA = [
   { name: "dst", wireshark: ["_ws.col.Destination"], type: "string", description: "Destination column", derive: true },
   { name: "protocol", wireshark: ["_ws.col.Protocol"], type: "string", description: "Protocol column", derive: true },
   { name: "info", wireshark: ["_ws.col.Info"], type: "string", description: "Info column", derive: true },
-  { name: "srcport", wireshark: ["tcp.srcport", "udp.srcport"], type: "uint16", description: "source port (TCP/UDP)", when: { layers: Layer.TCP | Layer.UDP, not: Layer.ICMP_QUOTED }, store: { key: "srcPort", array: Uint16Array } },
-  { name: "dstport", wireshark: ["tcp.dstport", "udp.dstport"], type: "uint16", description: "destination port (TCP/UDP)", when: { layers: Layer.TCP | Layer.UDP, not: Layer.ICMP_QUOTED }, store: { key: "dstPort", array: Uint16Array } },
+  { name: "srcport", wireshark: ["tcp.srcport", "udp.srcport"], type: "uint16", description: "source port (TCP/UDP; the innermost, or a UDP tunnel's own when the inner packet has none)", when: { layers: Layer.TCP | Layer.UDP | Layer.TUNNEL_PORTS, not: Layer.ICMP_QUOTED }, store: { key: "srcPort", array: Uint16Array } },
+  { name: "dstport", wireshark: ["tcp.dstport", "udp.dstport"], type: "uint16", description: "destination port (TCP/UDP; the innermost, or a UDP tunnel's own when the inner packet has none)", when: { layers: Layer.TCP | Layer.UDP | Layer.TUNNEL_PORTS, not: Layer.ICMP_QUOTED }, store: { key: "dstPort", array: Uint16Array } },
   // TCP analysis
   { name: "stream", wireshark: ["tcp.stream"], type: "uint32", description: "TCP stream index", derive: true },
   { name: "seq", wireshark: ["tcp.seq"], type: "uint32", description: "relative sequence number", when: TCP, derive: true },
@@ -141,6 +153,12 @@ export const PACKET_SCHEMA = [
   { name: "eth_src", wireshark: ["eth.src"], type: "string", description: "Ethernet source", when: { layers: Layer.ETH }, store: { key: "ethSrc", array: Uint32Array } },
   { name: "eth_dst", wireshark: ["eth.dst"], type: "string", description: "Ethernet destination", when: { layers: Layer.ETH }, store: { key: "ethDst", array: Uint32Array } },
   { name: "vlan", wireshark: ["vlan.id"], type: "uint16", description: "outer VLAN id", when: { layers: Layer.VLAN }, store: { key: "vlanId", array: Uint16Array, lazy: true } },
+  // tunnels: the IP/TCP/UDP columns are the innermost ones, these the outer layers
+  { name: "tunnel", wireshark: [], type: "string", description: "tunnels the packet was carried in, outermost first (\"GRE/ERSPAN/VXLAN\", \"PPPoE\", \"GTP-U\", \"IPv6-in-IP\"…)", when: { layers: Layer.TUNNEL }, store: { key: "tunnel", array: Uint32Array, lazy: true } },
+  { name: "tunnel_id", wireshark: ["pppoe.session_id", "gtp.teid", "vxlan.vni", "geneve.vni", "gre.key", "erspan.spanid", "mpls.label"], type: "uint32", description: "id of the innermost tunnel that has one: PPPoE session, GTP TEID, VXLAN/Geneve VNI, GRE key (PPTP call id), ERSPAN session, top MPLS label", when: { layers: Layer.TUNNEL }, store: { key: "tunnelId", array: Uint32Array, lazy: true } },
+  { name: "outer_src", wireshark: ["ip.src", "ipv6.src"], type: "string", description: "outermost IP source (tunnel endpoint; the first ip.src occurrence)", when: { layers: Layer.TUNNEL }, derive: true },
+  { name: "outer_dst", wireshark: ["ip.dst", "ipv6.dst"], type: "string", description: "outermost IP destination (tunnel endpoint; the first ip.dst occurrence)", when: { layers: Layer.TUNNEL }, derive: true },
+  { name: "mpls_labels", wireshark: ["mpls.label"], type: "string", description: "MPLS label stack, top first, comma-separated", when: { layers: Layer.TUNNEL }, derive: true },
   { name: "ip_version", wireshark: ["ip.version"], type: "uint8", description: "4 or 6", derive: true },
   { name: "ip_src", wireshark: ["ip.src", "ipv6.src"], type: "string", description: "IP source", when: IP, from: "src" },
   { name: "ip_dst", wireshark: ["ip.dst", "ipv6.dst"], type: "string", description: "IP destination", when: IP, from: "dst" },

@@ -67,6 +67,8 @@ export function buildInfo(a: InfoSource, t: PacketTable, row: number): string {
     let sawTs = false;
     let count = 0;
     // the packed options field (TcpOpt codes, 4 bits each; see tcpOptions in lib/table/layers.ts), walked inline: Info is built per row
+    const texts = t.tcpOptText !== null && t.tcpOptText[row] !== 0 ? t.strings.get(t.tcpOptText[row]).split("\u0001") : null;
+    let ti = 0;
     for (let o = seq; o !== 0; o >>>= 4) {
       count++;
       switch (o & 15) {
@@ -86,6 +88,13 @@ export function buildInfo(a: InfoSource, t: PacketTable, row: number): string {
         case TcpOpt.SACK:
           sawSack = true;
           s += sackText(a.sackRel(row));
+          break;
+        case TcpOpt.TFO:
+        case TcpOpt.MD5:
+        case TcpOpt.UTO:
+        case TcpOpt.TEXT:
+          // the option's own text (tcpOptText, in option order)
+          if (texts !== null && ti < texts.length) s += texts[ti++];
           break;
       }
     }

@@ -1,6 +1,8 @@
 // Issue 2 "done when": our packet list agrees with `tshark -2 -n` on every capture with goldens
 // (data/ always; ../shared/captures when present): packet count on every file; time, length, src, dst
-// and ports on ≥ 99.9% of rows; Info on ≥ 99% of the rows whose (tshark) Protocol is TCP.
+// and ports on ≥ 99.9% of rows; Info on ≥ 99% of the rows whose (tshark) Protocol is TCP. Issue 18 (tunnels,
+// application protocols; captures-wave2 and test/fixtures/tunnels included): Protocol and TCP Info ≥ 99.5%, the
+// remaining differences listed by reason in docs/protocol-differences.md.
 import { describe, expect, it } from "vitest";
 import { listGoldenCaptures } from "../helpers/golden";
 import { comparePackets, pct, type FieldStats, type PacketParity } from "../helpers/packet-parity";
@@ -21,7 +23,7 @@ describe("packet table vs tshark goldens", () => {
     });
   }
 
-  it("agrees on time, length, src, dst, ports (≥ 99.9%) and TCP Info (≥ 99%) over all captures", () => {
+  it("agrees on time, length, src, dst, ports (≥ 99.9%), Protocol and TCP Info (≥ 99.5%) over all captures", () => {
     const total: Record<string, FieldStats> = {};
     for (const r of results)
       for (const [k, s] of Object.entries(r.fields)) {
@@ -35,6 +37,7 @@ describe("packet table vs tshark goldens", () => {
     for (const k of ["time", "length", "src", "dst", "srcport", "dstport"]) {
       expect(pct(total[k]), `${k}: ${JSON.stringify(total[k].examples.slice(0, 4))}`).toBeGreaterThanOrEqual(99.9);
     }
-    expect(pct(total.info_tcp), JSON.stringify(total.info_tcp.examples.slice(0, 6))).toBeGreaterThanOrEqual(99);
+    expect(pct(total.info_tcp), JSON.stringify(total.info_tcp.examples.slice(0, 6))).toBeGreaterThanOrEqual(99.5);
+    expect(pct(total.protocol), JSON.stringify(total.protocol.examples.slice(0, 6))).toBeGreaterThanOrEqual(99.5);
   });
 });

@@ -85,7 +85,9 @@ function tshark(file: string): { streams: Map<number, Map<string, { frames: numb
     if (line.startsWith("TCP Conversations")) { section = "tcp"; continue; }
     if (line.startsWith("UDP Conversations")) { section = "udp"; continue; }
     if (section) {
-      if (line.includes("<->")) { if (section === "tcp") convTcp++; else convUdp++; }
+      // a UDP tunnel's own conversation (GTP-U 2152, VXLAN 4789/4790, Geneve 6081) is not a flow: the flow table
+      // keys each packet by its innermost transport (docs/protocol-differences.md)
+      if (line.includes("<->")) { if (section === "tcp") convTcp++; else if (!/:(2152|4789|4790|6081)\s/.test(line)) convUdp++; }
       continue;
     }
     const v = line.split("\t");

@@ -17,15 +17,28 @@ export function sharedCapturesDir(): string | null {
   return fs.existsSync(dir) && fs.statSync(dir).isDirectory() ? dir : null;
 }
 
+/** The wave-2 corpus directory (…/shared/captures-wave2: tunnels, TLS decryption), or null when absent. */
+export function sharedWave2Dir(): string | null {
+  const shared = sharedCapturesDir();
+  if (!shared) return null;
+  const dir = path.join(path.dirname(shared), "captures-wave2");
+  return fs.existsSync(dir) && fs.statSync(dir).isDirectory() ? dir : null;
+}
+
+/** Byte-built tunnel / TCP-option / application captures (scripts/make-tunnel-fixtures.js). */
+export const FIXTURE_TUNNELS_DIR = path.join(REPO_ROOT, "test", "fixtures", "tunnels");
+
+export type GoldenSource = "data" | "shared" | "wave2" | "fixture";
+
 export interface GoldenCapture {
   /** file name, also the golden key */
   name: string;
   /** absolute path of the capture */
   path: string;
-  source: "data" | "shared";
+  source: GoldenSource;
 }
 
-interface CaptureRow { name: string; source: "data" | "shared"; sha256: string; bytes: number }
+interface CaptureRow { name: string; source: GoldenSource; sha256: string; bytes: number }
 
 export function readGoldenIndex(): CaptureRow[] {
   const p = path.join(GOLDEN_DIR, "captures.tsv");
@@ -35,17 +48,19 @@ export function readGoldenIndex(): CaptureRow[] {
   return rows.map((line) => {
     const v = line.split("\t");
     const get = (k: string) => v[cols.indexOf(k)];
-    return { name: get("name"), source: get("source") as "data" | "shared", sha256: get("sha256"), bytes: Number(get("bytes")) };
+    return { name: get("name"), source: get("source") as GoldenSource, sha256: get("sha256"), bytes: Number(get("bytes")) };
   });
 }
 
 /** Captures that have goldens and whose file exists here (shared ones only when ../shared is present). */
 export function listGoldenCaptures(): GoldenCapture[] {
   const shared = sharedCapturesDir();
+  const wave2 = sharedWave2Dir();
   const out: GoldenCapture[] = [];
   for (const row of readGoldenIndex()) {
     if (!fs.existsSync(path.join(GOLDEN_DIR, "packets", `${row.name}.tsv.gz`))) continue;
-    const p = row.source === "data" ? path.join(DATA_DIR, row.name) : shared ? path.join(shared, row.name) : null;
+    const dir = row.source === "data" ? DATA_DIR : row.source === "fixture" ? FIXTURE_TUNNELS_DIR : row.source === "wave2" ? wave2 : shared;
+    const p = dir ? path.join(dir, row.name) : null;
     if (p && fs.existsSync(p)) out.push({ name: row.name, path: p, source: row.source });
   }
   return out;

@@ -53,12 +53,18 @@ export function comparePackets(name: string, path: string, golden?: FieldTable, 
     check(fields.length, frame, String(c.packets.wireLen[i]), col("frame.len")[i]);
     check(fields.src, frame, String(c.column("src", [i])[0] ?? ""), col("_ws.col.Source")[i]);
     check(fields.dst, frame, String(c.column("dst", [i])[0] ?? ""), col("_ws.col.Destination")[i]);
-    const tsp = splitAgg(col("tcp.srcport")[i])[0] ?? "";
-    const usp = splitAgg(col("udp.srcport")[i])[0] ?? "";
-    const tdp = splitAgg(col("tcp.dstport")[i])[0] ?? "";
-    const udp = splitAgg(col("udp.dstport")[i])[0] ?? "";
+    // Tunnels: tshark lists every layer's ports (outer UDP of GTP-U/VXLAN/Geneve first); ours are the
+    // innermost transport's, or the tunnel's UDP ports when the inner packet has none.
+    const last = (cell: string) => {
+      const v = splitAgg(cell);
+      return v.length ? v[v.length - 1] : "";
+    };
+    const tsp = last(col("tcp.srcport")[i]);
+    const usp = last(col("udp.srcport")[i]);
+    const tdp = last(col("tcp.dstport")[i]);
+    const udp = last(col("udp.dstport")[i]);
     // tshark lists ports of ICMP-quoted headers too; our srcport/dstport columns are for the packet's own transport.
-    const quoted = (col("ip.src")[i] ?? "").includes(",") || (col("ipv6.src")[i] ?? "").includes(",");
+    const quoted = /:icmp(v6)?:ip(v6)?:/.test(col("frame.protocols")[i] ?? "");
     if (!quoted) {
       check(fields.srcport, frame, String(c.column("srcport", [i])[0] ?? ""), tsp || usp);
       check(fields.dstport, frame, String(c.column("dstport", [i])[0] ?? ""), tdp || udp);

@@ -109,8 +109,8 @@ describe.skipIf(captures.length === 0)("TCP analysis vs tshark goldens (corpus)"
     }
   });
 
-  test("TCP Info text ≥ 99% of TCP rows (tshark with application dissectors off)", () => {
+  test("TCP Info text ≥ 99.5% of TCP rows (tshark with application dissectors off)", () => {
     if (info.compared === 0) return;
-    expect(info.agree / info.compared).toBeGreaterThanOrEqual(0.99);
+    expect(info.agree / info.compared).toBeGreaterThanOrEqual(0.995);
   });
 });
