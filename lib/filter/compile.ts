@@ -113,6 +113,9 @@ class Compiler {
   }
 
   typed(e: Expr, what: string): Operand {
+    if (e.k === "word" && !/^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)*$/.test(e.text) && findField(e.text) === undefined) {
+      this.err(`${what} must be a field or function, not ${e.text}.`, e);
+    }
     const o = this.operand(e, false);
     if (!isOperand(o)) return this.err(`${what} must be a field or function, not ${src(this.src, e)}.`, e);
     return o;
@@ -642,7 +645,7 @@ function nearest(name: string): string[] {
   const scored: [number, string][] = [];
   for (const n of names) {
     const d = editDistance(name, n, 4);
-    if (d <= Math.max(2, Math.floor(name.length / 4))) scored.push([findField(n) ? d : d + 0.5, n]);
+    if (d <= Math.min(4, Math.max(1, Math.floor(name.length / 5)))) scored.push([findField(n) ? d : d + 0.5, n]);
   }
   scored.sort((a, b) => a[0] - b[0] || a[1].localeCompare(b[1]));
   return scored.slice(0, 3).map((s) => s[1]);

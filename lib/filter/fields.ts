@@ -6,7 +6,7 @@
  */
 import { Layer, TcpOpt, type ColumnName } from "../table/packet-table";
 import { TA } from "../tcp/flags";
-import { Conv, Ctx, computedNum, genOcc, numOcc, type Mask, type Occ, type Slot } from "./eval";
+import { Conv, Ctx, computedNum, existsMask, genOcc, numOcc, type Mask, type Occ, type Slot } from "./eval";
 import { parseIPv4, parseIPv6, parseBytes, type Value } from "./values";
 import { WS_FIELDS } from "./wireshark-fields";
 
@@ -93,9 +93,32 @@ function idOcc(conv: Conv, slots: Slot[]): Occ {
 
 const optCode = (c: Ctx, code: number): Mask =>
   mask(c, `opt${code}`, c.layer(L.TCP_OPTIONS, QUOTED, L.TCP), (r) => {
-    for (let o = col(c, "tcpOptSeq")[r]; o !== 0; o >>>= 4) if ((o & 15) === code) return true;
-    return false;
+    const seq = col(c, "tcpOptSeq")[r];
+    for (let o = seq; o !== 0; o >>>= 4) if ((o & 15) === code) return true;
+    // the table keeps the first 8 options: look further in the packet bytes
+    return seq >>> 28 !== 0 && optKinds(c, r).includes(KIND_OF[code]);
   });
+/** Option kinds of a row's TCP header, read from its bytes. */
+function optKinds(c: Ctx, r: number): number[] {
+  const b = c.bytes.get(r);
+  const out: number[] = [];
+  if (b === null) return out;
+  const start = l3Offset(c, r, b) + c.t.ipHdrLen[r];
+  const end = Math.min(b.length, start + c.t.tcpHdrLen[r]);
+  for (let p = start + 20; p < end; ) {
+    const k = b[p];
+    out.push(k);
+    if (k === 0) break;
+    if (k === 1) {
+      p++;
+      continue;
+    }
+    const len = b[p + 1];
+    if (!(len >= 2)) break;
+    p += len;
+  }
+  return out;
+}
 
 /** The row's link type. */
 function linkType(c: Ctx, r: number): number {
@@ -201,17 +224,37 @@ def("frame.len", { columns: ["wireLen"], get: (c) => numOcc(allRows(c), c.t.wire
 def("frame.cap_len", { columns: ["capLen"], get: (c) => numOcc(allRows(c), c.t.capLen) });
 def("frame.marked", { get: (c) => numOcc(allRows(c), zeros(c)) });
 def("frame.ignored", { get: (c) => numOcc(allRows(c), zeros(c)) });
-def("frame.interface_id", { columns: ["ifIndex"], get: (c) => numOcc(c.src.meta.format === "pcapng" ? allRows(c) : zeros(c), col(c, "ifIndex")) });
-def("frame.time_epoch", { columns: ["tsSec", "tsNsec"], get: (c) => numOcc(allRows(c), derive(c, "epoch", (r) => c.t.tsSec[r] + c.t.tsNsec[r] / 1e9)) });
-def("frame.time", { columns: ["tsSec", "tsNsec"], get: (c) => numOcc(allRows(c), derive(c, "epoch", (r) => c.t.tsSec[r] + c.t.tsNsec[r] / 1e9)) });
+// pcapng packet blocks (not custom blocks); the interface's index within its section
+def("frame.interface_id", { columns: ["ifIndex"], get: (c) => {
+  const ifs = c.src.meta.interfaces;
+  const first = ifs.map((f, i) => ifs.findIndex((g) => g.section === f.section) ?? i);
+  const ix = col(c, "ifIndex");
+  // custom blocks (Protocol PCAPNG, no timestamp) have no interface
+  const has = c.src.meta.format === "pcapng" ? mask(c, "ifhas", allRows(c), (r) => !(c.t.layers[r] & L.NO_TIMESTAMP) || c.src.protocol(r) !== "PCAPNG") : zeros(c);
+  return numOcc(has, derive(c, "ifid", (r) => ix[r] - (first[ix[r]] ?? 0)));
+} });
+const timed = (c: Ctx) => c.layer(0, L.NO_TIMESTAMP);
+def("frame.time_epoch", { columns: ["tsSec", "tsNsec"], get: (c) => numOcc(timed(c), derive(c, "epoch", (r) => c.t.tsSec[r] + c.t.tsNsec[r] / 1e9)) });
+def("frame.time", { columns: ["tsSec", "tsNsec"], get: (c) => numOcc(timed(c), derive(c, "epoch", (r) => c.t.tsSec[r] + c.t.tsNsec[r] / 1e9)) });
 def("frame.time_relative", { columns: ["tsSec", "tsNsec"], get: (c) => {
   const ref = c.src.meta.firstTimedRow ?? 0;
   const t = c.t;
-  return numOcc(allRows(c), derive(c, "rel", (r) => (t.layers[r] & L.NO_TIMESTAMP ? 0 : t.tsSec[r] - t.tsSec[ref] + (t.tsNsec[r] - t.tsNsec[ref]) / 1e9)));
+  return numOcc(timed(c), derive(c, "rel", (r) => t.tsSec[r] - t.tsSec[ref] + (t.tsNsec[r] - t.tsNsec[ref]) / 1e9));
 } });
+// since the previous frame that has a timestamp
 def("frame.time_delta", { columns: ["tsSec", "tsNsec"], get: (c) => {
   const t = c.t;
-  return numOcc(allRows(c), derive(c, "delta", (r) => (r === 0 ? 0 : t.tsSec[r] - t.tsSec[r - 1] + (t.tsNsec[r] - t.tsNsec[r - 1]) / 1e9)));
+  const has = timed(c);
+  return numOcc(has, c.memo("delta", () => {
+    const out = new Float64Array(c.n);
+    let prev = -1;
+    for (let r = 0; r < c.n; r++) {
+      if (!has[r]) continue;
+      out[r] = prev < 0 ? 0 : t.tsSec[r] - t.tsSec[prev] + (t.tsNsec[r] - t.tsNsec[prev]) / 1e9;
+      prev = r;
+    }
+    return out;
+  }));
 } });
 
 // ------------------------------------------------------------------ link layer
@@ -249,13 +292,14 @@ function vlanTags(c: Ctx, f: (tci: number, type: number) => number): Occ {
     p += 2;
     while ((type === 0x8100 || type === 0x88a8 || type === 0x9100) && p + 4 <= b.length) {
       const tci = u16(b, p);
+      const tpid = type;
       type = u16(b, p + 2);
-      push(f(tci, type));
+      if (tpid !== 0x88a8) push(f(tci, type));
       p += 4;
     }
   });
 }
-def("vlan", { exists: vlan });
+def("vlan", { exists: (c) => existsMask(vlanTags(c, (tci) => tci), c.n), bytes: true });
 def("vlan.id", { columns: ["vlanId"], bytes: true, get: (c) => vlanTags(c, (tci) => tci & 0xfff) });
 def("vlan.priority", { bytes: true, get: (c) => vlanTags(c, (tci) => tci >> 13) });
 def("vlan.dei", { bytes: true, get: (c) => vlanTags(c, (tci) => (tci >> 12) & 1) });
@@ -384,7 +428,14 @@ def("tcp.window_size_scalefactor", { get: (c) => computedNum(c, tcpFull(c), (r) 
 def("tcp.urgent_pointer", { columns: ["tcpUrg"], get: (c) => numOcc(tcpFull(c), col(c, "tcpUrg")) });
 def("tcp.checksum", { bytes: true, get: (c) => bytesNum(c, tcpFull(c), (b, l3, r) => u16(b, l3 + c.t.ipHdrLen[r] + 16)) });
 def("tcp.checksum.status", { get: (c) => numOcc(tcpFull(c), derive(c, "unverified", () => 2)) });
-def("tcp.payload", { bytes: true, get: (c) => bytesSpan(c, mask(c, "tcppay", tcpFull(c), (r) => c.t.tcpLen[r] > 0), (_b, l3, r) => {
+/** TCP segments with payload bytes in the capture (a snaplen cut may leave none). */
+const tcpPayload = (c: Ctx) => mask(c, "tcppay", tcpFull(c), (r) => {
+  if (c.t.tcpLen[r] === 0) return false;
+  if (!(c.t.layers[r] & L.PAYLOAD_TRUNCATED)) return true;
+  const b = c.bytes.get(r);
+  return b !== null && l3Offset(c, r, b) + c.t.ipHdrLen[r] + c.t.tcpHdrLen[r] < b.length;
+});
+def("tcp.payload", { bytes: true, exists: tcpPayload, get: (c) => bytesSpan(c, tcpPayload(c), (_b, l3, r) => {
   const start = l3 + c.t.ipHdrLen[r] + c.t.tcpHdrLen[r];
   return [start, ipEnd(c, r, l3)];
 }) });
@@ -401,7 +452,12 @@ const OPT_PROTOS: [string, number][] = [
 for (const [name, code] of OPT_PROTOS) def(name, { columns: ["tcpOptSeq"], ftype: "NONE", exists: (c) => optCode(c, code) });
 const KIND_OF: Record<number, number> = { [TcpOpt.MSS]: 2, [TcpOpt.WS]: 3, [TcpOpt.SACK_PERM]: 4, [TcpOpt.TS]: 8, [TcpOpt.SACK]: 5, [TcpOpt.NOP]: 1, [TcpOpt.EOL]: 0, [TcpOpt.TFO]: 34, [TcpOpt.MPTCP]: 30, [TcpOpt.ECHO]: 6, [TcpOpt.ECHO_REPLY]: 7, [TcpOpt.MD5]: 19, [TcpOpt.UTO]: 28 };
 def("tcp.option_kind", { columns: ["tcpOptSeq"], get: (c) => genOcc(c, c.layer(L.TCP_OPTIONS, QUOTED, L.TCP), (r, push) => {
-  for (let o = col(c, "tcpOptSeq")[r]; o !== 0; o >>>= 4) {
+  const seq = col(c, "tcpOptSeq")[r];
+  if (seq >>> 28 !== 0) {
+    for (const k of optKinds(c, r)) push(k);
+    return;
+  }
+  for (let o = seq; o !== 0; o >>>= 4) {
     const k = KIND_OF[o & 15];
     if (k !== undefined) push(k);
   }
@@ -537,15 +593,25 @@ const proto = (c: Ctx, key: string, base: Mask, test: (p: string) => boolean) =>
 def("dns", { exists: (c) => proto(c, "dns", c.layer(L.DNS), (p) => p === "DNS") });
 def("mdns", { exists: (c) => proto(c, "mdns", c.layer(L.DNS), (p) => p === "MDNS") });
 def("llmnr", { exists: (c) => proto(c, "llmnr", c.layer(L.DNS), (p) => p === "LLMNR") });
-def("tls", { exists: (c) => c.layer(L.TLS) });
-def("http", { exists: (c) => proto(c, "http", c.layer(L.HTTP), (p) => !p.startsWith("RTSP")) });
+def("tls", { exists: (c) => c.memo("tls", () => {
+  // frames where a TLS PDU completed (incl. segments that also start a reassembled PDU)
+  const m = c.layer(L.TLS).slice();
+  const recs = c.src.app.tlsParser.records;
+  for (let i = 0; i < recs.length; i++) m[recs.rows[i]] = 1;
+  return m;
+}) });
+def("http", { exists: (c) => proto(c, "http", c.layer(L.HTTP), (p) => !p.startsWith("RTSP") && p !== "HTTP2") });
+def("http2", { exists: (c) => proto(c, "http2", c.layer(L.HTTP), (p) => p === "HTTP2") });
+// IP protocols the dissector names by number (Wireshark dissects them whenever the number matches)
+for (const [name, num] of [["ospf", 89], ["pim", 103], ["vrrp", 112], ["igmp", 2], ["gre", 47], ["esp", 50], ["ah", 51], ["sctp", 132]] as const) {
+  def(name, { columns: ["ipProto"], exists: (c) => mask(c, `ipp${num}`, c.layer(L.IPV4 | L.IPV6, L.IP_LATER_FRAGMENT), (r) => c.t.ipProto[r] === num) });
+}
 def("rtsp", { exists: (c) => proto(c, "rtsp", c.layer(L.HTTP), (p) => p.startsWith("RTSP")) });
 // protocols known only by the Protocol column (top of the stack in every frame that has them)
 const TOP_PROTOCOLS: [string, (p: string) => boolean][] = [
   ["ssh", (p) => p.startsWith("SSH")], ["quic", (p) => p === "QUIC"], ["dhcp", (p) => p === "DHCP"], ["ntp", (p) => p === "NTP"],
   ["nbns", (p) => p === "NBNS"], ["ssdp", (p) => p === "SSDP"], ["mbtcp", (p) => p === "Modbus/TCP"], ["pptp", (p) => p === "PPTP"],
-  ["igmp", (p) => p.startsWith("IGMP")], ["gre", (p) => p === "GRE"], ["esp", (p) => p === "ESP"], ["sctp", (p) => p === "SCTP"],
-  ["lldp", (p) => p === "LLDP"], ["stp", (p) => p === "STP"],
+  ["lldp", (p) => p === "LLDP"], ["stp", (p) => p === "STP"], ["carp", (p) => p === "CARP"],
 ];
 for (const [name, test] of TOP_PROTOCOLS) def(name, { exists: (c) => proto(c, name, allRows(c), test) });
 

@@ -18,7 +18,7 @@ export interface FilterMeta {
   /** "pcap", "pcap-nsec" or "pcapng" (frame.interface_id exists in pcapng only). */
   format?: string;
   compressed: boolean;
-  interfaces: { linkType: number }[];
+  interfaces: { linkType: number; section?: number }[];
   firstTimedRow: number | null;
 }
 
