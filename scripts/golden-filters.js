@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Display-filter goldens from tshark 4.0.17 (the oracle):
-//   test/golden/filters/results/<source>/<capture>.tsv   one line per filter of filters.txt:
+//   test/golden/filters/results/<source>/<capture>.tsv.gz   one line per filter of filters.txt:
 //       <filter>\t<frame numbers as ranges, e.g. 1-5,9>   (tshark -2 -n -r F -Y <filter>)
 //   test/golden/filters/invalid.tsv                       <filter>\t<tshark's error message>
 // Captures: data/ and ${PCAPFRAME_SHARED:-../shared}/captures (+ captures-wave2 where our dissector
@@ -12,6 +12,7 @@
 const { execFileSync, spawnSync } = require("node:child_process");
 const fs = require("node:fs");
 const path = require("node:path");
+const zlib = require("node:zlib");
 
 const ROOT = path.resolve(__dirname, "..");
 const GOLD = path.join(ROOT, "test", "golden", "filters");
@@ -84,7 +85,7 @@ function main() {
     }).join("");
     const dir = path.join(GOLD, "results", cap.source);
     fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, `${cap.name}.tsv`), body);
+    fs.writeFileSync(path.join(dir, `${cap.name}.tsv.gz`), zlib.gzipSync(body, { level: 9 }));
     process.stdout.write(`${cap.source}/${cap.name}\n`);
   }
   fs.unlinkSync(tmp);
@@ -105,7 +106,7 @@ function main() {
   for (let k = 0; k < verify; k++) {
     const cap = caps[rnd(caps.length)];
     const f = filters[rnd(filters.length)];
-    const gold = fs.readFileSync(path.join(GOLD, "results", cap.source, `${cap.name}.tsv`), "utf8").split("\n").find((l) => l.startsWith(f + "\t")).split("\t")[1];
+    const gold = zlib.gunzipSync(fs.readFileSync(path.join(GOLD, "results", cap.source, `${cap.name}.tsv.gz`))).toString("utf8").split("\n").find((l) => l.startsWith(f + "\t")).split("\t")[1];
     const real = ranges(tsharkY(cap.path, f).frames);
     if (real !== gold) throw new Error(`listener and -Y differ on ${cap.name} / ${f}: ${gold} vs ${real}`);
   }

@@ -3,6 +3,7 @@
 // every filter tshark rejects (invalid.tsv) must be rejected. Goldens: scripts/golden-filters.js.
 import * as fs from "node:fs";
 import * as path from "node:path";
+import * as zlib from "node:zlib";
 import { describe, expect, test } from "vitest";
 import { readCapture } from "../../lib/capture-class";
 import { compileFilter, FilterError } from "../../lib/filter/index";
@@ -53,7 +54,7 @@ function pairs(): Pair[] {
     const dir = dirs[src];
     if (!dir) continue;
     for (const f of fs.readdirSync(path.join(res, src)).sort()) {
-      const name = f.replace(/\.tsv$/, "");
+      const name = f.replace(/\.tsv\.gz$/, "");
       const p = path.join(dir, name);
       if (fs.existsSync(p)) out.push({ cap: `${src}/${name}`, path: p, file: path.join(res, src, f) });
     }
@@ -72,7 +73,7 @@ describe.skipIf(caps.length === 0)("display filters vs tshark (frame sets)", () 
     const compiled = new Map<string, ReturnType<typeof compileFilter>>();
     for (const c of caps) {
       const cap = readCapture(c.path);
-      for (const line of fs.readFileSync(c.file, "utf8").split("\n")) {
+      for (const line of zlib.gunzipSync(fs.readFileSync(c.file)).toString("utf8").split("\n")) {
         if (!line) continue;
         const [expr, gold] = line.split("\t");
         let f = compiled.get(expr);
