@@ -7,7 +7,7 @@
 import { parseFilter, FilterError, type Expr, type Test, type CmpOp, type SliceRange } from "./syntax";
 import { findField, fieldNames, type FieldDef } from "./fields";
 import {
-  BytesUnavailable, Ctx, andInto, cartesian, cmpNumConst, combine, countOcc, existsMask, mapOcc, numOcc, predMask, type Mask, type NumOp, type Occ,
+  BytesUnavailable, Ctx, andInto, inNumSet, cartesian, cmpNumConst, combine, countOcc, existsMask, mapOcc, numOcc, predMask, type Mask, type NumOp, type Occ,
 } from "./eval";
 import {
   LiteralError, boolByName, catOf, cmpBytes, containsBytes, describeFtype, eqBytes, inPrefix6, latin1, parseAbsTime, parseBytes, parseIPv4,
@@ -385,12 +385,14 @@ class Compiler {
     const l = this.typed(t.l, `Left side of "in"`);
     if (l.cat === "none") this.err(`${l.text} (type=Label) cannot participate in "in" comparisons.`, l);
     const preds: ((v: Value) => boolean)[] = [];
+    const bounds: [number, number][] = [];
     for (const el of t.set) {
       const lo = this.operand(el.lo, true);
       if (isOperand(lo)) this.err(`Set elements must be values, not fields (${lo.text}).`, lo);
       const a = this.literal(lo as Literal, l);
       if (el.hi === null) {
         preds.push(makePred("==", a, l.cat));
+        if (typeof a.v === "number" && a.bits < 0) bounds.push([a.v, a.v]);
         continue;
       }
       const hi = this.operand(el.hi, true);
@@ -399,12 +401,19 @@ class Compiler {
       const ge = makePred(">=", a, l.cat);
       const le = makePred("<=", b, l.cat);
       preds.push((v) => ge(v) && le(v));
+      if (typeof a.v === "number" && typeof b.v === "number" && a.bits < 0 && b.bits < 0) bounds.push([a.v, b.v]);
     }
+    const numeric = (l.cat === "num" || l.cat === "time") && bounds.length === t.set.length;
+    const lo = Float64Array.from(bounds, (x) => x[0]);
+    const hi = Float64Array.from(bounds, (x) => x[1]);
     const pred = (v: Value) => {
       for (const p of preds) if (p(v)) return true;
       return false;
     };
-    const inFn = leaf((c) => predMask(l.occ(c), pred, "any", c.n, c.cand));
+    const inFn = leaf((c) => {
+      const o = l.occ(c);
+      return numeric && o.t === "num" ? inNumSet(o, lo, hi, c.n) : predMask(o, pred, "any", c.n, c.cand);
+    });
     if (!t.not) return inFn;
     return (c, cand) => {
       const m = inFn(c, cand);

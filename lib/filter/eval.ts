@@ -49,6 +49,8 @@ export class Ctx {
   /** Rows whose result matters for the node being evaluated (null: all). Row-by-row fields compute only these. */
   cand: Mask | null = null;
   private readonly cache = new Map<string, unknown>();
+  /** Number of rows set in masks made by layer() (to skip empty slots). */
+  private readonly counts = new WeakMap<Mask, number>();
   private reader: PacketBytes | null = null;
 
   constructor(readonly src: FilterSource) {
@@ -71,12 +73,22 @@ export class Ctx {
       const L = this.t.layers;
       const n = this.n;
       const m = new Uint8Array(n);
+      let count = 0;
       for (let r = 0; r < n; r++) {
         const l = L[r];
-        m[r] = (any === 0 || (l & any) !== 0) && (l & none) === 0 && (l & all) === all ? 1 : 0;
+        const x = (any === 0 || (l & any) !== 0) && (l & none) === 0 && (l & all) === all ? 1 : 0;
+        m[r] = x;
+        count += x;
       }
+      this.counts.set(m, count);
       return m;
     });
+  }
+
+  /** The slots whose presence mask is not known to be empty (at least one slot is kept). */
+  live(slots: Slot[]): Slot[] {
+    const out = slots.filter((s) => this.counts.get(s.has) !== 0);
+    return out.length > 0 ? out : slots.slice(0, 1);
   }
 
   /** `base` rows where pred(row) holds (pred called only on base rows). */
@@ -212,6 +224,16 @@ function numSlotMask(s: Slot, op: NumOp, k: number, n: number): Mask {
 export function cmpNumConst(o: Occ & { t: "num" }, op: NumOp, k: number, mode: "any" | "all", n: number): Mask {
   if (mode === "any") {
     if (o.slots.length === 1) return numSlotMask(o.slots[0], op, k, n);
+    if (o.slots.length === 2 && op === 0) {
+      // the common multi-occurrence case (tcp.port == k): one pass
+      const m = new Uint8Array(n);
+      const h0 = o.slots[0].has;
+      const v0 = o.slots[0].v;
+      const h1 = o.slots[1].has;
+      const v1 = o.slots[1].v;
+      for (let r = 0; r < n; r++) m[r] = (h0[r] & (v0[r] === k ? 1 : 0)) | (h1[r] & (v1[r] === k ? 1 : 0));
+      return m;
+    }
     const m = new Uint8Array(n);
     for (const s of o.slots) orInto(m, numSlotMask(s, op, k, n));
     return m;
@@ -255,21 +277,57 @@ export function predMask(o: Occ, pred: (v: Value) => boolean, mode: "any" | "all
     }
     return m;
   }
-  if (o.t === "id") {
-    const conv = o.conv;
-    const memo = new Map<number, number>();
-    const test = (id: number): number => {
-      let x = memo.get(id);
-      if (x === undefined) {
-        const v = conv.get(id);
-        x = v !== null && pred(v) ? 1 : 0;
-        memo.set(id, x);
-      }
-      return x;
-    };
-    return slotsMask(o.slots, (v) => test(v), mode, n, cand, o);
-  }
+  if (o.t === "id") return idMask(o, pred, mode, n, cand);
   return slotsMask(o.slots, (v) => (pred(v) ? 1 : 0), mode, n, cand, o);
+}
+
+/** Id occurrences: each distinct id converted and tested once, results cached in a typed array. */
+function idMask(o: Occ & { t: "id" }, pred: (v: Value) => boolean, mode: "any" | "all", n: number, cand: Mask | null): Mask {
+  let max = 0;
+  for (const s of o.slots) {
+    const v = s.v;
+    const has = s.has;
+    for (let r = 0; r < n; r++) if (has[r] && v[r] > max) max = v[r];
+  }
+  const cache = new Int8Array(max + 1).fill(-1);
+  const conv = o.conv;
+  const test = (id: number): number => {
+    const x = conv.get(id);
+    const res = x !== null && pred(x) ? 1 : 0;
+    cache[id] = res;
+    return res;
+  };
+  const m = new Uint8Array(n);
+  if (mode === "any") {
+    for (const s of o.slots) {
+      const has = s.has;
+      const v = s.v;
+      for (let r = 0; r < n; r++) {
+        if (!has[r] || (cand !== null && !cand[r])) continue;
+        const id = v[r];
+        let x = cache[id];
+        if (x < 0) x = test(id);
+        m[r] |= x;
+      }
+    }
+    return m;
+  }
+  const fail = new Uint8Array(n);
+  const any = new Uint8Array(n);
+  for (const s of o.slots) {
+    const has = s.has;
+    const v = s.v;
+    for (let r = 0; r < n; r++) {
+      if (!has[r] || (cand !== null && !cand[r])) continue;
+      any[r] = 1;
+      const id = v[r];
+      let x = cache[id];
+      if (x < 0) x = test(id);
+      fail[r] |= x ^ 1;
+    }
+  }
+  for (let r = 0; r < n; r++) m[r] = any[r] & (fail[r] ^ 1);
+  return m;
 }
 
 function slotsMask(slots: Slot[], test: (v: number) => number, mode: "any" | "all", n: number, cand: Mask | null, o: Occ): Mask {
@@ -408,4 +466,25 @@ export function countOcc(o: Occ, n: number): Occ {
   }
   for (let r = 0; r < n; r++) has[r] = v[r] > 0 ? 1 : 0;
   return numOcc(has, v);
+}
+
+/** Rows where some occurrence of a numeric field lies in one of the closed intervals [lo[i], hi[i]] (`in {…}`). */
+export function inNumSet(o: Occ & { t: "num" }, lo: Float64Array, hi: Float64Array, n: number): Mask {
+  const m = new Uint8Array(n);
+  const k = lo.length;
+  for (const s of o.slots) {
+    const has = s.has;
+    const v = s.v;
+    for (let r = 0; r < n; r++) {
+      if (!has[r] || m[r]) continue;
+      const x = v[r];
+      for (let i = 0; i < k; i++) {
+        if (x >= lo[i] && x <= hi[i]) {
+          m[r] = 1;
+          break;
+        }
+      }
+    }
+  }
+  return m;
 }

@@ -76,6 +76,32 @@ function derive(c: Ctx, key: string, f: (r: number) => number): Float64Array {
 function mask(c: Ctx, key: string, base: Mask, f: (r: number) => boolean): Mask {
   return c.refine(`M${key}`, base, f);
 }
+// Hot masks and derived columns as plain loops (a loop calling a different closure per field would be a
+// megamorphic call per row).
+/** base rows where (col & bits) ≠ 0. */
+function bitMask(c: Ctx, key: string, base: Mask, col: ArrayLike<number>, bits: number): Mask {
+  return c.memo(`B${key}`, () => {
+    const m = new Uint8Array(c.n);
+    for (let r = 0; r < c.n; r++) m[r] = base[r] & ((col[r] & bits) !== 0 ? 1 : 0);
+    return m;
+  });
+}
+/** base rows where col > min. */
+function gtMask(c: Ctx, key: string, base: Mask, col: ArrayLike<number>, min: number): Mask {
+  return c.memo(`G${key}`, () => {
+    const m = new Uint8Array(c.n);
+    for (let r = 0; r < c.n; r++) m[r] = base[r] & (col[r] > min ? 1 : 0);
+    return m;
+  });
+}
+/** (col >> shift) & bits, per row. */
+function fieldOf(c: Ctx, key: string, col: ArrayLike<number>, shift: number, bits: number): Uint8Array | Uint16Array {
+  return c.memo(`F${key}`, () => {
+    const out = bits > 255 ? new Uint16Array(c.n) : new Uint8Array(c.n);
+    for (let r = 0; r < c.n; r++) out[r] = (col[r] >> shift) & bits;
+    return out;
+  });
+}
 
 /** String-dictionary id slots converted to IPv4 numbers. */
 function ipv4Conv(c: Ctx): Conv {
@@ -219,7 +245,11 @@ def("frame", { exists: allRows, get: (c) => genOcc(c, allRows(c), (r, push) => {
   const b = c.bytes.get(r);
   if (b !== null) push(b.slice());
 }), bytes: true });
-def("frame.number", { get: (c) => numOcc(allRows(c), derive(c, "num", (r) => r + 1)) });
+def("frame.number", { get: (c) => numOcc(allRows(c), c.memo("num", () => {
+  const v = new Uint32Array(c.n);
+  for (let r = 0; r < c.n; r++) v[r] = r + 1;
+  return v;
+})) });
 def("frame.len", { columns: ["wireLen"], get: (c) => numOcc(allRows(c), c.t.wireLen) });
 def("frame.cap_len", { columns: ["capLen"], get: (c) => numOcc(allRows(c), c.t.capLen) });
 def("frame.marked", { get: (c) => numOcc(allRows(c), zeros(c)) });
@@ -341,10 +371,10 @@ for (const [name, at, len] of [["arp.src.hw_mac", 8, 6], ["arp.src.proto_ipv4", 
 
 def("ip", { exists: ip4, bytes: true, get: (c) => bytesSpan(c, ip4(c), (_b, l3, r) => [l3, ipEnd(c, r, l3)]) });
 /** Outer IPv4 address (the Source/Destination column ids) and, in ICMP errors, the quoted header's. */
-const ip4Addr = (c: Ctx, outer: ColumnName, inner: ColumnName): Slot[] => [
+const ip4Addr = (c: Ctx, outer: ColumnName, inner: ColumnName): Slot[] => c.live([
   { has: ip4(c), v: col(c, outer) },
   { has: quoted4(c), v: col(c, inner) },
-];
+]);
 def("ip.src", { columns: ["src", "ipSrc"], get: (c) => idOcc(ipv4Conv(c), ip4Addr(c, "src", "ipSrc")) });
 def("ip.dst", { columns: ["dst", "ipDst"], get: (c) => idOcc(ipv4Conv(c), ip4Addr(c, "dst", "ipDst")) });
 def("ip.addr", { columns: ["src", "dst", "ipSrc", "ipDst"], get: (c) => idOcc(ipv4Conv(c), [...ip4Addr(c, "src", "ipSrc"), ...ip4Addr(c, "dst", "ipDst")]) });
@@ -355,12 +385,12 @@ def("ip.id", { columns: ["ipId"], get: (c) => numOcc(ip4(c), c.t.ipId) });
 def("ip.ttl", { columns: ["ipTtl"], get: (c) => numOcc(ip4(c), c.t.ipTtl) });
 def("ip.proto", { columns: ["ipProto"], get: (c) => numOcc(ip4(c), c.t.ipProto) });
 def("ip.dsfield", { columns: ["ipTos"], get: (c) => numOcc(ip4(c), c.t.ipTos) });
-def("ip.dsfield.dscp", { columns: ["ipTos"], get: (c) => numOcc(ip4(c), derive(c, "dscp", (r) => c.t.ipTos[r] >> 2)) });
-def("ip.dsfield.ecn", { columns: ["ipTos"], get: (c) => numOcc(ip4(c), derive(c, "ecn", (r) => c.t.ipTos[r] & 3)) });
-def("ip.flags", { columns: ["ipFlagsFrag"], get: (c) => numOcc(ip4(c), derive(c, "ipflags", (r) => (c.t.ipFlagsFrag[r] >> 13) & 7)) });
-def("ip.flags.rb", { columns: ["ipFlagsFrag"], get: (c) => numOcc(ip4(c), derive(c, "rb", (r) => (c.t.ipFlagsFrag[r] >> 15) & 1)) });
-def("ip.flags.df", { columns: ["ipFlagsFrag"], get: (c) => numOcc(ip4(c), derive(c, "df", (r) => (c.t.ipFlagsFrag[r] >> 14) & 1)) });
-def("ip.flags.mf", { columns: ["ipFlagsFrag"], get: (c) => numOcc(ip4(c), derive(c, "mf", (r) => (c.t.ipFlagsFrag[r] >> 13) & 1)) });
+def("ip.dsfield.dscp", { columns: ["ipTos"], get: (c) => numOcc(ip4(c), fieldOf(c, "dscp", c.t.ipTos, 2, 63)) });
+def("ip.dsfield.ecn", { columns: ["ipTos"], get: (c) => numOcc(ip4(c), fieldOf(c, "ecn", c.t.ipTos, 0, 3)) });
+def("ip.flags", { columns: ["ipFlagsFrag"], get: (c) => numOcc(ip4(c), fieldOf(c, "ipflags", c.t.ipFlagsFrag, 13, 7)) });
+def("ip.flags.rb", { columns: ["ipFlagsFrag"], get: (c) => numOcc(ip4(c), fieldOf(c, "rb", c.t.ipFlagsFrag, 15, 1)) });
+def("ip.flags.df", { columns: ["ipFlagsFrag"], get: (c) => numOcc(ip4(c), fieldOf(c, "df", c.t.ipFlagsFrag, 14, 1)) });
+def("ip.flags.mf", { columns: ["ipFlagsFrag"], get: (c) => numOcc(ip4(c), fieldOf(c, "mf", c.t.ipFlagsFrag, 13, 1)) });
 def("ip.frag_offset", { columns: ["ipFlagsFrag"], get: (c) => numOcc(ip4(c), derive(c, "fragoff", (r) => (c.t.ipFlagsFrag[r] & 0x1fff) * 8)) });
 def("ip.checksum", { bytes: true, get: (c) => bytesNum(c, ip4(c), (b, l3) => u16(b, l3 + 10)) });
 def("ip.checksum.status", { get: (c) => numOcc(ip4(c), derive(c, "unverified", () => 2)) });
@@ -368,10 +398,10 @@ def("ip.checksum.status", { get: (c) => numOcc(ip4(c), derive(c, "unverified", (
 // ------------------------------------------------------------------ IPv6
 
 def("ipv6", { exists: ip6, bytes: true, get: (c) => bytesSpan(c, ip6(c), (_b, l3, r) => [l3, ipEnd(c, r, l3)]) });
-const ip6Addr = (c: Ctx, outer: ColumnName, inner: ColumnName): Slot[] => [
+const ip6Addr = (c: Ctx, outer: ColumnName, inner: ColumnName): Slot[] => c.live([
   { has: ip6(c), v: col(c, outer) },
   { has: quoted6(c), v: col(c, inner) },
-];
+]);
 def("ipv6.src", { columns: ["src", "ipSrc"], get: (c) => idOcc(ipv6Conv(c), ip6Addr(c, "src", "ipSrc")) });
 def("ipv6.dst", { columns: ["dst", "ipDst"], get: (c) => idOcc(ipv6Conv(c), ip6Addr(c, "dst", "ipDst")) });
 def("ipv6.addr", { columns: ["src", "dst", "ipSrc", "ipDst"], get: (c) => idOcc(ipv6Conv(c), [...ip6Addr(c, "src", "ipSrc"), ...ip6Addr(c, "dst", "ipDst")]) });
@@ -379,8 +409,8 @@ def("ipv6.version", { get: (c) => numOcc(ip6(c), derive(c, "six", () => 6)) });
 def("ipv6.hlim", { columns: ["ipTtl"], get: (c) => numOcc(ip6(c), c.t.ipTtl) });
 def("ipv6.plen", { columns: ["ipLen"], get: (c) => numOcc(ip6(c), derive(c, "plen", (r) => c.t.ipLen[r] - 40)) });
 def("ipv6.tclass", { columns: ["ipTos"], get: (c) => numOcc(ip6(c), c.t.ipTos) });
-def("ipv6.tclass.dscp", { columns: ["ipTos"], get: (c) => numOcc(ip6(c), derive(c, "dscp", (r) => c.t.ipTos[r] >> 2)) });
-def("ipv6.tclass.ecn", { columns: ["ipTos"], get: (c) => numOcc(ip6(c), derive(c, "ecn", (r) => c.t.ipTos[r] & 3)) });
+def("ipv6.tclass.dscp", { columns: ["ipTos"], get: (c) => numOcc(ip6(c), fieldOf(c, "dscp", c.t.ipTos, 2, 63)) });
+def("ipv6.tclass.ecn", { columns: ["ipTos"], get: (c) => numOcc(ip6(c), fieldOf(c, "ecn", c.t.ipTos, 0, 3)) });
 def("ipv6.nxt", { columns: ["ipProto", "ipHdrLen"], get: (c) => {
   // the fixed header's Next Header: the transport protocol unless extension headers follow
   const plain = mask(c, "v6plain", ip6(c), (r) => c.t.ipHdrLen[r] === 40 && !(c.t.layers[r] & L.IP_FRAGMENT));
@@ -397,7 +427,7 @@ const ports = (c: Ctx, has: Mask): Slot[] => [{ has, v: c.t.srcPort }, { has, v:
 def("tcp.srcport", { columns: ["srcPort"], get: (c) => numOcc(tcpAny(c), c.t.srcPort) });
 def("tcp.dstport", { columns: ["dstPort"], get: (c) => numOcc(tcpAny(c), c.t.dstPort) });
 def("tcp.port", { columns: ["srcPort", "dstPort"], get: (c) => ({ t: "num", slots: ports(c, tcpAny(c)) }) });
-const hasStream = (c: Ctx) => mask(c, "stream", tcpAny(c), (r) => c.t.tcpStream[r] >= 0);
+const hasStream = (c: Ctx) => gtMask(c, "stream", tcpAny(c), c.t.tcpStream, -1);
 def("tcp.stream", { columns: ["tcpStream"], get: (c) => numOcc(hasStream(c), c.t.tcpStream) });
 def("tcp.len", { columns: ["tcpLen"], get: (c) => numOcc(tcpFull(c), c.t.tcpLen) });
 def("tcp.seq_raw", { columns: ["tcpSeq"], get: (c) => numOcc(tcpAny(c), c.t.tcpSeq) });
@@ -411,7 +441,8 @@ const FLAG_BITS: [string, number][] = [
   ["fin", 0x1], ["syn", 0x2], ["reset", 0x4], ["push", 0x8], ["ack", 0x10], ["urg", 0x20], ["ece", 0x40], ["cwr", 0x80], ["ae", 0x100], ["res", 0xe00],
 ];
 for (const [name, bit] of FLAG_BITS) {
-  def(`tcp.flags.${name}`, { columns: ["tcpFlags"], get: (c) => numOcc(tcpFull(c), derive(c, `fl${bit}`, (r) => (c.t.tcpFlags[r] & bit ? 1 : 0))) });
+  const shift = Math.log2(bit & -bit);
+  def(`tcp.flags.${name}`, { columns: ["tcpFlags"], get: (c) => numOcc(tcpFull(c), fieldOf(c, `fl${bit}`, c.t.tcpFlags, shift, bit >> shift)) });
 }
 def("tcp.flags.str", { columns: ["tcpFlags"], get: (c) => {
   const conv = c.memo("flagsStr", () => new Conv((f) => {
@@ -483,13 +514,31 @@ const TA_FIELDS: [string, number][] = [
   ["window_full", TA.WINDOW_FULL], ["window_update", TA.WINDOW_UPDATE], ["keep_alive", TA.KEEP_ALIVE], ["keep_alive_ack", TA.KEEP_ALIVE_ACK],
   ["reused_ports", TA.REUSED_PORTS],
 ];
-const taMask = (c: Ctx, bits: number) => mask(c, `ta${bits}`, tcpFull(c), (r) => (c.t.tcpAnalysis[r] & bits) !== 0);
+const taMask = (c: Ctx, bits: number) => bitMask(c, `ta${bits}`, tcpFull(c), c.t.tcpAnalysis, bits);
 for (const [name, bit] of TA_FIELDS) def(`tcp.analysis.${name}`, { columns: ["tcpAnalysis"], exists: (c) => taMask(c, bit) });
 def("tcp.analysis.flags", { columns: ["tcpAnalysis"], exists: (c) => taMask(c, TA.FLAG_MASK) });
 def("tcp.analysis", { columns: ["tcpAnalysis"], exists: (c) => taMask(c, TA.HAS_SEQ_ANALYSIS) });
-const nz = (c: Ctx, name: ColumnName) => mask(c, `nz${name}`, tcpFull(c), (r) => col(c, name)[r] !== 0);
+const nz = (c: Ctx, name: ColumnName) => gtMask(c, `nz${name}`, tcpFull(c), col(c, name), 0);
 def("tcp.analysis.acks_frame", { columns: ["tcpAcksFrame"], get: (c) => numOcc(nz(c, "tcpAcksFrame"), col(c, "tcpAcksFrame")) });
-def("tcp.analysis.ack_rtt", { columns: ["tcpAcksFrame"], get: (c) => computedNum(c, nz(c, "tcpAcksFrame"), (r) => c.src.tcp.ackRtt(r)) });
+// time(row) − time(acked frame); tshark omits a zero RTT (see TcpAnalyzer.ackRtt)
+def("tcp.analysis.ack_rtt", { columns: ["tcpAcksFrame", "tsSec", "tsNsec"], get: (c) => c.memo("ackrtt", () => {
+  const base = nz(c, "tcpAcksFrame");
+  const af = col(c, "tcpAcksFrame");
+  const sec = c.t.tsSec;
+  const ns = c.t.tsNsec;
+  const has = new Uint8Array(c.n);
+  const v = new Float64Array(c.n);
+  for (let r = 0; r < c.n; r++) {
+    if (!base[r]) continue;
+    const a = af[r] - 1;
+    const d = sec[r] - sec[a] + (ns[r] - ns[a]) / 1e9;
+    if (d !== 0) {
+      has[r] = 1;
+      v[r] = d;
+    }
+  }
+  return numOcc(has, v);
+}) });
 def("tcp.analysis.bytes_in_flight", { columns: ["tcpBif"], get: (c) => numOcc(nz(c, "tcpBif"), col(c, "tcpBif")) });
 def("tcp.analysis.push_bytes_sent", { columns: ["tcpPushBytes"], get: (c) => numOcc(nz(c, "tcpPushBytes"), col(c, "tcpPushBytes")) });
 def("tcp.analysis.duplicate_ack_num", { columns: ["tcpDupAckNum"], get: (c) => numOcc(nz(c, "tcpDupAckNum"), col(c, "tcpDupAckNum")) });
@@ -527,8 +576,8 @@ function streamTimes(c: Ctx, key: string, has: Mask, stream: ArrayLike<number>, 
     return { rel, delta };
   });
 }
-const tcpTimes = (c: Ctx) => streamTimes(c, "tcp", mask(c, "tcptimes", tcpFull(c), (r) => c.t.tcpStream[r] >= 0), c.t.tcpStream, c.src.tcp.streamCount);
-const tcpTimed = (c: Ctx) => mask(c, "tcptimes", tcpFull(c), (r) => c.t.tcpStream[r] >= 0);
+const tcpTimed = (c: Ctx) => gtMask(c, "tcptimes", tcpFull(c), c.t.tcpStream, -1);
+const tcpTimes = (c: Ctx) => streamTimes(c, "tcp", tcpTimed(c), c.t.tcpStream, c.src.tcp.streamCount);
 def("tcp.time_relative", { columns: ["tcpStream", "tsSec", "tsNsec"], get: (c) => numOcc(tcpTimed(c), tcpTimes(c).rel) });
 def("tcp.time_delta", { columns: ["tcpStream", "tsSec", "tsNsec"], get: (c) => numOcc(tcpTimed(c), tcpTimes(c).delta) });
 
