@@ -14,7 +14,7 @@ import {
   parseIPv6, parseInt4, parseSeconds, strBytes, toRegExp, utf8, valueByName, type Cat, type Value,
 } from "./values";
 import { WS_FIELDS, WS_PROTOCOLS, WS_VALUES } from "./wireshark-fields";
-import { ipv6ToString } from "../format";
+import { ipv6ToString } from "../base/format";
 import type { FilterSource } from "./source";
 
 /** A typed operand: a field, slice, function call or arithmetic over fields. */

@@ -4,7 +4,8 @@
  * 4.0 shows with `-2 -n` and default preferences (e.g. `tcp.ack` on every full TCP header, the ICMP-quoted
  * header's addresses and ports as second occurrences of `ip.addr` / `tcp.port`).
  */
-import { Layer, TcpOpt, type ColumnName } from "../table/packet-table";
+import { Layer, TcpOpt } from "../table/layers";
+import { PACKET_SCHEMA, type StorageKey } from "../table/schema";
 import { TA } from "../tcp/flags";
 import { Conv, Ctx, computedNum, existsMask, genOcc, numOcc, type Mask, type Occ, type Slot } from "./eval";
 import { parseIPv4, parseIPv6, parseBytes, type Value } from "./values";
@@ -15,8 +16,8 @@ export interface FieldDef {
   name: string;
   /** ftype without FT_ (from `tshark -G fields`; "PROTOCOL" for protocols). */
   ftype: string;
-  /** Packet-table columns the field is (or is read from), for joining with the declared schema. */
-  columns?: readonly ColumnName[];
+  /** Packet-table storage arrays the field reads (see lib/table/schema.ts). */
+  reads?: readonly StorageKey[];
   /** Rows where the field is present (fast path for existence tests; defaults to the occurrences'). */
   exists?: (c: Ctx) => Mask;
   /** Occurrences (values) of the field. Absent for FT_NONE fields. */
@@ -40,6 +41,11 @@ export function fieldNames(): string[] {
   return [...REG.keys()];
 }
 
+/** The packet-schema column that mirrors a Wireshark field (the join between the schema and the filter fields). */
+export function schemaColumnOf(field: string): string | undefined {
+  return PACKET_SCHEMA.find((c) => (c.wireshark as readonly string[]).includes(field))?.name;
+}
+
 // ------------------------------------------------------------------ helpers
 
 const L = Layer;
@@ -61,7 +67,7 @@ function allRows(c: Ctx): Mask {
   return c.memo("all", () => new Uint8Array(c.n).fill(1));
 }
 /** A table column, or zeros when a lazy column was never written. */
-function col(c: Ctx, name: ColumnName): ArrayLike<number> {
+function col(c: Ctx, name: StorageKey): ArrayLike<number> {
   const v = (c.t as unknown as Record<string, ArrayLike<number> | null>)[name];
   return v ?? zeros(c);
 }
@@ -250,12 +256,12 @@ def("frame.number", { get: (c) => numOcc(allRows(c), c.memo("num", () => {
   for (let r = 0; r < c.n; r++) v[r] = r + 1;
   return v;
 })) });
-def("frame.len", { columns: ["wireLen"], get: (c) => numOcc(allRows(c), c.t.wireLen) });
-def("frame.cap_len", { columns: ["capLen"], get: (c) => numOcc(allRows(c), c.t.capLen) });
+def("frame.len", { reads: ["wireLen"], get: (c) => numOcc(allRows(c), c.t.wireLen) });
+def("frame.cap_len", { reads: ["capLen"], get: (c) => numOcc(allRows(c), c.t.capLen) });
 def("frame.marked", { get: (c) => numOcc(allRows(c), zeros(c)) });
 def("frame.ignored", { get: (c) => numOcc(allRows(c), zeros(c)) });
 // pcapng packet blocks (not custom blocks); the interface's index within its section
-def("frame.interface_id", { columns: ["ifIndex"], get: (c) => {
+def("frame.interface_id", { reads: ["ifIndex"], get: (c) => {
   const ifs = c.src.meta.interfaces;
   const first = ifs.map((f, i) => ifs.findIndex((g) => g.section === f.section) ?? i);
   const ix = col(c, "ifIndex");
@@ -264,15 +270,15 @@ def("frame.interface_id", { columns: ["ifIndex"], get: (c) => {
   return numOcc(has, derive(c, "ifid", (r) => ix[r] - (first[ix[r]] ?? 0)));
 } });
 const timed = (c: Ctx) => c.layer(0, L.NO_TIMESTAMP);
-def("frame.time_epoch", { columns: ["tsSec", "tsNsec"], get: (c) => numOcc(timed(c), derive(c, "epoch", (r) => c.t.tsSec[r] + c.t.tsNsec[r] / 1e9)) });
-def("frame.time", { columns: ["tsSec", "tsNsec"], get: (c) => numOcc(timed(c), derive(c, "epoch", (r) => c.t.tsSec[r] + c.t.tsNsec[r] / 1e9)) });
-def("frame.time_relative", { columns: ["tsSec", "tsNsec"], get: (c) => {
+def("frame.time_epoch", { reads: ["tsSec", "tsNsec"], get: (c) => numOcc(timed(c), derive(c, "epoch", (r) => c.t.tsSec[r] + c.t.tsNsec[r] / 1e9)) });
+def("frame.time", { reads: ["tsSec", "tsNsec"], get: (c) => numOcc(timed(c), derive(c, "epoch", (r) => c.t.tsSec[r] + c.t.tsNsec[r] / 1e9)) });
+def("frame.time_relative", { reads: ["tsSec", "tsNsec"], get: (c) => {
   const ref = c.src.meta.firstTimedRow ?? 0;
   const t = c.t;
   return numOcc(timed(c), derive(c, "rel", (r) => t.tsSec[r] - t.tsSec[ref] + (t.tsNsec[r] - t.tsNsec[ref]) / 1e9));
 } });
 // since the previous frame that has a timestamp
-def("frame.time_delta", { columns: ["tsSec", "tsNsec"], get: (c) => {
+def("frame.time_delta", { reads: ["tsSec", "tsNsec"], get: (c) => {
   const t = c.t;
   const has = timed(c);
   return numOcc(has, c.memo("delta", () => {
@@ -291,25 +297,25 @@ def("frame.time_delta", { columns: ["tsSec", "tsNsec"], get: (c) => {
 
 const eth = (c: Ctx) => c.layer(L.ETH);
 def("eth", { exists: eth, bytes: true, get: (c) => bytesSpan(c, eth(c), (_b, l3) => [0, l3]) });
-def("eth.dst", { columns: ["ethDst"], get: (c) => idOcc(macConv(c), [{ has: eth(c), v: c.t.ethDst }]) });
-def("eth.src", { columns: ["ethSrc"], get: (c) => idOcc(macConv(c), [{ has: eth(c), v: c.t.ethSrc }]) });
-def("eth.addr", { columns: ["ethDst", "ethSrc"], get: (c) => idOcc(macConv(c), [{ has: eth(c), v: c.t.ethDst }, { has: eth(c), v: c.t.ethSrc }]) });
+def("eth.dst", { reads: ["ethDst"], get: (c) => idOcc(macConv(c), [{ has: eth(c), v: c.t.ethDst }]) });
+def("eth.src", { reads: ["ethSrc"], get: (c) => idOcc(macConv(c), [{ has: eth(c), v: c.t.ethSrc }]) });
+def("eth.addr", { reads: ["ethDst", "ethSrc"], get: (c) => idOcc(macConv(c), [{ has: eth(c), v: c.t.ethDst }, { has: eth(c), v: c.t.ethSrc }]) });
 for (const [bit, suffix] of [[1, "ig"], [2, "lg"]] as const) {
-  const bitOf = (c: Ctx, name: ColumnName) => derive(c, `${name}${bit}`, (r) => ((macConv(c).get(c.t[name as "ethSrc"][r]) as Uint8Array | null)?.[0] ?? 0) & bit ? 1 : 0);
-  def(`eth.dst.${suffix}`, { columns: ["ethDst"], get: (c) => numOcc(eth(c), bitOf(c, "ethDst")) });
-  def(`eth.src.${suffix}`, { columns: ["ethSrc"], get: (c) => numOcc(eth(c), bitOf(c, "ethSrc")) });
-  def(`eth.${suffix}`, { columns: ["ethDst", "ethSrc"], get: (c) => ({ t: "num", slots: [{ has: eth(c), v: bitOf(c, "ethDst") }, { has: eth(c), v: bitOf(c, "ethSrc") }] }) });
+  const bitOf = (c: Ctx, name: StorageKey) => derive(c, `${name}${bit}`, (r) => ((macConv(c).get(c.t[name as "ethSrc"][r]) as Uint8Array | null)?.[0] ?? 0) & bit ? 1 : 0);
+  def(`eth.dst.${suffix}`, { reads: ["ethDst"], get: (c) => numOcc(eth(c), bitOf(c, "ethDst")) });
+  def(`eth.src.${suffix}`, { reads: ["ethSrc"], get: (c) => numOcc(eth(c), bitOf(c, "ethSrc")) });
+  def(`eth.${suffix}`, { reads: ["ethDst", "ethSrc"], get: (c) => ({ t: "num", slots: [{ has: eth(c), v: bitOf(c, "ethDst") }, { has: eth(c), v: bitOf(c, "ethSrc") }] }) });
 }
 // eth.type is the outer EtherType (0x8100 on VLAN-tagged frames); 802.3 frames have eth.len instead
 const ethTyped = (c: Ctx) => mask(c, "ethTyped", eth(c), (r) => (c.t.layers[r] & L.VLAN) !== 0 || c.t.ethType[r] > 1500);
-def("eth.type", { columns: ["ethType"], get: (c) => {
+def("eth.type", { reads: ["ethType"], get: (c) => {
   const vlan = c.layer(L.VLAN);
   const plain = mask(c, "ethTypePlain", ethTyped(c), (r) => !vlan[r]);
   const tagged = mask(c, "ethTypeTagged", eth(c), (r) => vlan[r] === 1);
   const fromBytes = bytesNum(c, tagged, (b) => u16(b, 12));
   return { t: "num", slots: [{ has: plain, v: c.t.ethType }, ...(fromBytes.t === "num" ? fromBytes.slots : [])] };
 } });
-def("eth.len", { columns: ["ethType"], get: (c) => numOcc(mask(c, "ethLen", eth(c), (r) => !(c.t.layers[r] & L.VLAN) && c.t.ethType[r] <= 1500), c.t.ethType) });
+def("eth.len", { reads: ["ethType"], get: (c) => numOcc(mask(c, "ethLen", eth(c), (r) => !(c.t.layers[r] & L.VLAN) && c.t.ethType[r] <= 1500), c.t.ethType) });
 
 const vlan = (c: Ctx) => c.layer(L.VLAN);
 /** Every VLAN tag of the row, outer first: [tci, inner type] per tag. */
@@ -330,7 +336,7 @@ function vlanTags(c: Ctx, f: (tci: number, type: number) => number): Occ {
   });
 }
 def("vlan", { exists: (c) => existsMask(vlanTags(c, (tci) => tci), c.n), bytes: true });
-def("vlan.id", { columns: ["vlanId"], bytes: true, get: (c) => vlanTags(c, (tci) => tci & 0xfff) });
+def("vlan.id", { reads: ["vlanId"], bytes: true, get: (c) => vlanTags(c, (tci) => tci & 0xfff) });
 def("vlan.priority", { bytes: true, get: (c) => vlanTags(c, (tci) => tci >> 13) });
 def("vlan.dei", { bytes: true, get: (c) => vlanTags(c, (tci) => (tci >> 12) & 1) });
 def("vlan.etype", { bytes: true, get: (c) => vlanTags(c, (_tci, type) => type) });
@@ -371,47 +377,47 @@ for (const [name, at, len] of [["arp.src.hw_mac", 8, 6], ["arp.src.proto_ipv4", 
 
 def("ip", { exists: ip4, bytes: true, get: (c) => bytesSpan(c, ip4(c), (_b, l3, r) => [l3, ipEnd(c, r, l3)]) });
 /** Outer IPv4 address (the Source/Destination column ids) and, in ICMP errors, the quoted header's. */
-const ip4Addr = (c: Ctx, outer: ColumnName, inner: ColumnName): Slot[] => c.live([
+const ip4Addr = (c: Ctx, outer: StorageKey, inner: StorageKey): Slot[] => c.live([
   { has: ip4(c), v: col(c, outer) },
   { has: quoted4(c), v: col(c, inner) },
 ]);
-def("ip.src", { columns: ["src", "ipSrc"], get: (c) => idOcc(ipv4Conv(c), ip4Addr(c, "src", "ipSrc")) });
-def("ip.dst", { columns: ["dst", "ipDst"], get: (c) => idOcc(ipv4Conv(c), ip4Addr(c, "dst", "ipDst")) });
-def("ip.addr", { columns: ["src", "dst", "ipSrc", "ipDst"], get: (c) => idOcc(ipv4Conv(c), [...ip4Addr(c, "src", "ipSrc"), ...ip4Addr(c, "dst", "ipDst")]) });
+def("ip.src", { reads: ["src", "ipSrc"], get: (c) => idOcc(ipv4Conv(c), ip4Addr(c, "src", "ipSrc")) });
+def("ip.dst", { reads: ["dst", "ipDst"], get: (c) => idOcc(ipv4Conv(c), ip4Addr(c, "dst", "ipDst")) });
+def("ip.addr", { reads: ["src", "dst", "ipSrc", "ipDst"], get: (c) => idOcc(ipv4Conv(c), [...ip4Addr(c, "src", "ipSrc"), ...ip4Addr(c, "dst", "ipDst")]) });
 def("ip.version", { get: (c) => numOcc(ip4(c), derive(c, "four", () => 4)) });
-def("ip.hdr_len", { columns: ["ipHdrLen"], get: (c) => numOcc(ip4(c), c.t.ipHdrLen) });
-def("ip.len", { columns: ["ipLen"], get: (c) => numOcc(ip4(c), c.t.ipLen) });
-def("ip.id", { columns: ["ipId"], get: (c) => numOcc(ip4(c), c.t.ipId) });
-def("ip.ttl", { columns: ["ipTtl"], get: (c) => numOcc(ip4(c), c.t.ipTtl) });
-def("ip.proto", { columns: ["ipProto"], get: (c) => numOcc(ip4(c), c.t.ipProto) });
-def("ip.dsfield", { columns: ["ipTos"], get: (c) => numOcc(ip4(c), c.t.ipTos) });
-def("ip.dsfield.dscp", { columns: ["ipTos"], get: (c) => numOcc(ip4(c), fieldOf(c, "dscp", c.t.ipTos, 2, 63)) });
-def("ip.dsfield.ecn", { columns: ["ipTos"], get: (c) => numOcc(ip4(c), fieldOf(c, "ecn", c.t.ipTos, 0, 3)) });
-def("ip.flags", { columns: ["ipFlagsFrag"], get: (c) => numOcc(ip4(c), fieldOf(c, "ipflags", c.t.ipFlagsFrag, 13, 7)) });
-def("ip.flags.rb", { columns: ["ipFlagsFrag"], get: (c) => numOcc(ip4(c), fieldOf(c, "rb", c.t.ipFlagsFrag, 15, 1)) });
-def("ip.flags.df", { columns: ["ipFlagsFrag"], get: (c) => numOcc(ip4(c), fieldOf(c, "df", c.t.ipFlagsFrag, 14, 1)) });
-def("ip.flags.mf", { columns: ["ipFlagsFrag"], get: (c) => numOcc(ip4(c), fieldOf(c, "mf", c.t.ipFlagsFrag, 13, 1)) });
-def("ip.frag_offset", { columns: ["ipFlagsFrag"], get: (c) => numOcc(ip4(c), derive(c, "fragoff", (r) => (c.t.ipFlagsFrag[r] & 0x1fff) * 8)) });
+def("ip.hdr_len", { reads: ["ipHdrLen"], get: (c) => numOcc(ip4(c), c.t.ipHdrLen) });
+def("ip.len", { reads: ["ipLen"], get: (c) => numOcc(ip4(c), c.t.ipLen) });
+def("ip.id", { reads: ["ipId"], get: (c) => numOcc(ip4(c), c.t.ipId) });
+def("ip.ttl", { reads: ["ipTtl"], get: (c) => numOcc(ip4(c), c.t.ipTtl) });
+def("ip.proto", { reads: ["ipProto"], get: (c) => numOcc(ip4(c), c.t.ipProto) });
+def("ip.dsfield", { reads: ["ipTos"], get: (c) => numOcc(ip4(c), c.t.ipTos) });
+def("ip.dsfield.dscp", { reads: ["ipTos"], get: (c) => numOcc(ip4(c), fieldOf(c, "dscp", c.t.ipTos, 2, 63)) });
+def("ip.dsfield.ecn", { reads: ["ipTos"], get: (c) => numOcc(ip4(c), fieldOf(c, "ecn", c.t.ipTos, 0, 3)) });
+def("ip.flags", { reads: ["ipFlagsFrag"], get: (c) => numOcc(ip4(c), fieldOf(c, "ipflags", c.t.ipFlagsFrag, 13, 7)) });
+def("ip.flags.rb", { reads: ["ipFlagsFrag"], get: (c) => numOcc(ip4(c), fieldOf(c, "rb", c.t.ipFlagsFrag, 15, 1)) });
+def("ip.flags.df", { reads: ["ipFlagsFrag"], get: (c) => numOcc(ip4(c), fieldOf(c, "df", c.t.ipFlagsFrag, 14, 1)) });
+def("ip.flags.mf", { reads: ["ipFlagsFrag"], get: (c) => numOcc(ip4(c), fieldOf(c, "mf", c.t.ipFlagsFrag, 13, 1)) });
+def("ip.frag_offset", { reads: ["ipFlagsFrag"], get: (c) => numOcc(ip4(c), derive(c, "fragoff", (r) => (c.t.ipFlagsFrag[r] & 0x1fff) * 8)) });
 def("ip.checksum", { bytes: true, get: (c) => bytesNum(c, ip4(c), (b, l3) => u16(b, l3 + 10)) });
 def("ip.checksum.status", { get: (c) => numOcc(ip4(c), derive(c, "unverified", () => 2)) });
 
 // ------------------------------------------------------------------ IPv6
 
 def("ipv6", { exists: ip6, bytes: true, get: (c) => bytesSpan(c, ip6(c), (_b, l3, r) => [l3, ipEnd(c, r, l3)]) });
-const ip6Addr = (c: Ctx, outer: ColumnName, inner: ColumnName): Slot[] => c.live([
+const ip6Addr = (c: Ctx, outer: StorageKey, inner: StorageKey): Slot[] => c.live([
   { has: ip6(c), v: col(c, outer) },
   { has: quoted6(c), v: col(c, inner) },
 ]);
-def("ipv6.src", { columns: ["src", "ipSrc"], get: (c) => idOcc(ipv6Conv(c), ip6Addr(c, "src", "ipSrc")) });
-def("ipv6.dst", { columns: ["dst", "ipDst"], get: (c) => idOcc(ipv6Conv(c), ip6Addr(c, "dst", "ipDst")) });
-def("ipv6.addr", { columns: ["src", "dst", "ipSrc", "ipDst"], get: (c) => idOcc(ipv6Conv(c), [...ip6Addr(c, "src", "ipSrc"), ...ip6Addr(c, "dst", "ipDst")]) });
+def("ipv6.src", { reads: ["src", "ipSrc"], get: (c) => idOcc(ipv6Conv(c), ip6Addr(c, "src", "ipSrc")) });
+def("ipv6.dst", { reads: ["dst", "ipDst"], get: (c) => idOcc(ipv6Conv(c), ip6Addr(c, "dst", "ipDst")) });
+def("ipv6.addr", { reads: ["src", "dst", "ipSrc", "ipDst"], get: (c) => idOcc(ipv6Conv(c), [...ip6Addr(c, "src", "ipSrc"), ...ip6Addr(c, "dst", "ipDst")]) });
 def("ipv6.version", { get: (c) => numOcc(ip6(c), derive(c, "six", () => 6)) });
-def("ipv6.hlim", { columns: ["ipTtl"], get: (c) => numOcc(ip6(c), c.t.ipTtl) });
-def("ipv6.plen", { columns: ["ipLen"], get: (c) => numOcc(ip6(c), derive(c, "plen", (r) => c.t.ipLen[r] - 40)) });
-def("ipv6.tclass", { columns: ["ipTos"], get: (c) => numOcc(ip6(c), c.t.ipTos) });
-def("ipv6.tclass.dscp", { columns: ["ipTos"], get: (c) => numOcc(ip6(c), fieldOf(c, "dscp", c.t.ipTos, 2, 63)) });
-def("ipv6.tclass.ecn", { columns: ["ipTos"], get: (c) => numOcc(ip6(c), fieldOf(c, "ecn", c.t.ipTos, 0, 3)) });
-def("ipv6.nxt", { columns: ["ipProto", "ipHdrLen"], get: (c) => {
+def("ipv6.hlim", { reads: ["ipTtl"], get: (c) => numOcc(ip6(c), c.t.ipTtl) });
+def("ipv6.plen", { reads: ["ipLen"], get: (c) => numOcc(ip6(c), derive(c, "plen", (r) => c.t.ipLen[r] - 40)) });
+def("ipv6.tclass", { reads: ["ipTos"], get: (c) => numOcc(ip6(c), c.t.ipTos) });
+def("ipv6.tclass.dscp", { reads: ["ipTos"], get: (c) => numOcc(ip6(c), fieldOf(c, "dscp", c.t.ipTos, 2, 63)) });
+def("ipv6.tclass.ecn", { reads: ["ipTos"], get: (c) => numOcc(ip6(c), fieldOf(c, "ecn", c.t.ipTos, 0, 3)) });
+def("ipv6.nxt", { reads: ["ipProto", "ipHdrLen"], get: (c) => {
   // the fixed header's Next Header: the transport protocol unless extension headers follow
   const plain = mask(c, "v6plain", ip6(c), (r) => c.t.ipHdrLen[r] === 40 && !(c.t.layers[r] & L.IP_FRAGMENT));
   const ext = mask(c, "v6ext", ip6(c), (r) => !plain[r]);
@@ -424,27 +430,27 @@ def("ipv6.flow", { bytes: true, get: (c) => bytesNum(c, ip6(c), (b, l3) => u32(b
 
 def("tcp", { exists: tcpAny, bytes: true, get: (c) => bytesSpan(c, tcpFull(c), (_b, l3, r) => [l3 + c.t.ipHdrLen[r], ipEnd(c, r, l3)]) });
 const ports = (c: Ctx, has: Mask): Slot[] => [{ has, v: c.t.srcPort }, { has, v: c.t.dstPort }];
-def("tcp.srcport", { columns: ["srcPort"], get: (c) => numOcc(tcpAny(c), c.t.srcPort) });
-def("tcp.dstport", { columns: ["dstPort"], get: (c) => numOcc(tcpAny(c), c.t.dstPort) });
-def("tcp.port", { columns: ["srcPort", "dstPort"], get: (c) => ({ t: "num", slots: ports(c, tcpAny(c)) }) });
+def("tcp.srcport", { reads: ["srcPort"], get: (c) => numOcc(tcpAny(c), c.t.srcPort) });
+def("tcp.dstport", { reads: ["dstPort"], get: (c) => numOcc(tcpAny(c), c.t.dstPort) });
+def("tcp.port", { reads: ["srcPort", "dstPort"], get: (c) => ({ t: "num", slots: ports(c, tcpAny(c)) }) });
 const hasStream = (c: Ctx) => gtMask(c, "stream", tcpAny(c), c.t.tcpStream, -1);
-def("tcp.stream", { columns: ["tcpStream"], get: (c) => numOcc(hasStream(c), c.t.tcpStream) });
-def("tcp.len", { columns: ["tcpLen"], get: (c) => numOcc(tcpFull(c), c.t.tcpLen) });
-def("tcp.seq_raw", { columns: ["tcpSeq"], get: (c) => numOcc(tcpAny(c), c.t.tcpSeq) });
-def("tcp.ack_raw", { columns: ["tcpAck"], get: (c) => numOcc(tcpFull(c), c.t.tcpAck) });
-def("tcp.seq", { columns: ["tcpSeq"], get: (c) => computedNum(c, tcpAny(c), (r) => c.src.tcp.relSeq(r)) });
-def("tcp.ack", { columns: ["tcpAck"], get: (c) => computedNum(c, tcpFull(c), (r) => c.src.tcp.relAck(r)) });
-def("tcp.nxtseq", { columns: ["tcpSeq", "tcpLen"], get: (c) => computedNum(c, tcpFull(c), (r) => c.src.tcp.nxtSeq(r)) });
-def("tcp.hdr_len", { columns: ["tcpHdrLen"], get: (c) => numOcc(tcpFull(c), c.t.tcpHdrLen) });
-def("tcp.flags", { columns: ["tcpFlags"], get: (c) => numOcc(tcpFull(c), c.t.tcpFlags) });
+def("tcp.stream", { reads: ["tcpStream"], get: (c) => numOcc(hasStream(c), c.t.tcpStream) });
+def("tcp.len", { reads: ["tcpLen"], get: (c) => numOcc(tcpFull(c), c.t.tcpLen) });
+def("tcp.seq_raw", { reads: ["tcpSeq"], get: (c) => numOcc(tcpAny(c), c.t.tcpSeq) });
+def("tcp.ack_raw", { reads: ["tcpAck"], get: (c) => numOcc(tcpFull(c), c.t.tcpAck) });
+def("tcp.seq", { reads: ["tcpSeq"], get: (c) => computedNum(c, tcpAny(c), (r) => c.src.tcp.relSeq(r)) });
+def("tcp.ack", { reads: ["tcpAck"], get: (c) => computedNum(c, tcpFull(c), (r) => c.src.tcp.relAck(r)) });
+def("tcp.nxtseq", { reads: ["tcpSeq", "tcpLen"], get: (c) => computedNum(c, tcpFull(c), (r) => c.src.tcp.nxtSeq(r)) });
+def("tcp.hdr_len", { reads: ["tcpHdrLen"], get: (c) => numOcc(tcpFull(c), c.t.tcpHdrLen) });
+def("tcp.flags", { reads: ["tcpFlags"], get: (c) => numOcc(tcpFull(c), c.t.tcpFlags) });
 const FLAG_BITS: [string, number][] = [
   ["fin", 0x1], ["syn", 0x2], ["reset", 0x4], ["push", 0x8], ["ack", 0x10], ["urg", 0x20], ["ece", 0x40], ["cwr", 0x80], ["ae", 0x100], ["res", 0xe00],
 ];
 for (const [name, bit] of FLAG_BITS) {
   const shift = Math.log2(bit & -bit);
-  def(`tcp.flags.${name}`, { columns: ["tcpFlags"], get: (c) => numOcc(tcpFull(c), fieldOf(c, `fl${bit}`, c.t.tcpFlags, shift, bit >> shift)) });
+  def(`tcp.flags.${name}`, { reads: ["tcpFlags"], get: (c) => numOcc(tcpFull(c), fieldOf(c, `fl${bit}`, c.t.tcpFlags, shift, bit >> shift)) });
 }
-def("tcp.flags.str", { columns: ["tcpFlags"], get: (c) => {
+def("tcp.flags.str", { reads: ["tcpFlags"], get: (c) => {
   const conv = c.memo("flagsStr", () => new Conv((f) => {
     const chars = "RRRACEUAPRSF";
     let s = "";
@@ -453,10 +459,10 @@ def("tcp.flags.str", { columns: ["tcpFlags"], get: (c) => {
   }));
   return idOcc(conv, [{ has: tcpFull(c), v: c.t.tcpFlags }]);
 } });
-def("tcp.window_size_value", { columns: ["tcpWin"], get: (c) => numOcc(tcpFull(c), c.t.tcpWin) });
-def("tcp.window_size", { columns: ["tcpWin"], get: (c) => computedNum(c, tcpFull(c), (r) => c.src.tcp.winCalc(r)) });
+def("tcp.window_size_value", { reads: ["tcpWin"], get: (c) => numOcc(tcpFull(c), c.t.tcpWin) });
+def("tcp.window_size", { reads: ["tcpWin"], get: (c) => computedNum(c, tcpFull(c), (r) => c.src.tcp.winCalc(r)) });
 def("tcp.window_size_scalefactor", { get: (c) => computedNum(c, tcpFull(c), (r) => c.src.tcp.winScale(r)) });
-def("tcp.urgent_pointer", { columns: ["tcpUrg"], get: (c) => numOcc(tcpFull(c), col(c, "tcpUrg")) });
+def("tcp.urgent_pointer", { reads: ["tcpUrg"], get: (c) => numOcc(tcpFull(c), col(c, "tcpUrg")) });
 def("tcp.checksum", { bytes: true, get: (c) => bytesNum(c, tcpFull(c), (b, l3, r) => u16(b, l3 + c.t.ipHdrLen[r] + 16)) });
 def("tcp.checksum.status", { get: (c) => numOcc(tcpFull(c), derive(c, "unverified", () => 2)) });
 /** TCP segments with payload bytes in the capture (a snaplen cut may leave none). */
@@ -480,9 +486,9 @@ const OPT_PROTOS: [string, number][] = [
   ["tcp.options.sack", TcpOpt.SACK], ["tcp.options.nop", TcpOpt.NOP], ["tcp.options.eol", TcpOpt.EOL], ["tcp.options.tfo", TcpOpt.TFO],
   ["tcp.options.echo", TcpOpt.ECHO], ["tcp.options.echoreply", TcpOpt.ECHO_REPLY], ["tcp.options.md5", TcpOpt.MD5], ["tcp.options.user_to", TcpOpt.UTO],
 ];
-for (const [name, code] of OPT_PROTOS) def(name, { columns: ["tcpOptSeq"], ftype: "NONE", exists: (c) => optCode(c, code) });
+for (const [name, code] of OPT_PROTOS) def(name, { reads: ["tcpOptSeq"], ftype: "NONE", exists: (c) => optCode(c, code) });
 const KIND_OF: Record<number, number> = { [TcpOpt.MSS]: 2, [TcpOpt.WS]: 3, [TcpOpt.SACK_PERM]: 4, [TcpOpt.TS]: 8, [TcpOpt.SACK]: 5, [TcpOpt.NOP]: 1, [TcpOpt.EOL]: 0, [TcpOpt.TFO]: 34, [TcpOpt.MPTCP]: 30, [TcpOpt.ECHO]: 6, [TcpOpt.ECHO_REPLY]: 7, [TcpOpt.MD5]: 19, [TcpOpt.UTO]: 28 };
-def("tcp.option_kind", { columns: ["tcpOptSeq"], get: (c) => genOcc(c, c.layer(L.TCP_OPTIONS, QUOTED, L.TCP), (r, push) => {
+def("tcp.option_kind", { reads: ["tcpOptSeq"], get: (c) => genOcc(c, c.layer(L.TCP_OPTIONS, QUOTED, L.TCP), (r, push) => {
   const seq = col(c, "tcpOptSeq")[r];
   if (seq >>> 28 !== 0) {
     for (const k of optKinds(c, r)) push(k);
@@ -493,19 +499,19 @@ def("tcp.option_kind", { columns: ["tcpOptSeq"], get: (c) => genOcc(c, c.layer(L
     if (k !== undefined) push(k);
   }
 }) });
-def("tcp.options.mss_val", { columns: ["tcpMss"], get: (c) => numOcc(optCode(c, TcpOpt.MSS), col(c, "tcpMss")) });
-def("tcp.options.wscale.shift", { columns: ["tcpWsShift"], get: (c) => numOcc(optCode(c, TcpOpt.WS), col(c, "tcpWsShift")) });
-def("tcp.options.wscale.multiplier", { columns: ["tcpWsShift"], get: (c) => numOcc(optCode(c, TcpOpt.WS), derive(c, "wsmul", (r) => 2 ** Math.min(14, col(c, "tcpWsShift")[r]))) });
-def("tcp.options.timestamp.tsval", { columns: ["tcpTsVal"], get: (c) => numOcc(optCode(c, TcpOpt.TS), col(c, "tcpTsVal")) });
-def("tcp.options.timestamp.tsecr", { columns: ["tcpTsEcr"], get: (c) => numOcc(optCode(c, TcpOpt.TS), col(c, "tcpTsEcr")) });
+def("tcp.options.mss_val", { reads: ["tcpMss"], get: (c) => numOcc(optCode(c, TcpOpt.MSS), col(c, "tcpMss")) });
+def("tcp.options.wscale.shift", { reads: ["tcpWsShift"], get: (c) => numOcc(optCode(c, TcpOpt.WS), col(c, "tcpWsShift")) });
+def("tcp.options.wscale.multiplier", { reads: ["tcpWsShift"], get: (c) => numOcc(optCode(c, TcpOpt.WS), derive(c, "wsmul", (r) => 2 ** Math.min(14, col(c, "tcpWsShift")[r]))) });
+def("tcp.options.timestamp.tsval", { reads: ["tcpTsVal"], get: (c) => numOcc(optCode(c, TcpOpt.TS), col(c, "tcpTsVal")) });
+def("tcp.options.timestamp.tsecr", { reads: ["tcpTsEcr"], get: (c) => numOcc(optCode(c, TcpOpt.TS), col(c, "tcpTsEcr")) });
 const sackRows = (c: Ctx) => mask(c, "sack", tcpFull(c), (r) => col(c, "tcpSackN")[r] > 0);
 for (const [name, k] of [["tcp.options.sack_le", 0], ["tcp.options.sack_re", 1]] as const) {
-  def(name, { columns: ["tcpSackIdx", "tcpSackN"], get: (c) => genOcc(c, sackRows(c), (r, push) => {
+  def(name, { reads: ["tcpSackIdx", "tcpSackN"], get: (c) => genOcc(c, sackRows(c), (r, push) => {
     const rel = c.src.tcp.sackRel(r);
     for (let i = k; i < rel.length; i += 2) push(rel[i]);
   }) });
 }
-def("tcp.options.sack.count", { columns: ["tcpSackN"], get: (c) => numOcc(sackRows(c), col(c, "tcpSackN")) });
+def("tcp.options.sack.count", { reads: ["tcpSackN"], get: (c) => numOcc(sackRows(c), col(c, "tcpSackN")) });
 // analysis
 const TA_FIELDS: [string, number][] = [
   ["retransmission", TA.RETRANSMISSION], ["fast_retransmission", TA.FAST_RETRANSMISSION], ["spurious_retransmission", TA.SPURIOUS_RETRANSMISSION],
@@ -515,13 +521,13 @@ const TA_FIELDS: [string, number][] = [
   ["reused_ports", TA.REUSED_PORTS],
 ];
 const taMask = (c: Ctx, bits: number) => bitMask(c, `ta${bits}`, tcpFull(c), c.t.tcpAnalysis, bits);
-for (const [name, bit] of TA_FIELDS) def(`tcp.analysis.${name}`, { columns: ["tcpAnalysis"], exists: (c) => taMask(c, bit) });
-def("tcp.analysis.flags", { columns: ["tcpAnalysis"], exists: (c) => taMask(c, TA.FLAG_MASK) });
-def("tcp.analysis", { columns: ["tcpAnalysis"], exists: (c) => taMask(c, TA.HAS_SEQ_ANALYSIS) });
-const nz = (c: Ctx, name: ColumnName) => gtMask(c, `nz${name}`, tcpFull(c), col(c, name), 0);
-def("tcp.analysis.acks_frame", { columns: ["tcpAcksFrame"], get: (c) => numOcc(nz(c, "tcpAcksFrame"), col(c, "tcpAcksFrame")) });
+for (const [name, bit] of TA_FIELDS) def(`tcp.analysis.${name}`, { reads: ["tcpAnalysis"], exists: (c) => taMask(c, bit) });
+def("tcp.analysis.flags", { reads: ["tcpAnalysis"], exists: (c) => taMask(c, TA.FLAG_MASK) });
+def("tcp.analysis", { reads: ["tcpAnalysis"], exists: (c) => taMask(c, TA.HAS_SEQ_ANALYSIS) });
+const nz = (c: Ctx, name: StorageKey) => gtMask(c, `nz${name}`, tcpFull(c), col(c, name), 0);
+def("tcp.analysis.acks_frame", { reads: ["tcpAcksFrame"], get: (c) => numOcc(nz(c, "tcpAcksFrame"), col(c, "tcpAcksFrame")) });
 // time(row) − time(acked frame); tshark omits a zero RTT (see TcpAnalyzer.ackRtt)
-def("tcp.analysis.ack_rtt", { columns: ["tcpAcksFrame", "tsSec", "tsNsec"], get: (c) => c.memo("ackrtt", () => {
+def("tcp.analysis.ack_rtt", { reads: ["tcpAcksFrame", "tsSec", "tsNsec"], get: (c) => c.memo("ackrtt", () => {
   const base = nz(c, "tcpAcksFrame");
   const af = col(c, "tcpAcksFrame");
   const sec = c.t.tsSec;
@@ -539,11 +545,11 @@ def("tcp.analysis.ack_rtt", { columns: ["tcpAcksFrame", "tsSec", "tsNsec"], get:
   }
   return numOcc(has, v);
 }) });
-def("tcp.analysis.bytes_in_flight", { columns: ["tcpBif"], get: (c) => numOcc(nz(c, "tcpBif"), col(c, "tcpBif")) });
-def("tcp.analysis.push_bytes_sent", { columns: ["tcpPushBytes"], get: (c) => numOcc(nz(c, "tcpPushBytes"), col(c, "tcpPushBytes")) });
-def("tcp.analysis.duplicate_ack_num", { columns: ["tcpDupAckNum"], get: (c) => numOcc(nz(c, "tcpDupAckNum"), col(c, "tcpDupAckNum")) });
-def("tcp.analysis.duplicate_ack_frame", { columns: ["tcpDupAckFrame"], get: (c) => numOcc(nz(c, "tcpDupAckFrame"), col(c, "tcpDupAckFrame")) });
-def("tcp.analysis.initial_rtt", { columns: ["tcpAnalysis"], get: (c) => computedNum(c, taMask(c, TA.HAS_SEQ_ANALYSIS), (r) => c.src.tcp.irtt(r)) });
+def("tcp.analysis.bytes_in_flight", { reads: ["tcpBif"], get: (c) => numOcc(nz(c, "tcpBif"), col(c, "tcpBif")) });
+def("tcp.analysis.push_bytes_sent", { reads: ["tcpPushBytes"], get: (c) => numOcc(nz(c, "tcpPushBytes"), col(c, "tcpPushBytes")) });
+def("tcp.analysis.duplicate_ack_num", { reads: ["tcpDupAckNum"], get: (c) => numOcc(nz(c, "tcpDupAckNum"), col(c, "tcpDupAckNum")) });
+def("tcp.analysis.duplicate_ack_frame", { reads: ["tcpDupAckFrame"], get: (c) => numOcc(nz(c, "tcpDupAckFrame"), col(c, "tcpDupAckFrame")) });
+def("tcp.analysis.initial_rtt", { reads: ["tcpAnalysis"], get: (c) => computedNum(c, taMask(c, TA.HAS_SEQ_ANALYSIS), (r) => c.src.tcp.irtt(r)) });
 def("tcp.analysis.rto", { get: (c) => computedNum(c, taMask(c, TA.RETRANSMISSION), (r) => c.src.tcp.rto(r)) });
 def("tcp.analysis.rto_frame", { get: (c) => computedNum(c, taMask(c, TA.RETRANSMISSION), (r) => c.src.tcp.rtoFrame(r) || NaN) });
 // per-stream times (tcp.calculate_timestamps is on by default in 4.0)
@@ -578,16 +584,16 @@ function streamTimes(c: Ctx, key: string, has: Mask, stream: ArrayLike<number>, 
 }
 const tcpTimed = (c: Ctx) => gtMask(c, "tcptimes", tcpFull(c), c.t.tcpStream, -1);
 const tcpTimes = (c: Ctx) => streamTimes(c, "tcp", tcpTimed(c), c.t.tcpStream, c.src.tcp.streamCount);
-def("tcp.time_relative", { columns: ["tcpStream", "tsSec", "tsNsec"], get: (c) => numOcc(tcpTimed(c), tcpTimes(c).rel) });
-def("tcp.time_delta", { columns: ["tcpStream", "tsSec", "tsNsec"], get: (c) => numOcc(tcpTimed(c), tcpTimes(c).delta) });
+def("tcp.time_relative", { reads: ["tcpStream", "tsSec", "tsNsec"], get: (c) => numOcc(tcpTimed(c), tcpTimes(c).rel) });
+def("tcp.time_delta", { reads: ["tcpStream", "tsSec", "tsNsec"], get: (c) => numOcc(tcpTimed(c), tcpTimes(c).delta) });
 
 // ------------------------------------------------------------------ UDP
 
 def("udp", { exists: udpAny, bytes: true, get: (c) => bytesSpan(c, udpFull(c), (_b, l3, r) => [l3 + c.t.ipHdrLen[r], ipEnd(c, r, l3)]) });
-def("udp.srcport", { columns: ["srcPort"], get: (c) => numOcc(udpAny(c), c.t.srcPort) });
-def("udp.dstport", { columns: ["dstPort"], get: (c) => numOcc(udpAny(c), c.t.dstPort) });
-def("udp.port", { columns: ["srcPort", "dstPort"], get: (c) => ({ t: "num", slots: ports(c, udpAny(c)) }) });
-def("udp.length", { columns: ["udpLen"], get: (c) => numOcc(udpAny(c), col(c, "udpLen")) });
+def("udp.srcport", { reads: ["srcPort"], get: (c) => numOcc(udpAny(c), c.t.srcPort) });
+def("udp.dstport", { reads: ["dstPort"], get: (c) => numOcc(udpAny(c), c.t.dstPort) });
+def("udp.port", { reads: ["srcPort", "dstPort"], get: (c) => ({ t: "num", slots: ports(c, udpAny(c)) }) });
+def("udp.length", { reads: ["udpLen"], get: (c) => numOcc(udpAny(c), col(c, "udpLen")) });
 def("udp.checksum", { bytes: true, get: (c) => bytesNum(c, udpFull(c), (b, l3, r) => u16(b, l3 + c.t.ipHdrLen[r] + 6)) });
 def("udp.checksum.status", { get: (c) => numOcc(udpFull(c), derive(c, "unverified", () => 2)) });
 def("udp.payload", { bytes: true, get: (c) => bytesSpan(c, udpFull(c), (_b, l3, r) => {
@@ -616,7 +622,7 @@ function udpStreams(c: Ctx): { idx: Int32Array; count: number } {
     return { idx, count: ids.size };
   });
 }
-def("udp.stream", { columns: ["ipSrc", "ipDst", "srcPort", "dstPort"], get: (c) => numOcc(udpAny(c), udpStreams(c).idx) });
+def("udp.stream", { reads: ["ipSrc", "ipDst", "srcPort", "dstPort"], get: (c) => numOcc(udpAny(c), udpStreams(c).idx) });
 const udpTimes = (c: Ctx) => streamTimes(c, "udp", udpFull(c), udpStreams(c).idx, udpStreams(c).count);
 def("udp.time_relative", { get: (c) => numOcc(udpFull(c), udpTimes(c).rel) });
 def("udp.time_delta", { get: (c) => numOcc(udpFull(c), udpTimes(c).delta) });
@@ -627,10 +633,10 @@ const icmp = (c: Ctx) => c.layer(L.ICMP);
 const icmp6 = (c: Ctx) => c.layer(L.ICMPV6);
 def("icmp", { exists: icmp });
 def("icmpv6", { exists: icmp6 });
-def("icmp.type", { columns: ["icmpType"], get: (c) => numOcc(icmp(c), col(c, "icmpType")) });
-def("icmp.code", { columns: ["icmpCode"], get: (c) => numOcc(icmp(c), col(c, "icmpCode")) });
-def("icmpv6.type", { columns: ["icmpType"], get: (c) => numOcc(icmp6(c), col(c, "icmpType")) });
-def("icmpv6.code", { columns: ["icmpCode"], get: (c) => numOcc(icmp6(c), col(c, "icmpCode")) });
+def("icmp.type", { reads: ["icmpType"], get: (c) => numOcc(icmp(c), col(c, "icmpType")) });
+def("icmp.code", { reads: ["icmpCode"], get: (c) => numOcc(icmp(c), col(c, "icmpCode")) });
+def("icmpv6.type", { reads: ["icmpType"], get: (c) => numOcc(icmp6(c), col(c, "icmpType")) });
+def("icmpv6.code", { reads: ["icmpCode"], get: (c) => numOcc(icmp6(c), col(c, "icmpCode")) });
 const echo = (c: Ctx) => mask(c, "echo", icmp(c), (r) => col(c, "icmpType")[r] === 0 || col(c, "icmpType")[r] === 8);
 def("icmp.ident", { bytes: true, get: (c) => bytesNum(c, echo(c), (b, l3, r) => u16(b, l3 + c.t.ipHdrLen[r] + 4)) });
 def("icmp.seq", { bytes: true, get: (c) => bytesNum(c, echo(c), (b, l3, r) => u16(b, l3 + c.t.ipHdrLen[r] + 6)) });
@@ -653,7 +659,7 @@ def("http", { exists: (c) => proto(c, "http", c.layer(L.HTTP), (p) => !p.startsW
 def("http2", { exists: (c) => proto(c, "http2", c.layer(L.HTTP), (p) => p === "HTTP2") });
 // IP protocols the dissector names by number (Wireshark dissects them whenever the number matches)
 for (const [name, num] of [["ospf", 89], ["pim", 103], ["vrrp", 112], ["igmp", 2], ["gre", 47], ["esp", 50], ["ah", 51], ["sctp", 132]] as const) {
-  def(name, { columns: ["ipProto"], exists: (c) => mask(c, `ipp${num}`, c.layer(L.IPV4 | L.IPV6, L.IP_LATER_FRAGMENT), (r) => c.t.ipProto[r] === num) });
+  def(name, { reads: ["ipProto"], exists: (c) => mask(c, `ipp${num}`, c.layer(L.IPV4 | L.IPV6, L.IP_LATER_FRAGMENT), (r) => c.t.ipProto[r] === num) });
 }
 def("rtsp", { exists: (c) => proto(c, "rtsp", c.layer(L.HTTP), (p) => p.startsWith("RTSP")) });
 // protocols known only by the Protocol column (top of the stack in every frame that has them)

@@ -4,5 +4,5 @@
  */
 export { compileFilter, CompiledFilter } from "./compile";
 export { FilterError, parseFilter } from "./syntax";
-export { findField, fieldNames, type FieldDef } from "./fields";
+export { findField, fieldNames, schemaColumnOf, type FieldDef } from "./fields";
 export type { FilterSource, FilterMeta } from "./source";

@@ -5,7 +5,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as zlib from "node:zlib";
 import { describe, expect, test } from "vitest";
-import { readCapture } from "../../lib/capture-class";
+import { readCapture } from "../../lib/capture/capture";
 import { compileFilter, FilterError } from "../../lib/filter/index";
 import { DATA_DIR, GOLDEN_DIR, sharedCapturesDir } from "../helpers/golden";
 
