@@ -654,7 +654,7 @@ function nearest(name: string): string[] {
   const scored: [number, string][] = [];
   for (const n of names) {
     const d = editDistance(name, n, 4);
-    if (d <= Math.min(4, Math.max(1, Math.floor(name.length / 5)))) scored.push([findField(n) ? d : d + 0.5, n]);
+    if (d <= Math.min(4, Math.max(2, Math.floor(name.length / 5)))) scored.push([findField(n) ? d : d + 0.5, n]);
   }
   scored.sort((a, b) => a[0] - b[0] || a[1].localeCompare(b[1]));
   return scored.slice(0, 3).map((s) => s[1]);

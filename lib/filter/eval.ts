@@ -85,6 +85,11 @@ export class Ctx {
     });
   }
 
+  /** True when the mask is known (from layer()) to have no row set. */
+  isEmpty(m: Mask): boolean {
+    return this.counts.get(m) === 0;
+  }
+
   /** The slots whose presence mask is not known to be empty (at least one slot is kept). */
   live(slots: Slot[]): Slot[] {
     const out = slots.filter((s) => this.counts.get(s.has) !== 0);

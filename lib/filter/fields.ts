@@ -188,9 +188,8 @@ export function l3Offset(c: Ctx, r: number, b: Uint8Array): number {
 
 /** Numbers read from the row's bytes at the network layer + `at` (for fields the table does not store). */
 function bytesNum(c: Ctx, has: Mask, f: (b: Uint8Array, l3: number, r: number) => number): Occ {
-  const bytes = c.bytes;
   return computedNum(c, has, (r) => {
-    const b = bytes.get(r);
+    const b = c.bytes.get(r);
     if (b === null) return NaN;
     const l3 = l3Offset(c, r, b);
     return l3 < 0 ? NaN : f(b, l3, r);
@@ -202,9 +201,8 @@ const u32 = (b: Uint8Array, o: number) => (o + 4 <= b.length ? ((b[o] << 24) | (
 
 /** Bytes of the row from `start(b, l3, r)` to `end(...)` (clamped to the captured bytes). */
 function bytesSpan(c: Ctx, has: Mask, span: (b: Uint8Array, l3: number, r: number) => [number, number] | null): Occ {
-  const bytes = c.bytes;
   return genOcc(c, has, (r, push) => {
-    const b = bytes.get(r);
+    const b = c.bytes.get(r);
     if (b === null) return;
     const l3 = l3Offset(c, r, b);
     if (l3 < 0) return;
@@ -356,10 +354,9 @@ def("arp.proto.size", { bytes: true, get: (c) => bytesNum(c, arp(c), (b, l3) => 
 const arp4 = (c: Ctx) => c.memo("arp4", () => {
   const m = arp(c);
   const out = new Uint8Array(c.n);
-  const bytes = c.bytes;
   for (let r = 0; r < c.n; r++) {
-    if (!m[r] || (c.cand !== null && !c.cand[r])) continue;
-    const b = bytes.get(r);
+    if (!m[r]) continue;
+    const b = c.bytes.get(r);
     if (b === null) continue;
     const l3 = l3Offset(c, r, b);
     if (b[l3 + 4] === 6 && b[l3 + 5] === 4 && l3 + 28 <= b.length) out[r] = 1;
@@ -384,22 +381,40 @@ const ip4Addr = (c: Ctx, outer: StorageKey, inner: StorageKey): Slot[] => c.live
 def("ip.src", { reads: ["src", "ipSrc"], get: (c) => idOcc(ipv4Conv(c), ip4Addr(c, "src", "ipSrc")) });
 def("ip.dst", { reads: ["dst", "ipDst"], get: (c) => idOcc(ipv4Conv(c), ip4Addr(c, "dst", "ipDst")) });
 def("ip.addr", { reads: ["src", "dst", "ipSrc", "ipDst"], get: (c) => idOcc(ipv4Conv(c), [...ip4Addr(c, "src", "ipSrc"), ...ip4Addr(c, "dst", "ipDst")]) });
-def("ip.version", { get: (c) => numOcc(ip4(c), derive(c, "four", () => 4)) });
-def("ip.hdr_len", { reads: ["ipHdrLen"], get: (c) => numOcc(ip4(c), c.t.ipHdrLen) });
-def("ip.len", { reads: ["ipLen"], get: (c) => numOcc(ip4(c), c.t.ipLen) });
-def("ip.id", { reads: ["ipId"], get: (c) => numOcc(ip4(c), c.t.ipId) });
-def("ip.ttl", { reads: ["ipTtl"], get: (c) => numOcc(ip4(c), c.t.ipTtl) });
-def("ip.proto", { reads: ["ipProto"], get: (c) => numOcc(ip4(c), c.t.ipProto) });
-def("ip.dsfield", { reads: ["ipTos"], get: (c) => numOcc(ip4(c), c.t.ipTos) });
-def("ip.dsfield.dscp", { reads: ["ipTos"], get: (c) => numOcc(ip4(c), fieldOf(c, "dscp", c.t.ipTos, 2, 63)) });
-def("ip.dsfield.ecn", { reads: ["ipTos"], get: (c) => numOcc(ip4(c), fieldOf(c, "ecn", c.t.ipTos, 0, 3)) });
-def("ip.flags", { reads: ["ipFlagsFrag"], get: (c) => numOcc(ip4(c), fieldOf(c, "ipflags", c.t.ipFlagsFrag, 13, 7)) });
-def("ip.flags.rb", { reads: ["ipFlagsFrag"], get: (c) => numOcc(ip4(c), fieldOf(c, "rb", c.t.ipFlagsFrag, 15, 1)) });
-def("ip.flags.df", { reads: ["ipFlagsFrag"], get: (c) => numOcc(ip4(c), fieldOf(c, "df", c.t.ipFlagsFrag, 14, 1)) });
-def("ip.flags.mf", { reads: ["ipFlagsFrag"], get: (c) => numOcc(ip4(c), fieldOf(c, "mf", c.t.ipFlagsFrag, 13, 1)) });
-def("ip.frag_offset", { reads: ["ipFlagsFrag"], get: (c) => numOcc(ip4(c), derive(c, "fragoff", (r) => (c.t.ipFlagsFrag[r] & 0x1fff) * 8)) });
-def("ip.checksum", { bytes: true, get: (c) => bytesNum(c, ip4(c), (b, l3) => u16(b, l3 + 10)) });
-def("ip.checksum.status", { get: (c) => numOcc(ip4(c), derive(c, "unverified", () => 2)) });
+/**
+ * An IPv4 header field: the row's own header from a column, plus — in ICMP errors — the quoted header's
+ * value read from the packet bytes (`at`: the value in the header that starts at offset q).
+ */
+function ip4Num(name: string, reads: StorageKey[], own: (c: Ctx) => ArrayLike<number>, at: (b: Uint8Array, q: number) => number): void {
+  def(name, { reads, get: (c) => {
+    const slots: Slot[] = [{ has: ip4(c), v: own(c) }];
+    if (!c.isEmpty(quoted4(c))) {
+      const q = bytesNum(c, quoted4(c), (b, l3, r) => at(b, l3 + c.t.ipHdrLen[r] + 8));
+      if (q.t === "num") slots.push(...q.slots);
+    }
+    return { t: "num", slots };
+  } });
+}
+ip4Num("ip.version", [], (c) => derive(c, "four", () => 4), (b, q) => u8(b, q) >> 4);
+ip4Num("ip.hdr_len", ["ipHdrLen"], (c) => c.t.ipHdrLen, (b, q) => (u8(b, q) & 15) * 4);
+ip4Num("ip.dsfield", ["ipTos"], (c) => c.t.ipTos, (b, q) => u8(b, q + 1));
+ip4Num("ip.dsfield.dscp", ["ipTos"], (c) => fieldOf(c, "dscp", c.t.ipTos, 2, 63), (b, q) => u8(b, q + 1) >> 2);
+ip4Num("ip.dsfield.ecn", ["ipTos"], (c) => fieldOf(c, "ecn", c.t.ipTos, 0, 3), (b, q) => u8(b, q + 1) & 3);
+ip4Num("ip.len", ["ipLen"], (c) => c.t.ipLen, (b, q) => u16(b, q + 2));
+ip4Num("ip.id", ["ipId"], (c) => c.t.ipId, (b, q) => u16(b, q + 4));
+ip4Num("ip.flags", ["ipFlagsFrag"], (c) => fieldOf(c, "ipflags", c.t.ipFlagsFrag, 13, 7), (b, q) => u16(b, q + 6) >> 13);
+ip4Num("ip.flags.rb", ["ipFlagsFrag"], (c) => fieldOf(c, "rb", c.t.ipFlagsFrag, 15, 1), (b, q) => (u16(b, q + 6) >> 15) & 1);
+ip4Num("ip.flags.df", ["ipFlagsFrag"], (c) => fieldOf(c, "df", c.t.ipFlagsFrag, 14, 1), (b, q) => (u16(b, q + 6) >> 14) & 1);
+ip4Num("ip.flags.mf", ["ipFlagsFrag"], (c) => fieldOf(c, "mf", c.t.ipFlagsFrag, 13, 1), (b, q) => (u16(b, q + 6) >> 13) & 1);
+ip4Num("ip.frag_offset", ["ipFlagsFrag"], (c) => derive(c, "fragoff", (r) => (c.t.ipFlagsFrag[r] & 0x1fff) * 8), (b, q) => (u16(b, q + 6) & 0x1fff) * 8);
+ip4Num("ip.ttl", ["ipTtl"], (c) => c.t.ipTtl, (b, q) => u8(b, q + 8));
+ip4Num("ip.proto", ["ipProto"], (c) => c.t.ipProto, (b, q) => u8(b, q + 9));
+def("ip.checksum", { bytes: true, get: (c) => {
+  const own = bytesNum(c, ip4(c), (b, l3) => u16(b, l3 + 10));
+  const q = bytesNum(c, quoted4(c), (b, l3, r) => u16(b, l3 + c.t.ipHdrLen[r] + 18));
+  return own.t === "num" && q.t === "num" ? { t: "num", slots: [...own.slots, ...q.slots] } : own;
+} });
+ip4Num("ip.checksum.status", [], (c) => derive(c, "unverified", () => 2), () => 2);
 
 // ------------------------------------------------------------------ IPv6
 
