@@ -67,6 +67,11 @@ class Compiler {
   operand(e: Expr, literalOk: boolean): Operand | Literal {
     switch (e.k) {
       case "word": {
+        if (e.text.startsWith(".") && e.text.length > 1) {
+          // a leading dot forces a field name (".tcp": the protocol, not a literal)
+          const f = this.resolve(e.text.slice(1), e, false)!;
+          return this.fieldOperand(f, e);
+        }
         const f = this.resolve(e.text, e, literalOk);
         if (f === null) return e;
         return this.fieldOperand(f, e);
@@ -89,8 +94,14 @@ class Compiler {
         const occ = inner.occ;
         return { ...inner, text: src(this.src, e), pos: e.pos, end: e.end, field: undefined, occ: (c) => mapOcc(occ(c), (v) => -(v as number), c.n, c.cand), exists: (c) => existsMask(occ(c), c.n) };
       }
-      case "arith":
+      case "arith": {
+        const k = foldConst(e);
+        if (k !== null) {
+          if (!literalOk) this.err(`Constant arithmetic expression on the LHS is invalid.`, e);
+          return { k: "word", text: String(k), pos: e.pos, end: e.end };
+        }
         return this.arith(e);
+      }
     }
   }
 
@@ -276,6 +287,12 @@ class Compiler {
           if (i !== null) return { cat, v: cat === "bool" ? (i !== 0 ? 1 : 0) : i, bits: -1 };
           if (/DOUBLE|FLOAT/.test(ft) && /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(raw)) return { cat, v: Number(raw), bits: -1 };
         }
+        if (cat === "bool" && x.k === "word" && /^(True|TRUE|False|FALSE)$/.test(raw)) return { cat, v: raw[0] === "T" ? 1 : 0, bits: -1 };
+        if (x.k === "word" && /^\d+\/\d+$/.test(raw)) {
+          // no spaces needed around "/" in a number context: 160/2
+          const [a, b] = raw.split("/").map(Number);
+          if (b !== 0) return { cat, v: Math.trunc(a / b), bits: -1 };
+        }
         const named = cat === "bool" ? boolByName(name, raw) : valueByName(name, raw);
         if (named !== null) return { cat, v: named, bits: -1 };
         if (x.k === "str") return fail(`${notA("a string")} ("${raw}")${cat === "num" && !hasValueNames(name) ? "" : ", and no value of it is named so"}.`);
@@ -321,7 +338,7 @@ class Compiler {
       case "bytes": {
         if (x.k === "str") return { cat, v: strBytes(raw), bits: -1 };
         if (x.k === "char") return { cat, v: Uint8Array.of(x.value & 255), bits: -1 };
-        const b = parseBytes(raw);
+        const b = parseBytes(raw.startsWith(":") ? raw.slice(1) : raw);
         if (b !== null) return { cat, v: b, bits: -1 };
         const i = parseInt4(raw);
         if (i !== null && i >= 0 && i <= 255) return { cat, v: Uint8Array.of(i), bits: -1 };
@@ -480,6 +497,46 @@ class Compiler {
     }
     const pred = makePred(op, lit, l.cat);
     return leaf((c) => predMask(l.occ(c), pred, mode, c.n, c.cand));
+  }
+}
+
+/** Value of an arithmetic expression over number literals (constant folding), or null. */
+function foldConst(e: Expr): number | null {
+  switch (e.k) {
+    case "word": {
+      const i = parseInt4(e.text);
+      if (i !== null) return i;
+      return /^[+-]?(\d+\.\d*|\.\d+)$/.test(e.text) ? Number(e.text) : null;
+    }
+    case "char":
+      return e.value;
+    case "neg": {
+      const v = foldConst(e.e);
+      return v === null ? null : -v;
+    }
+    case "arith": {
+      const a = foldConst(e.l);
+      const b = a === null ? null : foldConst(e.r);
+      if (a === null || b === null) return null;
+      const int = Number.isInteger(a) && Number.isInteger(b);
+      switch (e.op) {
+        case "+":
+          return a + b;
+        case "-":
+          return a - b;
+        case "*":
+          return a * b;
+        case "/":
+          return b === 0 ? null : int ? Math.trunc(a / b) : a / b;
+        case "%":
+          return b === 0 ? null : a % b;
+        case "&":
+          return int ? (a & b) >>> 0 : null;
+      }
+      return null;
+    }
+    default:
+      return null;
   }
 }
 

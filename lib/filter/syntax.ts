@@ -159,7 +159,14 @@ function lex(src: string): Tok[] {
     if (c === "|") err('"|" was unexpected in this context (use || or "or").', i, 1);
     if (WORD_CHAR.test(c)) {
       while (i < n && WORD_CHAR.test(src[i])) i++;
-      const w = src.slice(start, i);
+      let w = src.slice(start, i);
+      if (w.length > 1 && w[0] === "-" && /[A-Za-z_]/.test(w[1])) {
+        // unary minus before a field name: -tcp.len
+        out.push({ t: "op", v: "-", pos: start, end: start + 1 });
+        w = w.slice(1);
+        out.push(wordTok(w, start + 1));
+        continue;
+      }
       if (w === "-" || w === "/") {
         out.push({ t: "op", v: w, pos: start, end: i });
         continue;
@@ -375,6 +382,7 @@ class Parser {
     const t = this.peek();
     if (t.t === "op" && t.v === "-") {
       this.next();
+      if (this.peek().t === "{") this.fail(this.peek());
       const e = this.unary();
       return { k: "neg", e, pos: t.pos, end: e.end };
     }

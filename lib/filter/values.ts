@@ -126,6 +126,7 @@ export function parseBytes(s: string, mac = false): Uint8Array | null {
   }
   if ((m = /^([0-9A-Fa-f]{4})\.([0-9A-Fa-f]{4})\.([0-9A-Fa-f]{4})$/.exec(s))) return hexBytes(m[1] + m[2] + m[3]);
   if (mac && /^[0-9A-Fa-f]{12}$/.test(s)) return hexBytes(s);
+  if (!mac && /^([0-9A-Fa-f]{2})+$/.test(s)) return hexBytes(s);
   return null;
 }
 
