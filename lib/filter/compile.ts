@@ -7,13 +7,13 @@
 import { parseFilter, FilterError, type Expr, type Test, type CmpOp, type SliceRange } from "./syntax";
 import { findField, fieldNames, type FieldDef } from "./fields";
 import {
-  BytesUnavailable, Ctx, andInto, inNumSet, cartesian, cmpNumConst, combine, countOcc, existsMask, mapOcc, numOcc, predMask, type Mask, type NumOp, type Occ,
+  BytesUnavailable, Ctx, andInto, inNumSet, toGen, cartesian, cmpNumConst, combine, countOcc, existsMask, mapOcc, numOcc, predMask, type Mask, type NumOp, type Occ,
 } from "./eval";
 import {
   LiteralError, boolByName, catOf, cmpBytes, containsBytes, describeFtype, eqBytes, inPrefix6, latin1, parseAbsTime, parseBytes, parseIPv4,
   parseIPv6, parseInt4, parseSeconds, strBytes, toRegExp, utf8, valueByName, type Cat, type Value,
 } from "./values";
-import { WS_FIELDS, WS_PROTOCOLS, WS_VALUES } from "./wireshark-fields";
+import { WS_FIELDS, WS_PROTOCOLS, WS_TFS, WS_VALUES } from "./wireshark-fields";
 import { ipv6ToString } from "../base/format";
 import type { FilterSource } from "./source";
 
@@ -295,9 +295,13 @@ class Compiler {
         }
         const named = cat === "bool" ? boolByName(name, raw) : valueByName(name, raw);
         if (named !== null) return { cat, v: named, bits: -1 };
-        if (x.k === "str") return fail(`${notA("a string")} ("${raw}")${cat === "num" && !hasValueNames(name) ? "" : ", and no value of it is named so"}.`);
+        if (cat === "bool") {
+          const tfs = WS_TFS[name] ?? ["True", "False"];
+          return fail(`"${raw}" cannot be found among the possible values for ${name} (${tfs[0]} / ${tfs[1]}, or 1 / 0).`);
+        }
+        if (x.k === "str") return fail(`${notA("a string")} ("${raw}")${hasValueNames(name) ? ", and no value of it is named so" : ""}.`);
         if (/^[+-]?\d*\.\d+$|^[+-]?\d+\.$/.test(raw)) return fail(`"${raw}" is not a valid number: ${notA("a floating-point number")}.`);
-        if (hasValueNames(name) || cat === "bool") return fail(`"${raw}" cannot be found among the possible values for ${name}.`);
+        if (hasValueNames(name)) return fail(`"${raw}" cannot be found among the possible values for ${name}.`);
         return fail(`"${raw}" is not a valid number (${name} is ${describeFtype(ft)}).`);
       }
       case "time": {
@@ -675,7 +679,7 @@ function concatOcc(a: Occ, b: Occ, c: Ctx): Occ {
   return combineAll([a, b], c);
 }
 function combineAll(list: Occ[], c: Ctx): Occ {
-  const gens = list.map((o) => (o.t === "gen" ? o : mapOcc(o, (v) => v, c.n, c.cand) as Occ & { t: "gen" }));
+  const gens = list.map((o) => toGen(o, c.n, c.cand));
   const off = new Int32Array(c.n + 1);
   const vals: Value[] = [];
   for (let r = 0; r < c.n; r++) {
@@ -689,8 +693,7 @@ function combineAll(list: Occ[], c: Ctx): Occ {
   return { t: "gen", off, vals };
 }
 function reduceOcc(o: Occ, c: Ctx, f: (a: number, b: number) => number): Occ {
-  const g = o.t === "gen" ? o : (mapOcc(o, (v) => v, c.n, c.cand) as Occ & { t: "gen" });
-  if (g.t !== "gen") return g;
+  const g = toGen(o, c.n, c.cand);
   const has = new Uint8Array(c.n);
   const v = new Float64Array(c.n);
   for (let r = 0; r < c.n; r++) {

@@ -40,7 +40,12 @@ export class Conv {
 export type Occ =
   | { t: "num"; slots: Slot[] }
   | { t: "id"; slots: Slot[]; conv: Conv }
-  | { t: "gen"; off: Int32Array; vals: Value[] };
+  | { t: "gen"; off: Int32Array; vals: Value[] }
+  /**
+   * At most one value per row, computed when asked (packet bytes): `get(r)` may return a view that is
+   * valid until the next call. Tests run row by row on the rows of `has` the context needs; nothing is kept.
+   */
+  | { t: "lazy"; has: Mask; cand: Mask | null; get: (r: number) => Value | null };
 
 /** Evaluation state of one filter over one source: cached columns and masks, the packet-bytes reader. */
 export class Ctx {
@@ -174,6 +179,11 @@ export function computedNum(c: Ctx, has: Mask, f: (row: number) => number): Occ 
 }
 
 export function existsMask(o: Occ, n: number): Mask {
+  if (o.t === "lazy") {
+    const m = new Uint8Array(n);
+    for (let r = 0; r < n; r++) if (o.has[r] && (o.cand === null || o.cand[r]) && o.get(r) !== null) m[r] = 1;
+    return m;
+  }
   if (o.t === "gen") {
     const m = new Uint8Array(n);
     for (let r = 0; r < n; r++) m[r] = o.off[r + 1] > o.off[r] ? 1 : 0;
@@ -258,6 +268,15 @@ export function cmpNumConst(o: Occ & { t: "num" }, op: NumOp, k: number, mode: "
 /** Rows where any / all occurrences satisfy `pred` (generic path; id occurrences test each distinct id once). */
 export function predMask(o: Occ, pred: (v: Value) => boolean, mode: "any" | "all", n: number, cand: Mask | null): Mask {
   const m = new Uint8Array(n);
+  if (o.t === "lazy") {
+    // one value per row: "any" and "all" agree
+    for (let r = 0; r < n; r++) {
+      if (!o.has[r] || (cand !== null && !cand[r]) || (o.cand !== null && !o.cand[r])) continue;
+      const v = o.get(r);
+      if (v !== null && pred(v)) m[r] = 1;
+    }
+    return m;
+  }
   if (o.t === "gen") {
     const { off, vals } = o;
     for (let r = 0; r < n; r++) {
@@ -370,6 +389,18 @@ function slotsMask(slots: Slot[], test: (v: number) => number, mode: "any" | "al
 /** Occurrences as CSR values (numbers stay numbers; ids become their converted values). */
 export function toGen(o: Occ, n: number, cand: Mask | null): Occ & { t: "gen" } {
   if (o.t === "gen") return o;
+  if (o.t === "lazy") {
+    const off = new Int32Array(n + 1);
+    const vals: Value[] = [];
+    for (let r = 0; r < n; r++) {
+      off[r] = vals.length;
+      if (!o.has[r] || (cand !== null && !cand[r]) || (o.cand !== null && !o.cand[r])) continue;
+      const v = o.get(r);
+      if (v !== null) vals.push(v instanceof Uint8Array ? v.slice() : v);
+    }
+    off[n] = vals.length;
+    return { t: "gen", off, vals };
+  }
   const off = new Int32Array(n + 1);
   const vals: Value[] = [];
   for (let r = 0; r < n; r++) {
@@ -390,6 +421,13 @@ export function toGen(o: Occ, n: number, cand: Mask | null): Occ & { t: "gen" } 
 
 /** Apply `f` to every occurrence (null drops it). Id occurrences keep their ids with a composed conversion. */
 export function mapOcc(o: Occ, f: (v: Value) => Value | null, n: number, cand: Mask | null): Occ {
+  if (o.t === "lazy") {
+    const get = o.get;
+    return { t: "lazy", has: o.has, cand: o.cand, get: (r) => {
+      const v = get(r);
+      return v === null ? null : f(v);
+    } };
+  }
   if (o.t === "id") {
     const inner = o.conv;
     return { t: "id", slots: o.slots, conv: new Conv((id) => {
@@ -464,7 +502,10 @@ export function combine(a: Occ, b: Occ, f: (x: Value, y: Value) => Value | null,
 export function countOcc(o: Occ, n: number): Occ {
   const v = new Uint32Array(n);
   const has = new Uint8Array(n);
-  if (o.t === "gen") {
+  if (o.t === "lazy") {
+    const e = existsMask(o, n);
+    for (let r = 0; r < n; r++) v[r] = e[r];
+  } else if (o.t === "gen") {
     for (let r = 0; r < n; r++) v[r] = o.off[r + 1] - o.off[r];
   } else {
     for (const s of o.slots) for (let r = 0; r < n; r++) v[r] += s.has[r];
@@ -492,4 +533,9 @@ export function inNumSet(o: Occ & { t: "num" }, lo: Float64Array, hi: Float64Arr
     }
   }
   return m;
+}
+
+/** A lazy occurrence over the rows of `has` the context needs (see Occ "lazy"). */
+export function lazyOcc(c: Ctx, has: Mask, get: (r: number) => Value | null): Occ {
+  return { t: "lazy", has, cand: c.cand, get };
 }

@@ -7,7 +7,7 @@
 import { Layer, TcpOpt } from "../table/layers";
 import { PACKET_SCHEMA, type StorageKey } from "../table/schema";
 import { TA } from "../tcp/flags";
-import { Conv, Ctx, computedNum, existsMask, genOcc, numOcc, type Mask, type Occ, type Slot } from "./eval";
+import { Conv, Ctx, computedNum, existsMask, genOcc, lazyOcc, numOcc, type Mask, type Occ, type Slot } from "./eval";
 import { parseIPv4, parseIPv6, parseBytes, type Value } from "./values";
 import { WS_FIELDS } from "./wireshark-fields";
 
@@ -201,16 +201,17 @@ const u32 = (b: Uint8Array, o: number) => (o + 4 <= b.length ? ((b[o] << 24) | (
 
 /** Bytes of the row from `start(b, l3, r)` to `end(...)` (clamped to the captured bytes). */
 function bytesSpan(c: Ctx, has: Mask, span: (b: Uint8Array, l3: number, r: number) => [number, number] | null): Occ {
-  return genOcc(c, has, (r, push) => {
+  // evaluated row by row on views of the read window: no copy, nothing kept
+  return lazyOcc(c, has, (r) => {
     const b = c.bytes.get(r);
-    if (b === null) return;
+    if (b === null) return null;
     const l3 = l3Offset(c, r, b);
-    if (l3 < 0) return;
+    if (l3 < 0) return null;
     const s = span(b, l3, r);
-    if (s === null) return;
+    if (s === null) return null;
     const a = Math.max(0, Math.min(s[0], b.length));
     const e = Math.max(a, Math.min(s[1], b.length));
-    push(b.slice(a, e));
+    return b.subarray(a, e);
   });
 }
 
@@ -245,10 +246,7 @@ function sparse(c: Ctx, key: string, fill: (add: (row: number, v: Value) => void
 
 // ------------------------------------------------------------------ frame
 
-def("frame", { exists: allRows, get: (c) => genOcc(c, allRows(c), (r, push) => {
-  const b = c.bytes.get(r);
-  if (b !== null) push(b.slice());
-}), bytes: true });
+def("frame", { exists: allRows, get: (c) => lazyOcc(c, allRows(c), (r) => c.bytes.get(r)), bytes: true });
 def("frame.number", { get: (c) => numOcc(allRows(c), c.memo("num", () => {
   const v = new Uint32Array(c.n);
   for (let r = 0; r < c.n; r++) v[r] = r + 1;
@@ -779,6 +777,8 @@ tlsField("tls.alert_message.level", (f, add) => f.alerts?.forEach((a) => add(a.l
 type Http = NonNullable<ReturnType<Ctx["src"]["app"]["httpMessage"]>>;
 function httpField(name: string, pick: (m: Http, add: (v: Value) => void) => void): void {
   def(name, { get: (c) => sparse(c, name, (add) => {
+    // every message of a frame (several when pipelined), in order
+    for (const m of c.src.app.httpParser.earlier) if (!m.version.startsWith("RTSP")) pick(m, (v) => add(m.row, v));
     for (const [row, m] of c.src.app.httpMessages()) if (!m.version.startsWith("RTSP")) pick(m, (v) => add(row, v));
   }) });
 }

@@ -41,7 +41,8 @@ export interface FilterSource {
 export class PacketBytes {
   private fd: number | null = null;
   private whole: Uint8Array | null = null;
-  private buf = new Uint8Array(65536);
+  /** Read window (4 MiB: packets of rows near each other come with one read). */
+  private buf = new Uint8Array(4 << 20);
   private failed: string | null = null;
 
   constructor(private readonly src: FilterSource) {}
@@ -59,10 +60,17 @@ export class PacketBytes {
       return this.whole.subarray(off, off + len);
     }
     if (this.fd === null) return null;
-    if (len > this.buf.length) this.buf = new Uint8Array(Math.max(len, this.buf.length * 2));
-    const n = fs.readSync(this.fd, this.buf, 0, len, off);
-    return n === len ? this.buf.subarray(0, len) : null;
+    // rows are asked for in file order: read the file in windows of WINDOW bytes, not one read per row
+    if (off < this.winStart || off + len > this.winStart + this.winLen) {
+      if (len > this.buf.length) this.buf = new Uint8Array(len);
+      this.winStart = off;
+      this.winLen = fs.readSync(this.fd, this.buf, 0, this.buf.length, off);
+      if (off + len > this.winStart + this.winLen) return null;
+    }
+    return this.buf.subarray(off - this.winStart, off - this.winStart + len);
   }
+  private winStart = 0;
+  private winLen = 0;
 
   /** Why bytes are unavailable (null: they are available). */
   unavailable(): string | null {
