@@ -8,7 +8,7 @@
 import * as fs from "node:fs";
 import * as zlib from "node:zlib";
 import type { PacketTable } from "../table/packet-table";
-import type { TcpAnalyzer } from "../tcp/analysis";
+import type { TcpAnalysis } from "../tcp/analysis";
 import type { AppDissector } from "../app/index";
 
 /** The parts of the capture metadata a filter needs. */
@@ -24,7 +24,7 @@ export interface FilterMeta {
 
 export interface FilterSource {
   readonly packets: PacketTable;
-  readonly tcp: TcpAnalyzer;
+  readonly tcp: TcpAnalysis;
   readonly app: AppDissector;
   readonly meta: FilterMeta;
   /** Seconds since the first packet (NaN: no timestamp). */
