@@ -746,6 +746,11 @@ export class CompiledFilter {
 
   /** One byte per row: 1 where the filter matches. */
   mask(source: FilterSource): Uint8Array {
+    // a copy: the evaluation may return a mask that is shared with later filters on the same table
+    return this.run(source).slice();
+  }
+
+  private run(source: FilterSource): Uint8Array {
     const c = new Ctx(source);
     try {
       return this.fn(c, null);
@@ -759,13 +764,11 @@ export class CompiledFilter {
 
   /** Matching rows (0-based), ascending. */
   rows(source: FilterSource): Uint32Array {
-    const m = this.mask(source);
+    const m = this.run(source);
+    const out = new Uint32Array(m.length);
     let k = 0;
-    for (let i = 0; i < m.length; i++) k += m[i];
-    const out = new Uint32Array(k);
-    k = 0;
     for (let i = 0; i < m.length; i++) if (m[i]) out[k++] = i;
-    return out;
+    return out.slice(0, k);
   }
 
   /** Matching frame numbers (1-based), ascending. */

@@ -39,13 +39,16 @@ export class Conv {
 
 export type Occ =
   | { t: "num"; slots: Slot[] }
-  | { t: "id"; slots: Slot[]; conv: Conv }
+  | { t: "id"; slots: Slot[]; conv: Conv; /** ids are below this (string-dictionary size), when known */ space?: number }
   | { t: "gen"; off: Int32Array; vals: Value[] }
   /**
    * At most one value per row, computed when asked (packet bytes): `get(r)` may return a view that is
    * valid until the next call. Tests run row by row on the rows of `has` the context needs; nothing is kept.
    */
   | { t: "lazy"; has: Mask; cand: Mask | null; get: (r: number) => Value | null };
+
+/** Layer masks of each table, shared by the filters evaluated on it (see Ctx.layer). */
+const LAYER_MASKS = new WeakMap<PacketTable, { n: number; masks: Map<string, { m: Mask; count: number }> }>();
 
 /** Evaluation state of one filter over one source: cached columns and masks, the packet-bytes reader. */
 export class Ctx {
@@ -72,8 +75,25 @@ export class Ctx {
     return v;
   }
 
-  /** Rows where (layers & any) ≠ 0, (layers & all) = all and (layers & none) = 0. */
+  /**
+   * Rows where (layers & any) ≠ 0, (layers & all) = all and (layers & none) = 0. Kept with the table
+   * for later filters (a table does not change once read): most filters start from the same few masks.
+   */
   layer(any: number, none = 0, all = 0): Mask {
+    const key = `L${any}/${none}/${all}`;
+    let shared = LAYER_MASKS.get(this.t);
+    if (shared === undefined || shared.n !== this.n) LAYER_MASKS.set(this.t, (shared = { n: this.n, masks: new Map() }));
+    const hit = shared.masks.get(key);
+    if (hit !== undefined) {
+      this.counts.set(hit.m, hit.count);
+      return hit.m;
+    }
+    const m = this.computeLayer(any, none, all);
+    shared.masks.set(key, { m, count: this.counts.get(m)! });
+    return m;
+  }
+
+  private computeLayer(any: number, none: number, all: number): Mask {
     return this.memo(`L${any}/${none}/${all}`, () => {
       const L = this.t.layers;
       const n = this.n;
@@ -307,11 +327,13 @@ export function predMask(o: Occ, pred: (v: Value) => boolean, mode: "any" | "all
 
 /** Id occurrences: each distinct id converted and tested once, results cached in a typed array. */
 function idMask(o: Occ & { t: "id" }, pred: (v: Value) => boolean, mode: "any" | "all", n: number, cand: Mask | null): Mask {
-  let max = 0;
-  for (const s of o.slots) {
-    const v = s.v;
-    const has = s.has;
-    for (let r = 0; r < n; r++) if (has[r] && v[r] > max) max = v[r];
+  let max = o.space !== undefined ? o.space - 1 : 0;
+  if (o.space === undefined) {
+    for (const s of o.slots) {
+      const v = s.v;
+      const has = s.has;
+      for (let r = 0; r < n; r++) if (has[r] && v[r] > max) max = v[r];
+    }
   }
   const cache = new Int8Array(max + 1).fill(-1);
   const conv = o.conv;
@@ -430,7 +452,7 @@ export function mapOcc(o: Occ, f: (v: Value) => Value | null, n: number, cand: M
   }
   if (o.t === "id") {
     const inner = o.conv;
-    return { t: "id", slots: o.slots, conv: new Conv((id) => {
+    return { t: "id", slots: o.slots, space: o.space, conv: new Conv((id) => {
       const v = inner.get(id);
       return v === null ? null : f(v);
     }) };

@@ -119,8 +119,9 @@ function ipv6Conv(c: Ctx): Conv {
 function macConv(c: Ctx): Conv {
   return c.memo("convMac", () => new Conv((id) => parseBytes(c.t.strings.get(id))));
 }
-function idOcc(conv: Conv, slots: Slot[]): Occ {
-  return { t: "id", slots, conv };
+/** Occurrences that are string-dictionary ids (addresses, names): `c` bounds the ids by the dictionary size. */
+function idOcc(conv: Conv, slots: Slot[], c?: Ctx): Occ {
+  return { t: "id", slots, conv, space: c?.t.strings.size };
 }
 
 const optCode = (c: Ctx, code: number): Mask =>
@@ -293,9 +294,9 @@ def("frame.time_delta", { reads: ["tsSec", "tsNsec"], get: (c) => {
 
 const eth = (c: Ctx) => c.layer(L.ETH);
 def("eth", { exists: eth, bytes: true, get: (c) => bytesSpan(c, eth(c), (_b, l3) => [0, l3]) });
-def("eth.dst", { reads: ["ethDst"], get: (c) => idOcc(macConv(c), [{ has: eth(c), v: c.t.ethDst }]) });
-def("eth.src", { reads: ["ethSrc"], get: (c) => idOcc(macConv(c), [{ has: eth(c), v: c.t.ethSrc }]) });
-def("eth.addr", { reads: ["ethDst", "ethSrc"], get: (c) => idOcc(macConv(c), [{ has: eth(c), v: c.t.ethDst }, { has: eth(c), v: c.t.ethSrc }]) });
+def("eth.dst", { reads: ["ethDst"], get: (c) => idOcc(macConv(c), [{ has: eth(c), v: c.t.ethDst }], c) });
+def("eth.src", { reads: ["ethSrc"], get: (c) => idOcc(macConv(c), [{ has: eth(c), v: c.t.ethSrc }], c) });
+def("eth.addr", { reads: ["ethDst", "ethSrc"], get: (c) => idOcc(macConv(c), [{ has: eth(c), v: c.t.ethDst }, { has: eth(c), v: c.t.ethSrc }], c) });
 for (const [bit, suffix] of [[1, "ig"], [2, "lg"]] as const) {
   const bitOf = (c: Ctx, name: StorageKey) => derive(c, `${name}${bit}`, (r) => ((macConv(c).get(c.t[name as "ethSrc"][r]) as Uint8Array | null)?.[0] ?? 0) & bit ? 1 : 0);
   def(`eth.dst.${suffix}`, { reads: ["ethDst"], get: (c) => numOcc(eth(c), bitOf(c, "ethDst")) });
@@ -376,9 +377,9 @@ const ip4Addr = (c: Ctx, outer: StorageKey, inner: StorageKey): Slot[] => c.live
   { has: ip4(c), v: col(c, outer) },
   { has: quoted4(c), v: col(c, inner) },
 ]);
-def("ip.src", { reads: ["src", "ipSrc"], get: (c) => idOcc(ipv4Conv(c), ip4Addr(c, "src", "ipSrc")) });
-def("ip.dst", { reads: ["dst", "ipDst"], get: (c) => idOcc(ipv4Conv(c), ip4Addr(c, "dst", "ipDst")) });
-def("ip.addr", { reads: ["src", "dst", "ipSrc", "ipDst"], get: (c) => idOcc(ipv4Conv(c), [...ip4Addr(c, "src", "ipSrc"), ...ip4Addr(c, "dst", "ipDst")]) });
+def("ip.src", { reads: ["src", "ipSrc"], get: (c) => idOcc(ipv4Conv(c), ip4Addr(c, "src", "ipSrc"), c) });
+def("ip.dst", { reads: ["dst", "ipDst"], get: (c) => idOcc(ipv4Conv(c), ip4Addr(c, "dst", "ipDst"), c) });
+def("ip.addr", { reads: ["src", "dst", "ipSrc", "ipDst"], get: (c) => idOcc(ipv4Conv(c), [...ip4Addr(c, "src", "ipSrc"), ...ip4Addr(c, "dst", "ipDst")], c) });
 /**
  * An IPv4 header field: the row's own header from a column, plus — in ICMP errors — the quoted header's
  * value read from the packet bytes (`at`: the value in the header that starts at offset q).
@@ -421,9 +422,9 @@ const ip6Addr = (c: Ctx, outer: StorageKey, inner: StorageKey): Slot[] => c.live
   { has: ip6(c), v: col(c, outer) },
   { has: quoted6(c), v: col(c, inner) },
 ]);
-def("ipv6.src", { reads: ["src", "ipSrc"], get: (c) => idOcc(ipv6Conv(c), ip6Addr(c, "src", "ipSrc")) });
-def("ipv6.dst", { reads: ["dst", "ipDst"], get: (c) => idOcc(ipv6Conv(c), ip6Addr(c, "dst", "ipDst")) });
-def("ipv6.addr", { reads: ["src", "dst", "ipSrc", "ipDst"], get: (c) => idOcc(ipv6Conv(c), [...ip6Addr(c, "src", "ipSrc"), ...ip6Addr(c, "dst", "ipDst")]) });
+def("ipv6.src", { reads: ["src", "ipSrc"], get: (c) => idOcc(ipv6Conv(c), ip6Addr(c, "src", "ipSrc"), c) });
+def("ipv6.dst", { reads: ["dst", "ipDst"], get: (c) => idOcc(ipv6Conv(c), ip6Addr(c, "dst", "ipDst"), c) });
+def("ipv6.addr", { reads: ["src", "dst", "ipSrc", "ipDst"], get: (c) => idOcc(ipv6Conv(c), [...ip6Addr(c, "src", "ipSrc"), ...ip6Addr(c, "dst", "ipDst")], c) });
 def("ipv6.version", { get: (c) => numOcc(ip6(c), derive(c, "six", () => 6)) });
 def("ipv6.hlim", { reads: ["ipTtl"], get: (c) => numOcc(ip6(c), c.t.ipTtl) });
 def("ipv6.plen", { reads: ["ipLen"], get: (c) => numOcc(ip6(c), derive(c, "plen", (r) => c.t.ipLen[r] - 40)) });
