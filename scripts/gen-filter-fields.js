@@ -34,7 +34,7 @@ const tfs = {};
 for (const line of run(["-G", "values"]).split("\n")) {
   const c = line.split("\t");
   if (c[0] === "T" && PREFIXES.includes(c[1].split(".")[0])) tfs[c[1]] = [c[2], c[3]];
-  if (c[0] !== "V" || !VALUE_FIELDS.includes(c[1])) continue;
+  if (c[0] !== "V" || !(VALUE_FIELDS.includes(c[1]) || PREFIXES.includes(c[1].split(".")[0]))) continue;
   (values[c[1]] ??= []).push([Number(c[2]), c[3]]);
 }
 const version = run(["-v"]).split("\n")[0];
