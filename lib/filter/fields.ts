@@ -819,3 +819,34 @@ httpField("http.user_agent", (m, add) => {
 httpField("http.content_length", (m, add) => {
   if (m.contentLength !== null) add(m.contentLength);
 });
+// header lines, one occurrence per line (value as Wireshark shows it: after "Name: ", trimmed)
+for (const [field, header] of [
+  ["http.referer", "referer"], ["http.cookie", "cookie"], ["http.set_cookie", "set-cookie"], ["http.server", "server"],
+  ["http.location", "location"], ["http.authorization", "authorization"], ["http.accept", "accept"],
+  ["http.accept_language", "accept-language"], ["http.accept_encoding", "accept-encoding"], ["http.connection", "connection"],
+  ["http.content_encoding", "content-encoding"], ["http.transfer_encoding", "transfer-encoding"],
+  ["http.x_forwarded_for", "x-forwarded-for"], ["http.last_modified", "last-modified"], ["http.date", "date"],
+  ["http.cache_control", "cache-control"],
+] as const) {
+  httpField(field, (m, add) => {
+    for (const [k, v] of m.headers) if (k.toLowerCase() === header) add(v);
+  });
+}
+httpField("http.request.full_uri", (m, add) => {
+  if (m.isRequest && m.uri !== null) add(/^[a-z][a-z0-9+.-]*:\/\//i.test(m.uri) ? m.uri : `http://${m.host ?? ""}${m.uri}`);
+});
+
+// more TLS handshake fields
+tlsField("tls.handshake.extension.type", (f, add) => {
+  f.clientHello?.extensions.forEach(add);
+  f.serverHello?.extensions.forEach(add);
+});
+tlsField("tls.handshake.extensions.supported_version", (f, add) => {
+  f.clientHello?.supportedVersions.forEach(add);
+  if (f.serverHello?.extensions.includes(43)) add(f.serverHello.version);
+});
+tlsField("tls.handshake.extensions_supported_group", (f, add) => f.clientHello?.supportedGroups.forEach(add));
+tlsField("tls.handshake.session_id_length", (f, add) => {
+  if (f.clientHello) add(f.clientHello.sessionIdLength);
+  if (f.serverHello) add(f.serverHello.sessionIdLength);
+});
