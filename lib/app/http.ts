@@ -121,6 +121,8 @@ function mediaText(ct: string, body: Uint8Array): { proto: string | null; info: 
 
 export class HttpParser {
   readonly messages = new Map<number, HttpMessage>();
+  /** Messages displaced from `messages` by a later one that completed in the same frame (pipelining). */
+  readonly earlier: HttpMessage[] = [];
   constructor(readonly t: PacketTable) {}
 
   parse(s: HttpSession, b: Uint8Array, ctx: FrameCtx, toServer: boolean): ParseResult {
@@ -235,6 +237,8 @@ export class HttpParser {
         if (host && s.summary.host === null) s.summary.host = host;
         if (ua && s.summary.userAgent === null) s.summary.userAgent = ua;
       }
+      const earlier = this.messages.get(ctx.row);
+      if (earlier !== undefined) this.earlier.push(earlier);
       this.messages.set(ctx.row, {
         row: ctx.row,
         stream: s.stream,

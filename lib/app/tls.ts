@@ -2,6 +2,7 @@
  * TLS over TCP: record framing across segments, Info text and Protocol column as tshark 4.0 (-2),
  * handshake details (ClientHello / ServerHello) into a sparse per-frame side table.
  */
+import { RowValues } from "./row-values";
 import { Layer } from "../table/layers";
 import type { FrameCtx } from "./frame";
 import { ONE_MORE, type ParseResult } from "./reasm";
@@ -144,6 +145,8 @@ export function looksLikeTlsRecord(b: Uint8Array, o: number): boolean {
 export class TlsParser {
   /** Sparse side table. */
   readonly frames = new Map<number, TlsFrameInfo>();
+  /** Every record dissected, by row: content type << 16 | record version (tls.record.* for display filters). */
+  readonly records = new RowValues();
 
   /** Parse TLS records from `b` (new data or a reassembled PDU) for session `s`. */
   parse(s: TlsSession, b: Uint8Array, ctx: FrameCtx): ParseResult {
@@ -195,6 +198,7 @@ export class TlsParser {
 
   private record(s: TlsSession, ct: number, ver: number, body: Uint8Array, ctx: FrameCtx): void {
     const dir = ctx.dir;
+    this.records.add(ctx.row, ct * 65536 + ver);
     switch (ct) {
       case 20: {
         this.emit(s, ctx, "Change Cipher Spec", ver);

@@ -314,7 +314,8 @@ export class UdpApps {
     const has = (p: number) => sp === p || dp === p;
     if (!(t.layers[row] & Layer.IP_LATER_FRAGMENT) && capLen > 0) {
       if (has(53) || has(5353) || has(5355)) {
-        const proto = has(5353) ? "MDNS" : has(5355) && lo !== 53 ? "LLMNR" : "DNS";
+        // the lower port is tried first (Wireshark), so 53 wins over 5353 and 5355
+        const proto = has(5353) && lo !== 53 ? "MDNS" : has(5355) && lo !== 53 ? "LLMNR" : "DNS";
         const r = parseDns(b, proto, row);
         if (r) {
           this.dnsMessages.set(row, r.msg);

@@ -1,4 +1,5 @@
 import { loadCapture, type CaptureMeta, type LoadedCapture } from "../read/load";
+import { compileFilter } from "../filter/index";
 import type { TraceResult } from "../tcptrace/stream-trace";
 import { PACKET_COLUMNS, findColumn, type CellValue, type ColumnDef } from "./columns";
 import { type PacketTable } from "../table/packet-table";
@@ -13,8 +14,8 @@ import { csvCell } from "../base/csv";
 export interface FrameOptions {
   /** Column names (see `Capture.columnNames`); default: Wireshark's packet-list columns. */
   columns?: string[];
-  /** Keep only these rows (0-based indexes), or rows where the predicate is true. */
-  rows?: number[] | ((row: number, cap: Capture) => boolean);
+  /** Keep only these rows (0-based indexes), rows matching a display filter (`"tcp.port == 443"`), or rows where the predicate is true. */
+  rows?: ArrayLike<number> | string | ((row: number, cap: Capture) => boolean);
 }
 
 export const DEFAULT_COLUMNS = ["no", "time_relative", "src", "dst", "protocol", "length", "info"];
@@ -28,14 +29,30 @@ export class Capture {
   readonly tcp: TcpAnalysis;
   readonly app: AppDissector;
   readonly meta: CaptureMeta;
+  /** The capture's bytes when it was read from memory (display filters on packet bytes read them there). */
+  readonly sourceBytes?: Uint8Array;
   private trace: LoadedCapture["trace"];
 
-  constructor(parts: { table: PacketTable; tcp: TcpAnalysis; app: AppDissector; meta: CaptureMeta; trace?: LoadedCapture["trace"] }) {
+  constructor(parts: { table: PacketTable; tcp: TcpAnalysis; app: AppDissector; meta: CaptureMeta; trace?: LoadedCapture["trace"]; sourceBytes?: Uint8Array }) {
     this.packets = parts.table;
     this.tcp = parts.tcp;
     this.app = parts.app;
     this.meta = parts.meta;
     this.trace = parts.trace ?? null;
+    this.sourceBytes = parts.sourceBytes;
+  }
+
+  /**
+   * Rows (0-based, ascending) matching a Wireshark display filter — tshark 4.0's language, e.g.
+   * `"tcp.analysis.retransmission && ip.addr == 10.0.0.0/8"` — or a predicate. An invalid filter throws
+   * FilterError (with the position of the problem). Frame numbers are rows + 1.
+   */
+  filter(expr: string | ((row: number, cap: Capture) => boolean)): Uint32Array {
+    if (typeof expr === "string") return compileFilter(expr).rows(this);
+    if (typeof expr !== "function") throw new TypeError("Capture.filter: expected a display filter (string) or a predicate (row, capture) => boolean");
+    const out: number[] = [];
+    for (let r = 0; r < this.packets.length; r++) if (expr(r, this)) out.push(r);
+    return Uint32Array.from(out);
   }
 
   /**
@@ -125,9 +142,8 @@ export class Capture {
   private selectRows(rows: FrameOptions["rows"]): number[] | undefined {
     if (rows === undefined) return undefined;
     if (Array.isArray(rows)) return rows;
-    const out: number[] = [];
-    for (let r = 0; r < this.packets.length; r++) if (rows(r, this)) out.push(r);
-    return out;
+    if (typeof rows === "string" || typeof rows === "function") return Array.from(this.filter(rows));
+    return Array.from(rows);
   }
 
   /** Plain column-oriented data: { columns, data: { name: values[] } }. */
@@ -211,5 +227,6 @@ export const DEFAULT_CSV_COLUMNS = [
  * are reported in `meta.warnings` (or thrown as CaptureError with `{ strict: true }`).
  */
 export function readCapture(pathOrBytes: string | Uint8Array, options?: ReadOptions): Capture {
-  return new Capture(loadCapture(pathOrBytes, options));
+  const parts = loadCapture(pathOrBytes, options);
+  return new Capture(pathOrBytes instanceof Uint8Array ? { ...parts, sourceBytes: pathOrBytes } : parts);
 }

@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { spawnSync } from "node:child_process";
 import { readCapture, DEFAULT_CSV_COLUMNS, Capture } from "../capture/capture";
 import { CaptureError } from "../base/errors";
+import { compileFilter, FilterError } from "../filter/index";
 import { buildFlows, writeFlowsCSV } from "../flows/build";
 import { flowColumns } from "../flows/schema";
 import { plotCommand, type PlotCommandOptions } from "../plot/command";
@@ -16,8 +17,9 @@ const USAGE = `pcapframe — packet captures as tables, TCP analysis, flows and 
 
 Usage:
   pcapframe info FILE                      capture metadata (format, interfaces, time span, packets)
-  pcapframe packets FILE [--csv] [--columns a,b,…] [--limit N] [--strict]
-                                           the packet list (Wireshark's columns + TCP analysis)
+  pcapframe packets FILE [-Y FILTER] [--csv] [--columns a,b,…] [--limit N] [--strict]
+                                           the packet list (Wireshark's columns + TCP analysis);
+                                           -Y/--filter: only frames matching a Wireshark display filter
   pcapframe flows FILE [--csv]             one row per TCP stream / UDP flow, with RTT and retransmission stats
   pcapframe plot FILE --stream N --kind seq|tcptrace|rtt|throughput|inflight|ladder -o out.png|out.svg|out.html
   pcapframe compare FILE                   per-packet disagreements with tshark (needs tshark)
@@ -40,7 +42,7 @@ interface Args {
 function parseArgs(argv: string[]): Args {
   const positional: string[] = [];
   const flags: Record<string, string | boolean> = {};
-  const valued = new Set(["columns", "limit", "stream", "kind", "o", "out", "loss", "tls", "name", "student", "direction"]);
+  const valued = new Set(["columns", "limit", "stream", "kind", "o", "out", "loss", "tls", "name", "student", "direction", "Y", "filter"]);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a.startsWith("--") || (a.startsWith("-") && a.length === 2)) {
@@ -97,9 +99,16 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`pcapframe: ${e.message} [${e.code}]\n`);
       return 1;
     }
+    if (e instanceof FilterError || e instanceof UsageError) {
+      process.stderr.write(`pcapframe: ${e.message}\n`);
+      return 2;
+    }
     throw e;
   }
 }
+
+/** Bad usage (unknown option, missing value): message and exit code 2. */
+class UsageError extends Error {}
 
 function needFile(args: Args): string {
   const f = args.positional[0];
@@ -154,9 +163,16 @@ function cmdInfo(args: Args): number {
 }
 
 function cmdPackets(args: Args): number {
+  const unknown = Object.keys(args.flags).filter((k) => !["csv", "columns", "limit", "strict", "Y", "filter"].includes(k));
+  if (unknown.length) throw new UsageError(`packets: unknown option ${unknown.map((k) => (k.length === 1 ? "-" : "--") + k).join(", ")}`);
+  const expr = args.flags.Y ?? args.flags.filter;
+  if (expr === true) throw new UsageError("packets: -Y/--filter needs a display filter");
+  // compile before reading the file: a bad filter fails at once
+  const filter = typeof expr === "string" ? compileFilter(expr) : null;
   const cap = load(args);
   const limit = args.flags.limit ? Number(args.flags.limit) : Infinity;
-  const rows = Number.isFinite(limit) ? Array.from({ length: Math.min(limit, cap.length) }, (_, i) => i) : undefined;
+  let rows: number[] | undefined = filter ? Array.from(filter.rows(cap)) : undefined;
+  if (Number.isFinite(limit)) rows = rows ? rows.slice(0, limit) : Array.from({ length: Math.min(limit, cap.length) }, (_, i) => i);
   if (args.flags.csv) {
     const cols = typeof args.flags.columns === "string" ? args.flags.columns.split(",") : DEFAULT_CSV_COLUMNS;
     cap.writeCSV(cols, (s) => out(s), rows);
@@ -164,7 +180,8 @@ function cmdPackets(args: Args): number {
   }
   const n = rows ? rows.length : cap.length;
   let buf = "";
-  for (let r = 0; r < n; r++) {
+  for (let k = 0; k < n; k++) {
+    const r = rows ? rows[k] : k;
     buf += `${String(r + 1).padStart(6)} ${cap.relativeTime(r).toFixed(6).padStart(12)} ${cap.column("src", [r])[0] ?? ""} → ${cap.column("dst", [r])[0] ?? ""} ${cap.protocol(r)} ${cap.packets.wireLen[r]} ${cap.info(r)}\n`;
     if (buf.length > 65536) {
       out(buf);

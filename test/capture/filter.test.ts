@@ -1,0 +1,25 @@
+// Capture.filter and display filters wherever rows are selected (toColumns / toDataFrame / CSV options).
+import { describe, expect, test } from "vitest";
+import { readCapture } from "../../lib/capture/capture";
+import { FilterError } from "../../lib/filter/index";
+import { miniCapture } from "../filter/mini-capture";
+
+describe("Capture.filter", () => {
+  const cap = readCapture(miniCapture());
+  test("display filter and predicate give rows", () => {
+    expect(Array.from(cap.filter("tcp.port == 80"))).toEqual([0, 1, 2, 3]);
+    expect(Array.from(cap.filter((r, c) => c.packets.wireLen[r] > 100))).toEqual([3]);
+  });
+  test("rows: a display filter in the table options", () => {
+    const t = cap.toColumns({ columns: ["no", "protocol"], rows: "http || dns || arp" });
+    expect(t.data.no).toEqual([4, 6, 7]);
+    expect(cap.toCSV(["no"], Array.from(cap.filter("arp")))).toBe("no\n6\n");
+  });
+  test("a capture read from memory keeps its bytes for byte filters", () => {
+    expect(Array.from(cap.filter('frame contains "example"'))).toEqual([3, 6]);
+  });
+  test("an invalid filter throws FilterError with the position", () => {
+    expect(() => cap.filter("tcp.port == ")).toThrow(FilterError);
+    expect(() => cap.filter(42 as unknown as string)).toThrow(TypeError);
+  });
+});
