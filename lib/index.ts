@@ -20,6 +20,7 @@ export type { ReadOptions } from "./read/options";
 export * from "./notebook/index";
 export { savePlot, closeBrowser, figureToImage } from "./plot/export";
 export { loadDanfo } from "./frame/danfo";
+export * from "./frame/index";
 export type { Figure } from "./plot/figure";
 export * from "./flows/index";
 export * from "./plot/index";

@@ -1,5 +1,5 @@
 /** pandas-like HTML and plain-text renderings of a Table (every cell from a capture is HTML-escaped). */
-import { escapeHtml } from "../notebook/html";
+import { escapeHtml } from "../base/html";
 import type { Cell, ColumnType } from "./vector";
 
 export interface TableDisplayOptions {

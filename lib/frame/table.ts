@@ -33,6 +33,8 @@ import {
 } from "./vector";
 import { tableToHtml, tableToText, type TableDisplayOptions } from "./render";
 import { richDisplay } from "./display-hook";
+import { danfoDtype, makeDataFrame } from "./dataframe";
+import type { DataFrame } from "danfojs-node";
 
 /**
  * Compiles a display-filter expression into a test on the table's base rows (a mask over all base
@@ -45,7 +47,7 @@ export type AggOp = "count" | "sum" | "mean" | "min" | "max" | "median" | "nuniq
 export const AGG_OPS: readonly AggOp[] = ["count", "sum", "mean", "min", "max", "median", "nunique", "first", "last"];
 
 /** Predicate of `filter`: gets a row view (read its fields inside the call only: it is reused) and the position. */
-export type RowPredicate<S extends Schema> = (row: RowOf<S>, i: number) => boolean;
+export type RowTest<S extends Schema> = (row: RowOf<S>, i: number) => boolean;
 
 export interface TableOptions {
   /** Number of rows; required when every column is lazy or there are no columns. */
@@ -283,7 +285,7 @@ export class Table<S extends Schema = Schema> {
    * call), a mask (Uint8Array or boolean[] with one entry per row), or a display-filter string (tables
    * with a filter compiler, e.g. the packet table).
    */
-  filter(test: RowPredicate<S> | string | Uint8Array | readonly boolean[]): Table<S> {
+  filter(test: RowTest<S> | string | Uint8Array | readonly boolean[]): Table<S> {
     const n = this.length;
     const keep = new Uint32Array(n);
     let m = 0;
@@ -544,6 +546,16 @@ export class Table<S extends Schema = Schema> {
     const parts: string[] = [];
     this.writeCSV((s) => parts.push(s), options);
     return parts.join("");
+  }
+
+  /**
+   * A danfo DataFrame of the rows and columns asked for (all by default), with explicit dtypes from the
+   * schema (strings stay strings when null-led, integers int32, booleans boolean; floats are labelled
+   * float32, danfo's only float dtype). Nulls stay null. danfo is loaded on first use.
+   */
+  toDataFrame(options: RowsOption = {}): DataFrame {
+    const { columns, data } = this.toColumns(options);
+    return makeDataFrame(columns, data, columns.map((c) => danfoDtype(this.slot(c).vector)));
   }
 
   // ------------------------------------------------------------------------------------------------
