@@ -15,7 +15,6 @@ export {
   type Vector,
 } from "./vector";
 export { cellText, type TableDisplayOptions } from "./render";
-export { setRichDisplay, type RichDisplay } from "./display-hook";
 export { danfoDtype, type DanfoDtype } from "./dataframe";
 /** danfo's DataFrame and Series types, nameable from a user's project: `const df: DataFrame = cap.toDataFrame()`. */
 export type { DataFrame, Series } from "danfojs-node";

@@ -32,7 +32,7 @@ import {
   type Vector,
 } from "./vector";
 import { tableToHtml, tableToText, type TableDisplayOptions } from "./render";
-import { richDisplay } from "./display-hook";
+import { displayBundle } from "../base/tslab";
 import { danfoDtype, makeDataFrame } from "./dataframe";
 import type { DataFrame } from "danfojs-node";
 
@@ -574,7 +574,7 @@ export class Table<S extends Schema = Schema> {
   /** Display in a notebook (HTML + text); outside a kernel returns the MIME bundle. */
   show(options: TableDisplayOptions = {}): Record<string, string> | undefined {
     const bundle = { "text/html": this.toHTML(options), "text/plain": this.toString(options) };
-    return richDisplay(bundle) ? undefined : bundle;
+    return displayBundle(bundle) ? undefined : bundle;
   }
 
   /**
@@ -583,7 +583,7 @@ export class Table<S extends Schema = Schema> {
    */
   [util.inspect.custom](depth: number, options: { depth?: number | null }): string {
     const top = depth === (options?.depth ?? 2);
-    if (top && richDisplay({ "text/html": this.toHTML(), "text/plain": this.toString() })) return "";
+    if (top && displayBundle({ "text/html": this.toHTML(), "text/plain": this.toString() })) return "";
     return this.toString();
   }
 
