@@ -12,6 +12,8 @@ export {
   type NumericType,
   type RowOf,
   type Schema,
+  type SchemaOf,
+  type TypeOfData,
   type Vector,
 } from "./vector";
 export { cellText, type TableDisplayOptions } from "./render";

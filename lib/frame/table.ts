@@ -29,6 +29,7 @@ import {
   type NumericArray,
   type RowOf,
   type Schema,
+  type SchemaOf,
   type Vector,
 } from "./vector";
 import { tableToHtml, tableToText, type TableDisplayOptions } from "./render";
@@ -163,23 +164,26 @@ export class Table<S extends Schema = Schema> {
    * other arrays are converted (null/undefined = absent; strings dictionary-encoded). `types` declares
    * column types (e.g. `{ port: "uint16" }`); without it they are inferred (numbers: float64).
    */
-  static from<T extends Schema = Schema>(data: Record<string, ArrayLike<unknown>>, types: Partial<T> = {}): Table<T> {
+  static from<D extends Record<string, ArrayLike<unknown>>, T extends { [K in keyof D]?: ColumnType } = {}>(
+    data: D,
+    types?: T,
+  ): Table<SchemaOf<D, T>> {
     const cols: [string, Vector][] = [];
     for (const [name, values] of Object.entries(data)) {
-      const declared = (types as Record<string, ColumnType | undefined>)[name];
+      const declared = (types as Record<string, ColumnType | undefined> | undefined)?.[name];
       const t = declared ? checkType(declared, name) : inferType(values);
       if (ArrayBuffer.isView(values) && isNumericType(t) && inferType(values) === t) {
         cols.push([name, { type: t, values: values as unknown as NumericArray }]);
       } else cols.push([name, vectorFromValues(t, values, name)]);
     }
-    return new Table<T>(cols, { length: cols.length ? undefined : 0 });
+    return new Table<SchemaOf<D, T>>(cols, { length: cols.length ? undefined : 0 });
   }
 
   /** A table from records, with declared column types (a column missing from a record is null). */
   static fromRecords<T extends Schema>(records: ReadonlyArray<Record<string, unknown>>, types: T): Table<T> {
     const data: Record<string, unknown[]> = {};
     for (const name of Object.keys(types)) data[name] = records.map((r) => r[name]);
-    return Table.from<T>(data, types);
+    return Table.from(data, types) as unknown as Table<T>;
   }
 
   /** Derived table sharing this one's columns and base. @internal */
@@ -459,7 +463,7 @@ export class Table<S extends Schema = Schema> {
         for (const k of ["mean", "std", "min", "25%", "50%", "75%", "max"] as const) push(k, null);
       }
     }
-    return Table.from<DescribeSchema>(out, DESCRIBE_TYPES);
+    return Table.from(out, DESCRIBE_TYPES) as unknown as Table<DescribeSchema>;
   }
 
   // ------------------------------------------------------------------------------------------------

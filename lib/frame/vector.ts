@@ -21,6 +21,27 @@ export type Schema = Record<string, ColumnType>;
 export type CellOf<T extends ColumnType> = T extends "string" ? string : T extends "bool" ? boolean : number;
 export type Cell = number | string | boolean | null;
 
+/** The column type a column's data gives (typed arrays: their type; arrays: by their element type). */
+export type TypeOfData<A> = A extends Float64Array ? "float64"
+  : A extends Float32Array ? "float32"
+  : A extends Int8Array ? "int8"
+  : A extends Int16Array ? "int16"
+  : A extends Int32Array ? "int32"
+  : A extends Uint8Array ? "uint8"
+  : A extends Uint16Array ? "uint16"
+  : A extends Uint32Array ? "uint32"
+  : A extends ArrayLike<infer E> ? ([NonNullable<E>] extends [never] ? "string"
+    : [NonNullable<E>] extends [string] ? "string"
+    : [NonNullable<E>] extends [boolean] ? "bool"
+    : [NonNullable<E>] extends [number] ? "float64"
+    : ColumnType)
+  : ColumnType;
+
+/** The schema of `Table.from(data, types)`: declared types, else the types the data gives. */
+export type SchemaOf<D, T> = {
+  [K in keyof D & string]: K extends keyof T ? (T[K] extends ColumnType ? T[K] : TypeOfData<D[K]>) : TypeOfData<D[K]>;
+};
+
 /** One typed record of a schema. */
 export type RowOf<S extends Schema> = { [K in keyof S]: CellOf<S[K]> | null };
 
