@@ -6,7 +6,10 @@ import { Layer } from "../table/layers";
 import type { TcpAnalysis } from "../tcp/analysis";
 import type { AppDissector } from "../app/index";
 import type { ReadOptions } from "../read/options";
-import { loadDanfo } from "../frame/danfo";
+import type { DataFrame } from "danfojs-node";
+import type { DescribeSchema, GroupedTable, RowTest, Table } from "../frame/table";
+import type { Schema } from "../frame/vector";
+import { packetTable } from "./table";
 import { epochString } from "../base/format";
 import { csvCell } from "../base/csv";
 
@@ -52,6 +55,51 @@ export class Capture {
   /** Number of packets. */
   get length(): number {
     return this.packets.length;
+  }
+
+  private packetTableCache: Table | undefined;
+
+  /**
+   * The packets as a Table: every packet column (each built on first use; stored ones are views of the
+   * typed arrays), with pandas-like verbs. Rows are in file order (position i = frame number i + 1).
+   */
+  table(): Table {
+    return (this.packetTableCache ??= packetTable(this));
+  }
+
+  /** The first n packets as a Table (`cap.table().head(n)`). */
+  head(n = 5): Table {
+    return this.table().head(n);
+  }
+
+  /** The last n packets as a Table. */
+  tail(n = 5): Table {
+    return this.table().tail(n);
+  }
+
+  /** These packet columns as a Table. */
+  select(columns: readonly string[]): Table {
+    return this.table().select(columns);
+  }
+
+  /** The packets that pass a predicate on the row or a mask (display filters: see Table.filter). */
+  filter(test: RowTest<Schema> | string | Uint8Array | readonly boolean[]): Table {
+    return this.table().filter(test);
+  }
+
+  /** Distinct values of a packet column with their counts, most frequent first (nulls left out by default). */
+  valueCounts(column: string, options: { dropNull?: boolean } = {}): Table {
+    return this.table().valueCounts(column, options);
+  }
+
+  /** Group the packets by columns; aggregate with `.agg({ col: op })` or `.count()`. */
+  groupBy(columns: string | readonly string[], options: { dropNull?: boolean } = {}): GroupedTable<Schema, string> {
+    return this.table().groupBy(columns, options);
+  }
+
+  /** Summary statistics of packet columns (default: the packet-list columns), one row per column. */
+  describe(columns: readonly string[] = DEFAULT_COLUMNS): Table<DescribeSchema> {
+    return this.table().describe(columns);
   }
 
   /** Every column name available to `column`, `toDataFrame` and the CSV. */
@@ -124,7 +172,14 @@ export class Capture {
 
   private selectRows(rows: FrameOptions["rows"]): number[] | undefined {
     if (rows === undefined) return undefined;
-    if (Array.isArray(rows)) return rows;
+    if (Array.isArray(rows)) {
+      for (const r of rows) {
+        if (!Number.isInteger(r) || r < 0 || r >= this.packets.length) {
+          throw new RangeError(`row ${r} out of range: the capture has ${this.packets.length} packets (rows 0..${this.packets.length - 1})`);
+        }
+      }
+      return rows;
+    }
     const out: number[] = [];
     for (let r = 0; r < this.packets.length; r++) if (rows(r, this)) out.push(r);
     return out;
@@ -153,15 +208,15 @@ export class Capture {
   }
 
   /**
-   * A danfo DataFrame with only the columns asked for (danfo is loaded on first use).
-   * Absent values are null (danfo shows them as NaN/null), never a made-up 0.
+   * A danfo DataFrame with only the rows and columns asked for (danfo is loaded on first use), with
+   * explicit dtypes from the packet schema: strings stay strings when their first values are null,
+   * integers int32, booleans boolean; floats are float32-labelled (danfo's only float dtype; the values
+   * stay float64 unless an operation goes through a tensor). Absent values are null, never a made-up 0;
+   * rows out of range are a RangeError.
    */
-  toDataFrame(options: FrameOptions = {}): import("danfojs-node").DataFrame {
-    const dfd = loadDanfo();
-    const { columns, data } = this.toColumns(options);
-    const obj: Record<string, CellValue[]> = {};
-    for (const c of columns) obj[c] = data[c];
-    return new dfd.DataFrame(obj, { columns });
+  toDataFrame(options: FrameOptions = {}): DataFrame {
+    const rows = this.selectRows(options.rows);
+    return this.table().toDataFrame({ columns: options.columns ?? DEFAULT_COLUMNS, rows });
   }
 
   /** CSV text (header + one line per packet). `time` is printed as exact epoch seconds. */
