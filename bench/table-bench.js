@@ -7,6 +7,7 @@
 //   describe() of ten numeric columns, sortBy(length), filter(tcp_len > 0).
 // danfo's describe is far too slow on 1 M rows (260 s for 3 columns, docs/wave2-anchors §4): it runs on the
 // first DANFO_DESCRIBE_ROWS rows (default 100 000) once, and the table says so.
+// danfo: DANFO_RUNS runs (default 3), no warm-up; sortValues and query once.
 // Usage: node bench/table-bench.js [file=bench/big.pcap] [runs=5]      (needs `npm run build`)
 const { execFileSync } = require("node:child_process");
 const fs = require("node:fs");
@@ -15,6 +16,7 @@ const path = require("node:path");
 const file = path.resolve(process.argv[2] || path.join(__dirname, "big.pcap"));
 const runs = Number(process.argv[3] || 5);
 const describeRows = Number(process.env.DANFO_DESCRIBE_ROWS || 100_000);
+const danfoRuns = Number(process.env.DANFO_RUNS || 3);
 if (!fs.existsSync(file)) {
   console.log(`generating ${file} …`);
   execFileSync(process.execPath, [path.join(__dirname, "make-big.js"), "1000000", file], { stdio: "inherit" });
@@ -28,8 +30,8 @@ const NUMERIC = {
 const STRINGS = ["src", "protocol"];
 
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[s.length >> 1]; };
-function time(fn, n = runs) {
-  fn(); // warm-up
+function time(fn, n = runs, warm = true) {
+  if (warm) fn();
   const ms = [];
   for (let i = 0; i < n; i++) {
     const t0 = process.hrtime.bigint();
@@ -37,6 +39,15 @@ function time(fn, n = runs) {
     ms.push(Number(process.hrtime.bigint() - t0) / 1e6);
   }
   return median(ms);
+}
+/** danfo fails on some of these inputs: report its error instead of a time. */
+// danfo gets fewer runs and no warm-up: some of its verbs take seconds to minutes on 1 M rows.
+function timeOrError(fn, n = danfoRuns) {
+  try {
+    return time(fn, n, false);
+  } catch (e) {
+    return `fails: ${String(e && e.message ? e.message : e).split("\n")[0].slice(0, 60)}`;
+  }
 }
 const once = (fn) => { const t0 = process.hrtime.bigint(); fn(); return Number(process.hrtime.bigint() - t0) / 1e6; };
 
@@ -54,15 +65,18 @@ let df;
 const buildDanfo = once(() => { df = new dfd.DataFrame(data, { columns: names }); });
 
 const results = [];
-const row = (verb, ours, theirs, note = "") => results.push({ verb, ours, theirs, note });
+const row = (verb, ours, theirs, note = "") => {
+  results.push({ verb, ours, theirs, note });
+  console.error(`  ${verb}: ${ours === null ? "—" : typeof ours === "number" ? ours.toFixed(1) : ours} / ${theirs === null ? "—" : typeof theirs === "number" ? theirs.toFixed(1) : theirs}`);
+};
 
 row("build from the columns", buildTable, buildDanfo, "once");
-row("valueCounts(stream)", time(() => t.valueCounts("stream")), time(() => df["stream"].valueCounts()));
-row("valueCounts(src) (string)", time(() => t.valueCounts("src")), time(() => df["src"].valueCounts()));
+row("valueCounts(stream)", time(() => t.valueCounts("stream")), timeOrError(() => df["stream"].valueCounts()));
+row("valueCounts(src) (string)", time(() => t.valueCounts("src")), timeOrError(() => df["src"].valueCounts()));
 row(
   "groupBy(stream).agg({length: sum})",
   time(() => t.groupBy("stream").agg({ length: "sum" })),
-  time(() => df.groupby(["stream"]).agg({ length: "sum" })),
+  timeOrError(() => df.groupby(["stream"]).agg({ length: "sum" })),
 );
 row(
   "groupBy(stream).agg({length: [count, mean, max], tcp_len: median})",
@@ -70,20 +84,30 @@ row(
   null,
   "danfo: no median in agg",
 );
-row("sortBy(length)", time(() => t.sortBy("length")), time(() => df.sortValues("length")));
-row("filter(tcp_len > 0)", time(() => t.filter((r) => r.tcp_len > 0)), time(() => df.query(df["tcp_len"].gt(0))));
+row("sortBy(length)", time(() => t.sortBy("length")), timeOrError(() => df.sortValues("length")));
+row("filter(tcp_len > 0)", time(() => t.filter((r) => r.tcp_len > 0)), timeOrError(() => df.query(df["tcp_len"].gt(0))));
 const numCols = Object.keys(NUMERIC);
 const ourDescribe = time(() => t.describe(numCols));
 const small = new dfd.DataFrame(
   Object.fromEntries(numCols.map((c) => [c, data[c].slice(0, describeRows)])),
   { columns: numCols },
 );
-const danfoDescribe = once(() => small.describe());
+let danfoDescribe;
+try {
+  danfoDescribe = once(() => small.describe());
+} catch (e) {
+  danfoDescribe = `fails: ${String(e.message).split("\n")[0].slice(0, 60)}`;
+}
 row(`describe() of ${numCols.length} numeric columns`, ourDescribe, null, "");
-row(`  danfo describe() of the same on ${describeRows} rows`, null, danfoDescribe, `once; ×${(n / describeRows).toFixed(0)} rows would be ≥ ${(danfoDescribe * n / describeRows / 1000).toFixed(0)} s (it is superlinear)`);
+row(
+  `  danfo describe() of the same on ${describeRows} rows`,
+  null,
+  danfoDescribe,
+  typeof danfoDescribe === "number" ? `once; ${n} rows would take ≥ ${((danfoDescribe * n) / describeRows / 1000).toFixed(0)} s (it is superlinear)` : "",
+);
 row("describe() of 10 numeric + 2 string columns", time(() => t.describe()), null);
 
-const fmt = (x) => (x === null ? "—" : x < 10 ? x.toFixed(2) : x.toFixed(0));
+const fmt = (x) => (x === null ? "—" : typeof x === "string" ? x : x < 10 ? x.toFixed(2) : x.toFixed(0));
 console.log(`\n| verb (${n} rows) | pcapframe Table ms | danfojs-node ms | note |\n|---|---:|---:|---|`);
 for (const r of results) console.log(`| ${r.verb} | ${fmt(r.ours)} | ${fmt(r.theirs)} | ${r.note} |`);
-console.log(`\nmedians of ${runs} runs after a warm-up, same process; node ${process.version}`);
+console.log(`\npcapframe: medians of ${runs} runs after a warm-up; danfo: medians of ${danfoRuns} runs (sort, query: 1); same process; node ${process.version}`);

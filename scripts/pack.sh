@@ -42,7 +42,42 @@ NM="$(cd node_modules && pwd -P)"
   cp -r "$NM/${rel#node_modules/}" "$STAGE/$rel"
 done
 
-# 3. pack
+# 3. the project's "overrides", written into the bundled manifests. Without this the bundled danfojs-node
+#    still declares xlsx as a URL and @tensorflow/tfjs-node ^3.13.0: npm installs the bundle as it is the
+#    first time, but the consumer's next `npm install <anything>` sees those edges as unmet and fetches them
+#    (the URL is outside the registry, so that install fails).
+node - "$STAGE" <<'JS'
+const fs = require("node:fs");
+const path = require("node:path");
+const stage = process.argv[2];
+const overrides = JSON.parse(fs.readFileSync(path.join(stage, "package.json"), "utf8")).overrides ?? {};
+const walk = (dir) => {
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (!e.isDirectory() || e.name === ".bin") continue;
+    const p = path.join(dir, e.name);
+    if (e.name.startsWith("@")) { walk(p); continue; }
+    const manifest = path.join(p, "package.json");
+    if (fs.existsSync(manifest)) {
+      const pkg = JSON.parse(fs.readFileSync(manifest, "utf8"));
+      let changed = false;
+      for (const field of ["dependencies", "optionalDependencies"]) {
+        for (const [name, spec] of Object.entries(overrides)) {
+          if (typeof spec === "string" && pkg[field]?.[name] !== undefined && pkg[field][name] !== spec) {
+            console.error(`pack: ${path.relative(stage, manifest)}: ${field}.${name} ${pkg[field][name]} -> ${spec} (project override)`);
+            pkg[field][name] = spec;
+            changed = true;
+          }
+        }
+      }
+      if (changed) fs.writeFileSync(manifest, JSON.stringify(pkg, null, 2) + "\n");
+    }
+    if (fs.existsSync(path.join(p, "node_modules"))) walk(path.join(p, "node_modules"));
+  }
+};
+walk(path.join(stage, "node_modules"));
+JS
+
+# 4. pack
 (cd "$STAGE" && npm pack --pack-destination "$OUT" --silent >/dev/null)
 NAME="$(node -p 'const p=require("./package.json"); p.name + "-" + p.version + ".tgz"')"
 echo "$OUT/$NAME"

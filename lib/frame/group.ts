@@ -156,6 +156,8 @@ export function orderBy(keys: Float64Array[], descending: boolean[], n: number):
   for (let i = 0; i < n; i++) idx[i] = i;
   if (keys.length === 1) {
     const k = keys[0];
+    const counted = countingOrder(k, descending[0], n);
+    if (counted) return counted;
     const dir = descending[0] ? -1 : 1;
     return idx.sort((a, b) => {
       const x = k[a];
@@ -177,6 +179,41 @@ export function orderBy(keys: Float64Array[], descending: boolean[], n: number):
     }
     return a - b;
   });
+}
+
+/**
+ * Stable counting sort of positions by an integer key with a small range (ports, lengths, stream
+ * numbers, string ranks…): O(n + range). Undefined when the key is not such an integer key.
+ */
+function countingOrder(k: Float64Array, descending: boolean, n: number): Uint32Array | undefined {
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const x = k[i];
+    if (x !== x) continue;
+    if (x !== Math.floor(x)) return undefined;
+    if (x < min) min = x;
+    if (x > max) max = x;
+  }
+  if (min === Infinity) min = max = 0;
+  const range = max - min + 1;
+  if (range > Math.max(1 << 20, n)) return undefined;
+  const starts = new Uint32Array(range + 1);
+  let nulls = 0;
+  for (let i = 0; i < n; i++) {
+    const x = k[i];
+    if (x !== x) nulls++;
+    else starts[(descending ? max - x : x - min) + 1]++;
+  }
+  for (let b = 0; b < range; b++) starts[b + 1] += starts[b];
+  const out = new Uint32Array(n);
+  let nullAt = n - nulls;
+  for (let i = 0; i < n; i++) {
+    const x = k[i];
+    if (x !== x) out[nullAt++] = i;
+    else out[starts[descending ? max - x : x - min]++] = i;
+  }
+  return out;
 }
 
 /** Positions grouped by code (counting sort, stable): group g is order[offsets[g] .. offsets[g+1]). */

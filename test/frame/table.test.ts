@@ -103,6 +103,11 @@ describe("Table basics", () => {
     expect(t.sortBy("length").column("no")).toEqual([8, 1, 3, 6, 4, 7, 2, 5]);
     expect(t.sortBy(["protocol", "length"], { descending: [false, true] }).column("no")).toEqual([2, 5, 6, 1, 3, 8, 7, 4]);
     expect(t.filter((r) => r.stream !== null).sortBy("stream", { descending: true }).column("no")).toEqual([8, 6, 7, 1, 3]);
+    // integer keys take the counting sort: same order rules
+    expect(t.sortBy("stream", { descending: true }).column("no")).toEqual([8, 6, 7, 1, 3, 2, 4, 5]);
+    expect(t.sortBy("stream").column("no")).toEqual([1, 3, 6, 7, 8, 2, 4, 5]);
+    const big = Table.from({ k: new Float64Array([2 ** 40, 1, NaN, -5, 1]) });
+    expect(big.sortBy("k").column("k")).toEqual([-5, 1, 1, 2 ** 40, null]);
   });
 
   it("valueCounts: counts first, label types kept, nulls dropped unless asked", () => {
