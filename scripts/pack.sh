@@ -16,31 +16,57 @@ OUT="$(mkdir -p "${1:-$ROOT}" && cd "${1:-$ROOT}" && pwd)"
 cd "$ROOT"
 
 STAGE="$(mktemp -d "${TMPDIR:-/tmp}/pcapframe-pack.XXXXXX")"
-trap 'rm -rf "$STAGE"' EXIT
+[ -n "${PCAPFRAME_KEEP_STAGE:-}" ] || trap 'rm -rf "$STAGE"' EXIT
 
 # 1. the package files (same set as package.json "files")
 node node_modules/typescript/bin/tsc -p tsconfig.json --outDir "$STAGE/dist" >&2
 cp -r bin "$STAGE/bin"
-cp package.json "$STAGE/"
+# The packed manifest has no devDependencies: consumers never install them, and npm pack would leave
+# out of the bundle any package that is also a devDependency here (e.g. @types/node, which a bundled
+# package depends on).
+node -e 'const fs = require("fs"); const p = JSON.parse(fs.readFileSync("package.json", "utf8")); delete p.devDependencies; fs.writeFileSync(process.argv[1], JSON.stringify(p, null, 2) + "\n")' "$STAGE/package.json"
 for f in README.md LICENSE; do [ -f "$f" ] && cp "$f" "$STAGE/"; done
 
-# 2. the production dependency tree as installed here (overrides applied). npm pack only takes the
-#    bundled ones (danfojs-node and everything it depends on) from it; copying a top-level package
-#    brings its nested node_modules along. node_modules may be a symlink (worktrees): copy real files,
-#    npm pack would otherwise write "../" paths into the tarball.
-mkdir -p "$STAGE/node_modules"
-NM="$(cd node_modules && pwd -P)"
-{ npm ls --omit=dev --all --parseable 2>/dev/null || true; } | while read -r p; do
-  rel="${p#"$ROOT"/}"
-  case "$rel" in
-    node_modules/@*/*/*|node_modules/[!@]*/*) continue ;; # nested: comes with its parent
-    node_modules/*) ;;
-    *) continue ;;
-  esac
-  [ "$rel" = "node_modules/pcapframe" ] && continue
-  mkdir -p "$STAGE/$(dirname "$rel")"
-  cp -r "$NM/${rel#node_modules/}" "$STAGE/$rel"
-done
+# 2. the bundled packages (package.json "bundleDependencies") and everything they depend on, as installed
+#    here (overrides applied), found the way Node resolves them (nested node_modules first) and copied
+#    with the same layout. node_modules may be a symlink (worktrees): real files are copied, since npm pack
+#    would otherwise write "../" paths into the tarball.
+node - "$STAGE" "$(cd node_modules && pwd -P)" <<'JS'
+const fs = require("node:fs");
+const path = require("node:path");
+const [stage, nm] = process.argv.slice(2);
+const root = JSON.parse(fs.readFileSync(path.join(stage, "package.json"), "utf8"));
+const manifest = (dir) => JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8"));
+/** The installed directory of `name` as seen from `from` (a package directory under nm). */
+function resolve(from, name) {
+  for (let d = from; d.startsWith(nm); d = path.dirname(d)) {
+    const cand = path.join(d, path.basename(d) === "node_modules" ? "" : "node_modules", name);
+    if (fs.existsSync(path.join(cand, "package.json"))) return cand;
+    if (d === nm) break;
+  }
+  return undefined;
+}
+const seen = new Set();
+const queue = (root.bundleDependencies ?? []).map((name) => path.join(nm, name));
+while (queue.length) {
+  const dir = queue.pop();
+  if (seen.has(dir)) continue;
+  seen.add(dir);
+  const rel = path.relative(nm, dir);
+  const dest = path.join(stage, "node_modules", rel);
+  if (!fs.existsSync(dest)) {
+    fs.mkdirSync(path.dirname(dest), { recursive: true });
+    fs.cpSync(dir, dest, { recursive: true, verbatimSymlinks: true });
+  }
+  const m = manifest(dir);
+  for (const name of Object.keys({ ...m.dependencies, ...m.optionalDependencies })) {
+    const dep = resolve(dir, name);
+    if (dep) queue.push(dep);
+    else if (!(m.optionalDependencies && name in m.optionalDependencies)) throw new Error(`pack: ${name} (needed by ${rel}) is not installed`);
+  }
+}
+console.error(`pack: bundled ${seen.size} packages`);
+JS
 
 # 3. the project's "overrides", written into the bundled manifests. Without this the bundled danfojs-node
 #    still declares xlsx as a URL and @tensorflow/tfjs-node ^3.13.0: npm installs the bundle as it is the

@@ -66,6 +66,9 @@ describe.skipIf(!!skip)("npm pack + install into an empty folder", () => {
     const lock = JSON.parse(fs.readFileSync(path.join(consumer, "package-lock.json"), "utf8"));
     const danfo = lock.packages["node_modules/pcapframe/node_modules/danfojs-node"];
     expect(danfo?.inBundle).toBe(true);
+    // the installed tree is consistent (a later `npm install` has nothing to repair or fetch)
+    const ls = run("npm", ["ls", "--all"], { cwd: consumer });
+    expect(ls.status, ls.stderr).toBe(0);
     // nothing in the lock comes from outside the registry
     for (const [p, entry] of Object.entries<{ resolved?: string }>(lock.packages)) {
       if (entry.resolved && !entry.resolved.startsWith("file:")) expect(entry.resolved, p).not.toMatch(/cdn\.|sheetjs/);
