@@ -9,6 +9,8 @@ export interface TableDisplayOptions {
   minRows?: number;
   /** Cut cell text longer than this (with …); default 60 in HTML, 40 in text. */
   maxColWidth?: number;
+  /** Tables wider than this show the first and last `maxColumns / 2` columns around a … column; default 20, as pandas. */
+  maxColumns?: number;
   /** A caption above the table. */
   caption?: string;
 }
@@ -48,6 +50,14 @@ function plan(n: number, o: TableDisplayOptions): { head: number; tail: number }
   return { head: Math.ceil(shown / 2), tail: Math.floor(shown / 2) };
 }
 
+/** The columns to show: all, or the first and last ones with null marking the … column. */
+function columnPlan(names: string[], o: TableDisplayOptions): (string | null)[] {
+  const max = Math.max(2, o.maxColumns ?? 20);
+  if (names.length <= max) return names;
+  const head = Math.ceil(max / 2);
+  return [...names.slice(0, head), null, ...names.slice(names.length - (max - head))];
+}
+
 function shapeText(t: Renderable): string {
   const c = t.columnNames.length;
   return `${t.length} row${t.length === 1 ? "" : "s"} × ${c} column${c === 1 ? "" : "s"}`;
@@ -57,18 +67,23 @@ const isNumericType = (t: ColumnType) => t !== "string" && t !== "bool";
 
 export function tableToHtml(t: Renderable, o: TableDisplayOptions = {}): string {
   const width = o.maxColWidth ?? 60;
-  const names = t.columnNames;
+  const names = columnPlan(t.columnNames, o);
   const { head, tail } = plan(t.length, o);
   const out: string[] = ['<div class="pcapframe-table">', '<table border="1" class="dataframe">'];
   if (o.caption !== undefined) out.push(`<caption>${escapeHtml(o.caption)}</caption>`);
   out.push('<thead><tr style="text-align: right;"><th></th>');
-  for (const n of names) out.push(`<th>${escapeHtml(n)}</th>`);
+  for (const n of names) out.push(`<th>${n === null ? "…" : escapeHtml(n)}</th>`);
   out.push("</tr></thead><tbody>");
-  const numeric = names.map((n) => isNumericType(t._type(n)));
+  const numeric = names.map((n) => n !== null && isNumericType(t._type(n)));
   const row = (i: number) => {
     out.push(`<tr><th>${i}</th>`);
     for (let j = 0; j < names.length; j++) {
-      const v = t._cell(i, names[j]);
+      const name = names[j];
+      if (name === null) {
+        out.push("<td>…</td>");
+        continue;
+      }
+      const v = t._cell(i, name);
       if (v === null) out.push('<td style="color: #999;">null</td>');
       else out.push(`<td${numeric[j] ? ' style="text-align: right;"' : ""}>${escapeHtml(cellText(v, width))}</td>`);
     }
@@ -85,13 +100,13 @@ export function tableToHtml(t: Renderable, o: TableDisplayOptions = {}): string 
 
 export function tableToText(t: Renderable, o: TableDisplayOptions = {}): string {
   const width = o.maxColWidth ?? 40;
-  const names = t.columnNames;
+  const names = columnPlan(t.columnNames, o);
   const { head, tail } = plan(t.length, o);
-  const header = ["", ...names.map((n) => cellText(n, width))];
-  const right = [true, ...names.map((n) => isNumericType(t._type(n)))];
+  const header = ["", ...names.map((n) => (n === null ? "…" : cellText(n, width)))];
+  const right = [true, ...names.map((n) => n !== null && isNumericType(t._type(n)))];
   const rows: string[][] = [];
   const row = (i: number) =>
-    rows.push([String(i), ...names.map((n) => cellText(t._cell(i, n), width).replace(/[\r\n\t]/g, " "))]);
+    rows.push([String(i), ...names.map((n) => (n === null ? "…" : cellText(t._cell(i, n), width).replace(/[\r\n\t]/g, " ")))]);
   for (let i = 0; i < head; i++) row(i);
   if (tail) {
     rows.push(header.map(() => "…"));

@@ -328,6 +328,16 @@ describe("Table display", () => {
     expect(t.head(3).toHTML()).not.toContain("…");
   });
 
+  it("wide tables show the first and last columns around a … column, as pandas", () => {
+    const wide = Table.from(Object.fromEntries(Array.from({ length: 30 }, (_, k) => [`c${k}`, [k]])));
+    const html = wide.toHTML();
+    expect(html).toContain("<th>c9</th><th>…</th><th>c20</th>");
+    expect(html).not.toContain("<th>c10</th>");
+    expect(html).toContain("1 row × 30 columns");
+    expect(wide.toString().split("\n")[0]).toMatch(/c9\s+…\s+c20/);
+    expect(wide.toHTML({ maxColumns: 100 })).toContain("<th>c15</th>");
+  });
+
   it("text repr for console.log (util.inspect) instead of internals", () => {
     const t = sample().select(["no", "protocol", "rtt"]);
     const text = util.inspect(t);
