@@ -113,6 +113,23 @@ row(
 row("describe() of 10 numeric + 2 string columns", time(() => t.describe()), null);
 
 const fmt = (x) => (x === null ? "—" : typeof x === "string" ? x : x < 10 ? x.toFixed(2) : x.toFixed(0));
-console.log(`\n| verb (${n} rows) | pcapframe Table ms | danfojs-node ms | note |\n|---|---:|---:|---|`);
-for (const r of results) console.log(`| ${r.verb} | ${fmt(r.ours)} | ${fmt(r.theirs)} | ${r.note} |`);
-console.log(`\npcapframe: medians of ${runs} runs after a warm-up; danfo: medians of ${danfoRuns} runs (sort, query: 1); same process; node ${process.version}`);
+const lines = [
+  `file: ${path.relative(path.join(__dirname, ".."), file)} (${n} packets), the packet columns ${names.join(", ")} as a Table and as a danfo DataFrame`,
+  "",
+  `| verb (${n} rows) | pcapframe Table ms | danfojs-node ms | note |`,
+  "|---|---:|---:|---|",
+  ...results.map((r) => `| ${r.verb} | ${fmt(r.ours)} | ${fmt(r.theirs)} | ${r.note} |`),
+  "",
+  `pcapframe: medians of ${runs} runs after a warm-up; danfo: medians of ${danfoRuns} runs (sort, query: 1); same process; node ${process.version}.`,
+];
+console.log("\n" + lines.join("\n"));
+if (process.env.BENCH_WRITE) {
+  const title = "## Table verbs (node bench/table-bench.js)";
+  const resPath = path.join(__dirname, "RESULTS.md");
+  let text = fs.readFileSync(resPath, "utf8");
+  const section = `${title}\n\nMeasured ${new Date().toISOString().slice(0, 10)}.\n\n${lines.join("\n")}\n`;
+  text = text.includes(title)
+    ? text.replace(/## Table verbs \(node bench\/table-bench\.js\)[\s\S]*?(?=\n## |$)/, section)
+    : text.trimEnd() + "\n\n" + section;
+  fs.writeFileSync(resPath, text);
+}

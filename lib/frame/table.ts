@@ -295,7 +295,7 @@ export class Table<S extends Schema = Schema> {
     let m = 0;
     if (typeof test === "string") {
       const compile = this.base.filterCompiler;
-      if (!compile) throw new TypeError(`filter(${JSON.stringify(test)}): display filters work on packet tables; this table has no filter compiler (pass a predicate or a mask)`);
+      if (!compile) throw new TypeError(`filter(${JSON.stringify(test)}): this table has no display-filter compiler (display filters apply to packet tables once the filter engine is plugged in); pass a predicate or a mask`);
       const f = compile(test);
       if (typeof f === "function") {
         for (let i = 0; i < n; i++) if (f(this.baseRow(i))) keep[m++] = this.baseRow(i);

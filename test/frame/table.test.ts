@@ -83,7 +83,7 @@ describe("Table basics", () => {
     expect(big.filter((r) => r.protocol === "TLSv1.3").column("no")).toEqual([7]);
     expect(t.filter([true, false, true, false, false, false, false, false]).column("no")).toEqual([1, 3]);
     expect(() => t.filter(new Uint8Array(3))).toThrow(RangeError);
-    expect(() => t.filter("tcp.port == 443")).toThrow(/filter compiler/);
+    expect(() => t.filter("tcp.port == 443")).toThrow(/display-filter compiler/);
     // the seam: a compiler over base rows, kept through select/head/filter
     const withDf = new Table(
       { no: t.vector("no"), stream: t.vector("stream") },
