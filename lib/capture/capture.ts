@@ -8,8 +8,7 @@ import type { AppDissector } from "../app/index";
 import type { ReadOptions } from "../read/options";
 import type { DataFrame } from "danfojs-node";
 import type { DescribeSchema, GroupedTable, RowTest, Table } from "../frame/table";
-import type { Schema } from "../frame/vector";
-import { packetTable } from "./table";
+import { packetTable, type PacketColumn, type PacketTableSchema } from "./table";
 import { epochString } from "../base/format";
 import { csvCell } from "../base/csv";
 
@@ -57,48 +56,49 @@ export class Capture {
     return this.packets.length;
   }
 
-  private packetTableCache: Table | undefined;
+  private packetTableCache: Table<PacketTableSchema> | undefined;
 
   /**
    * The packets as a Table: every packet column (each built on first use; stored ones are views of the
-   * typed arrays), with pandas-like verbs. Rows are in file order (position i = frame number i + 1).
+   * typed arrays), typed by the packet schema, with pandas-like verbs. Rows are in file order (position i
+   * is frame number i + 1, the `no` column).
    */
-  table(): Table {
+  table(): Table<PacketTableSchema> {
     return (this.packetTableCache ??= packetTable(this));
   }
 
   /** The first n packets as a Table (`cap.table().head(n)`). */
-  head(n = 5): Table {
+  head(n = 5): Table<PacketTableSchema> {
     return this.table().head(n);
   }
 
   /** The last n packets as a Table. */
-  tail(n = 5): Table {
+  tail(n = 5): Table<PacketTableSchema> {
     return this.table().tail(n);
   }
 
   /** These packet columns as a Table. */
-  select(columns: readonly string[]): Table {
+  select<K extends PacketColumn>(columns: readonly K[]): Table<Pick<PacketTableSchema, K>> {
     return this.table().select(columns);
   }
 
-  /** The packets that pass a predicate on the row or a mask (display filters: see Table.filter). */
-  filter(test: RowTest<Schema> | string | Uint8Array | readonly boolean[]): Table {
+  /** The packets that pass a predicate on the (typed) row or a mask (display filters: see Table.filter). */
+  filter(test: RowTest<PacketTableSchema> | string | Uint8Array | readonly boolean[]): Table<PacketTableSchema> {
     return this.table().filter(test);
   }
 
   /** Distinct values of a packet column with their counts, most frequent first (nulls left out by default). */
-  valueCounts(column: string, options: { dropNull?: boolean } = {}): Table {
+  valueCounts<K extends PacketColumn>(column: K, options: { dropNull?: boolean } = {}): Table<{ [P in K]: PacketTableSchema[K] } & { count: "int32" }> {
     return this.table().valueCounts(column, options);
   }
 
   /** Group the packets by columns; aggregate with `.agg({ col: op })` or `.count()`. */
-  groupBy(columns: string | readonly string[], options: { dropNull?: boolean } = {}): GroupedTable<Schema, string> {
+  groupBy<K extends PacketColumn>(columns: K | readonly K[], options: { dropNull?: boolean } = {}): GroupedTable<PacketTableSchema, K> {
     return this.table().groupBy(columns, options);
   }
 
   /** Summary statistics of packet columns (default: the packet-list columns), one row per column. */
-  describe(columns: readonly string[] = DEFAULT_COLUMNS): Table<DescribeSchema> {
+  describe(columns: readonly PacketColumn[] = DEFAULT_COLUMNS as PacketColumn[]): Table<DescribeSchema> {
     return this.table().describe(columns);
   }
 

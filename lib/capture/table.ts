@@ -6,8 +6,17 @@
  */
 import { Table, type FilterCompiler } from "../frame/table";
 import { vectorFromValues, type ColumnType as FrameType, type LazyVector, type NumericArray, type Vector } from "../frame/vector";
-import { present, type ColumnType as PacketType } from "../table/schema";
+import { present, type ColumnType as PacketType, type PACKET_SCHEMA } from "../table/schema";
 import { PACKET_COLUMNS, type ColumnDef, type ColumnSource } from "./columns";
+
+/** The frame column type of a packet column type (as a type). */
+export type FrameTypeOf<T extends PacketType> = T extends "time" ? "float64" : T extends "boolean" ? "bool" : T;
+
+/** The packet table's schema as a type: column name → frame column type, from the declared packet schema. */
+export type PacketTableSchema = { [E in (typeof PACKET_SCHEMA)[number] as E["name"]]: FrameTypeOf<E["type"]> };
+
+/** A packet column name. */
+export type PacketColumn = keyof PacketTableSchema & string;
 
 /** The frame column type of a packet column type. */
 export function frameType(t: PacketType): FrameType {
@@ -61,6 +70,11 @@ function buildVector(def: ColumnDef, src: ColumnSource): Vector {
 }
 
 /** A Table over the packets of `src`: every packet column (or the ones named), each built on first use. */
+export function packetTable(src: ColumnSource, options?: { filterCompiler?: FilterCompiler }): Table<PacketTableSchema>;
+export function packetTable<K extends PacketColumn>(
+  src: ColumnSource,
+  options: { columns: readonly K[]; filterCompiler?: FilterCompiler },
+): Table<Pick<PacketTableSchema, K>>;
 export function packetTable(src: ColumnSource, options: { columns?: readonly string[]; filterCompiler?: FilterCompiler } = {}): Table {
   const defs = options.columns
     ? options.columns.map((name) => {

@@ -47,6 +47,25 @@ export type FilterCompiler = (expression: string) => Uint8Array | ((baseRow: num
 export type AggOp = "count" | "sum" | "mean" | "min" | "max" | "median" | "nunique" | "first" | "last";
 export const AGG_OPS: readonly AggOp[] = ["count", "sum", "mean", "min", "max", "median", "nunique", "first", "last"];
 
+/** The type of the column `<col>_<op>` that `agg` makes from a column of type T. */
+export type AggResultType<T extends ColumnType, O extends AggOp> = O extends "count" | "nunique" ? "int32" : O extends "sum" | "mean" | "median" ? "float64" : T;
+
+/** What `agg` takes: column → operation(s). */
+export type AggSpec<S extends Schema> = { [C in keyof S & string]?: AggOp | readonly AggOp[] };
+
+type OpsOf<V> = V extends readonly (infer O)[] ? O : V;
+type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
+type Simplify<T> = { [K in keyof T]: T[K] } & {};
+
+/** The columns `agg(spec)` adds: `<col>_<op>` with its type. */
+export type AggColumns<S extends Schema, Spec> = Simplify<
+  UnionToIntersection<
+    {
+      [C in keyof Spec & keyof S & string]: { [O in OpsOf<Spec[C]> & AggOp as `${C}_${O}`]: AggResultType<S[C], O> };
+    }[keyof Spec & keyof S & string]
+  >
+>;
+
 /** Predicate of `filter`: gets a row view (read its fields inside the call only: it is reused) and the position. */
 export type RowTest<S extends Schema> = (row: RowOf<S>, i: number) => boolean;
 
@@ -687,7 +706,7 @@ export class GroupedTable<S extends Schema, K extends keyof S & string> {
    * nunique count non-null values; sum, mean and median are float64 (null for a group without
    * values); min, max, first and last keep the column's type (first/last: first/last non-null).
    */
-  agg(spec: { [C in keyof S & string]?: AggOp | readonly AggOp[] }): Table<Schema> {
+  agg<Spec extends AggSpec<S>>(spec: Spec): Table<Simplify<Pick<S, K> & AggColumns<S, Spec>>> {
     const list: [string, AggOp][] = [];
     for (const [col, ops] of Object.entries(spec) as [string, AggOp | AggOp[] | undefined][]) {
       if (ops === undefined) continue;
@@ -696,7 +715,7 @@ export class GroupedTable<S extends Schema, K extends keyof S & string> {
         list.push([col, op]);
       }
     }
-    return this.aggregate(list);
+    return this.aggregate(list) as unknown as Table<Simplify<Pick<S, K> & AggColumns<S, Spec>>>;
   }
 
   private aggregate(list: [string, AggOp][]): Table<Schema> {

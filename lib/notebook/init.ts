@@ -125,8 +125,8 @@ export function starterNotebook(capture: string): string {
     ),
     md("## The busiest TCP stream"),
     code(
-      'const busiest = cap.groupBy("stream").agg({ tcp_len: "sum" }).sortBy("tcp_len_sum", { descending: true }).head(1).toRecords();\n' +
-        "if (busiest.length) showFigure(seqGraph(cap, { stream: busiest[0].stream as number }));\n" +
+      'const [busiest] = cap.groupBy("stream").agg({ tcp_len: "sum" }).sortBy("tcp_len_sum", { descending: true }).head(1).toRecords();\n' +
+        "if (busiest?.stream != null) showFigure(seqGraph(cap, { stream: busiest.stream }));\n" +
         'else console.log("This capture has no TCP stream.");',
     ),
     md("## A danfo DataFrame\nWith explicit dtypes (strings stay strings, integers int32)."),
