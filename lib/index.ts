@@ -21,6 +21,8 @@ export * from "./notebook/index";
 export { savePlot, closeBrowser, figureToImage } from "./plot/export";
 export { loadDanfo } from "./frame/danfo";
 export * from "./frame/index";
+export { packetTable, type PacketTableSchema, type PacketColumn } from "./capture/table";
+export { initNotebooks, starterNotebook, type InitNotebooksOptions, type InitNotebooksResult } from "./notebook/init";
 export type { Figure } from "./plot/figure";
 export * from "./flows/index";
 export * from "./plot/index";
