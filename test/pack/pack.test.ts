@@ -8,7 +8,7 @@ import { spawnSync, type SpawnSyncOptions } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DATA_DIR, REPO_ROOT } from "../helpers/golden";
 import { notebookSkipReason, PYTHON } from "../helpers/notebook";
 
@@ -60,6 +60,11 @@ describe.skipIf(!!skip)("npm pack + install into an empty folder", () => {
     install = run("npm", ["install", "--no-audit", "--no-fund", tarball], { cwd: consumer });
     console.log(`npm install of the tarball: ${((Date.now() - t0) / 1000).toFixed(1)} s, exit ${install.status}`);
   }, 900_000);
+
+  // ~400 MB per run: removed unless PCAPFRAME_KEEP_PACK=1 (to look at the consumer folder)
+  afterAll(() => {
+    if (work && process.env.PCAPFRAME_KEEP_PACK !== "1") fs.rmSync(work, { recursive: true, force: true });
+  });
 
   it("installs with the registry only: no override needed, danfo's tree comes from the tarball", () => {
     expect(install.status, install.stderr).toBe(0);
