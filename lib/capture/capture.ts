@@ -159,6 +159,7 @@ export class Capture {
   column(name: string, rows?: number[]): CellValue[] {
     const def = this.requireColumn(name);
     const out: CellValue[] = [];
+    if (rows) this.selectRows(rows); // RangeError for a row out of range
     if (rows) for (const r of rows) out.push(def.get(this, r));
     else for (let r = 0; r < this.packets.length; r++) out.push(def.get(this, r));
     return out;
@@ -228,6 +229,7 @@ export class Capture {
 
   /** Stream CSV lines to `write` (used by the CLI for large captures). */
   writeCSV(columns: string[], write: (chunk: string) => void, rows?: number[]): void {
+    if (rows) this.selectRows(rows); // RangeError for a row out of range
     const defs = columns.map((n) => this.requireColumn(n));
     // seconds (float columns with unit s) with nine decimals, as tshark prints them
     const fixed9 = defs.map((d) => d.type === "float64" && d.unit === "s");

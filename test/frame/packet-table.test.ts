@@ -72,6 +72,9 @@ describe("packet table verbs on a capture", () => {
     expect(df.dtypes).toEqual(["int32", "string", "int32", "float32", "string"]); // uint32 → int32 when every value fits
     expect(() => cap.toDataFrame({ rows: [cap.length] })).toThrow(RangeError);
     expect(() => cap.toRecords({ rows: [5000] })).toThrow(RangeError);
+    expect(() => cap.column("length", [cap.length])).toThrow(RangeError);
+    expect(() => cap.toCSV(["no"], [-1])).toThrow(RangeError);
+    expect(cap.toCSV(["no"], [0, 2])).toBe("no\n1\n3\n");
     expect(cap.toDataFrame({ rows: [0, 1] }).shape).toEqual([2, 7]);
   }, 60_000);
 
