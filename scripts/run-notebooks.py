@@ -6,7 +6,8 @@ Usage: /usr/bin/python3 scripts/run-notebooks.py [-j N] [--out DIR] [--timeout S
 Without NOTEBOOK arguments, runs notebooks/*.ipynb. Each notebook runs with its own directory as the
 working directory (so "../data/x.pcapng" works from notebooks/). Writes DIR/<name>.ipynb (executed,
 also when a cell failed) and DIR/<name>.html. Exits 1 if any cell raised an error or wrote to stderr
-(tslab reports type errors and exceptions as stderr streams), printing those outputs.
+(tslab reports type errors and exceptions as stderr streams), or printed a rich MIME bundle as text
+(a table or plot whose display did not reach the kernel), printing those outputs.
 
 Needs Debian's Jupyter (python3-nbclient, jupyter-nbconvert) and the kernelspec that
 `bash scripts/setup.sh --kernel-only` installs into ./.jupyter.
@@ -35,9 +36,34 @@ def first_line(source):
     return ""
 
 
+# A MIME bundle printed as text: what show*/display calls leave when they could not reach the kernel
+# (e.g. two tslab copies and the display code looked at the wrong one) and returned their bundle,
+# which the cell then printed. The notebook "ran", but its tables and plots degraded to a text dump.
+DEGRADED_MARKERS = ("'text/html':", '"text/html":', "'application/vnd.plotly.v1+json'", '"application/vnd.plotly.v1+json"')
+
+
+def output_text(out):
+    """The text of a stream output or of a result's text/plain, else ''."""
+    if out.get("output_type") == "stream":
+        text = out.get("text", "")
+    else:
+        text = out.get("data", {}).get("text/plain", "")
+    return "".join(text) if isinstance(text, list) else text
+
+
+def degraded(out):
+    """True when an output is a rich MIME bundle dumped as text."""
+    if out.get("output_type") not in ("stream", "execute_result", "display_data"):
+        return False
+    if out.get("output_type") == "stream" and out.get("name") != "stdout":
+        return False
+    text = output_text(out)
+    return any(m in text for m in DEGRADED_MARKERS)
+
+
 def problems_of(nb):
     """[(cell number (1-based among all cells), first source line, [text, ...])] for cells with
-    error outputs or stderr streams."""
+    error outputs, stderr streams, or rich outputs that degraded to a text dump of their MIME bundle."""
     found = []
     for i, cell in enumerate(nb.cells, 1):
         if cell.cell_type != "code":
@@ -49,6 +75,9 @@ def problems_of(nb):
             elif out.get("output_type") == "error":
                 tb = "\n".join(out.get("traceback", [])) or "%s: %s" % (out.get("ename"), out.get("evalue"))
                 texts.append("error: " + tb)
+            elif degraded(out):
+                texts.append("rich output degraded to text (display did not reach the kernel): "
+                             + output_text(out)[:300])
         if texts:
             found.append((i, first_line(cell.source), texts))
     return found

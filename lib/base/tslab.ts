@@ -9,21 +9,24 @@ type Bundle = Record<string, unknown>;
 
 type WriteDisplayData = (msg: { data: Bundle; metadata: Record<string, unknown> }, update: boolean) => void;
 
-let tslabJupyter: { lastWriteDisplayData?: WriteDisplayData | null } | undefined;
+type TslabJupyter = { lastWriteDisplayData?: WriteDisplayData | null };
 
-/** The display writer of the running tslab kernel's current cell, or undefined outside a tslab kernel. */
-function kernelWriter(): WriteDisplayData | undefined {
-  if (!tslabJupyter) {
-    const suffix = path.join("tslab", "dist", "jupyter.js");
-    for (const key of Object.keys(require.cache)) {
-      if (key.endsWith(suffix)) {
-        tslabJupyter = require.cache[key]?.exports as typeof tslabJupyter;
-        break;
-      }
-    }
+const JUPYTER_SUFFIX = path.join("tslab", "dist", "jupyter.js");
+
+/**
+ * The display writer of the tslab kernel running the current cell, or undefined outside a tslab kernel.
+ * Several copies of tslab may be loaded (a global tslab running the kernel plus the project's own,
+ * loaded by a cell's import): the running one is the copy whose `lastWriteDisplayData` is set (tslab
+ * 1.0.22 sets it at each execute request; a copy that was only required has null), wherever it sits in
+ * require.cache. Scans at each call (a display is rare; modules may come and go).
+ */
+export function kernelWriter(): WriteDisplayData | undefined {
+  for (const key of Object.keys(require.cache)) {
+    if (!key.endsWith(JUPYTER_SUFFIX)) continue;
+    const w = (require.cache[key]?.exports as TslabJupyter | undefined)?.lastWriteDisplayData;
+    if (typeof w === "function") return w;
   }
-  const w = tslabJupyter?.lastWriteDisplayData;
-  return typeof w === "function" ? w : undefined;
+  return undefined;
 }
 
 /** True when running inside a tslab kernel cell (rich display possible). */

@@ -7,7 +7,9 @@ import { Layer } from "../table/layers";
 import type { TcpAnalysis } from "../tcp/analysis";
 import type { AppDissector } from "../app/index";
 import type { ReadOptions } from "../read/options";
-import { loadDanfo } from "../frame/danfo";
+import type { DataFrame } from "danfojs-node";
+import type { DescribeSchema, GroupedTable, RowTest, Table } from "../frame/table";
+import { packetTable, type PacketColumn, type PacketTableSchema } from "./table";
 import { epochString } from "../base/format";
 import { csvCell } from "../base/csv";
 
@@ -44,12 +46,13 @@ export class Capture {
 
   /**
    * Rows (0-based, ascending) matching a Wireshark display filter — tshark 4.0's language, e.g.
-   * `"tcp.analysis.retransmission && ip.addr == 10.0.0.0/8"` — or a predicate. An invalid filter throws
-   * FilterError (with the position of the problem). Frame numbers are rows + 1.
+   * `"tcp.analysis.retransmission && ip.addr == 10.0.0.0/8"` — or a predicate on a row number. An invalid
+   * filter throws FilterError (with the position of the problem). Frame numbers are rows + 1.
+   * `filter()` gives the same selection as a Table.
    */
-  filter(expr: string | ((row: number, cap: Capture) => boolean)): Uint32Array {
+  filterRows(expr: string | ((row: number, cap: Capture) => boolean)): Uint32Array {
     if (typeof expr === "string") return compileFilter(expr).rows(this);
-    if (typeof expr !== "function") throw new TypeError("Capture.filter: expected a display filter (string) or a predicate (row, capture) => boolean");
+    if (typeof expr !== "function") throw new TypeError("Capture.filterRows: expected a display filter (string) or a predicate (row, capture) => boolean");
     const out: number[] = [];
     for (let r = 0; r < this.packets.length; r++) if (expr(r, this)) out.push(r);
     return Uint32Array.from(out);
@@ -69,6 +72,56 @@ export class Capture {
   /** Number of packets. */
   get length(): number {
     return this.packets.length;
+  }
+
+  private packetTableCache: Table<PacketTableSchema> | undefined;
+
+  /**
+   * The packets as a Table: every packet column (each built on first use; stored ones are views of the
+   * typed arrays), typed by the packet schema, with pandas-like verbs. Rows are in file order (position i
+   * is frame number i + 1, the `no` column).
+   */
+  table(): Table<PacketTableSchema> {
+    return (this.packetTableCache ??= packetTable(this, { filterCompiler: (expr) => compileFilter(expr).mask(this) }));
+  }
+
+  /** The first n packets as a Table (`cap.table().head(n)`). */
+  head(n = 5): Table<PacketTableSchema> {
+    return this.table().head(n);
+  }
+
+  /** The last n packets as a Table. */
+  tail(n = 5): Table<PacketTableSchema> {
+    return this.table().tail(n);
+  }
+
+  /** These packet columns as a Table. */
+  select<K extends PacketColumn>(columns: readonly K[]): Table<Pick<PacketTableSchema, K>> {
+    return this.table().select(columns);
+  }
+
+  /**
+   * The packets that pass a Wireshark display filter (`cap.filter("tcp.analysis.retransmission")`), a
+   * predicate on the typed row, or a mask, as a Table: its `length`, the `no` column (frame numbers) and
+   * every table verb. An invalid filter throws FilterError.
+   */
+  filter(test: RowTest<PacketTableSchema> | string | Uint8Array | readonly boolean[]): Table<PacketTableSchema> {
+    return this.table().filter(test);
+  }
+
+  /** Distinct values of a packet column with their counts, most frequent first (nulls left out by default). */
+  valueCounts<K extends PacketColumn>(column: K, options: { dropNull?: boolean } = {}): Table<{ [P in K]: PacketTableSchema[K] } & { count: "int32" }> {
+    return this.table().valueCounts(column, options);
+  }
+
+  /** Group the packets by columns; aggregate with `.agg({ col: op })` or `.count()`. */
+  groupBy<K extends PacketColumn>(columns: K | readonly K[], options: { dropNull?: boolean } = {}): GroupedTable<PacketTableSchema, K> {
+    return this.table().groupBy(columns, options);
+  }
+
+  /** Summary statistics of packet columns (default: the packet-list columns), one row per column. */
+  describe(columns: readonly PacketColumn[] = DEFAULT_COLUMNS as PacketColumn[]): Table<DescribeSchema> {
+    return this.table().describe(columns);
   }
 
   /** Every column name available to `column`, `toDataFrame` and the CSV. */
@@ -128,6 +181,7 @@ export class Capture {
   column(name: string, rows?: number[]): CellValue[] {
     const def = this.requireColumn(name);
     const out: CellValue[] = [];
+    if (rows) this.selectRows(rows); // RangeError for a row out of range
     if (rows) for (const r of rows) out.push(def.get(this, r));
     else for (let r = 0; r < this.packets.length; r++) out.push(def.get(this, r));
     return out;
@@ -141,9 +195,14 @@ export class Capture {
 
   private selectRows(rows: FrameOptions["rows"]): number[] | undefined {
     if (rows === undefined) return undefined;
-    if (Array.isArray(rows)) return rows;
-    if (typeof rows === "string" || typeof rows === "function") return Array.from(this.filter(rows));
-    return Array.from(rows);
+    if (typeof rows === "string" || typeof rows === "function") return Array.from(this.filterRows(rows));
+    const list = Array.from(rows);
+    for (const r of list) {
+      if (!Number.isInteger(r) || r < 0 || r >= this.packets.length) {
+        throw new RangeError(`row ${r} out of range: the capture has ${this.packets.length} packets (rows 0..${this.packets.length - 1})`);
+      }
+    }
+    return list;
   }
 
   /** Plain column-oriented data: { columns, data: { name: values[] } }. */
@@ -169,15 +228,15 @@ export class Capture {
   }
 
   /**
-   * A danfo DataFrame with only the columns asked for (danfo is loaded on first use).
-   * Absent values are null (danfo shows them as NaN/null), never a made-up 0.
+   * A danfo DataFrame with only the rows and columns asked for (danfo is loaded on first use), with
+   * explicit dtypes from the packet schema: strings stay strings when their first values are null,
+   * integers int32, booleans boolean; floats are float32-labelled (danfo's only float dtype; the values
+   * stay float64 unless an operation goes through a tensor). Absent values are null, never a made-up 0;
+   * rows out of range are a RangeError.
    */
-  toDataFrame(options: FrameOptions = {}): import("danfojs-node").DataFrame {
-    const dfd = loadDanfo();
-    const { columns, data } = this.toColumns(options);
-    const obj: Record<string, CellValue[]> = {};
-    for (const c of columns) obj[c] = data[c];
-    return new dfd.DataFrame(obj, { columns });
+  toDataFrame(options: FrameOptions = {}): DataFrame {
+    const rows = this.selectRows(options.rows);
+    return this.table().toDataFrame({ columns: options.columns ?? DEFAULT_COLUMNS, rows });
   }
 
   /** CSV text (header + one line per packet). `time` is printed as exact epoch seconds. */
@@ -189,6 +248,7 @@ export class Capture {
 
   /** Stream CSV lines to `write` (used by the CLI for large captures). */
   writeCSV(columns: string[], write: (chunk: string) => void, rows?: number[]): void {
+    if (rows) this.selectRows(rows); // RangeError for a row out of range
     const defs = columns.map((n) => this.requireColumn(n));
     // seconds (float columns with unit s) with nine decimals, as tshark prints them
     const fixed9 = defs.map((d) => d.type === "float64" && d.unit === "s");

@@ -12,6 +12,7 @@ import { compareWithTshark } from "../check/compare";
 import { runLab } from "../lab/index";
 import { parseLabArgs } from "../lab/cli";
 import { labFacts, formatLabFacts } from "../lab/facts";
+import { initNotebooks } from "../notebook/init";
 
 const USAGE = `pcapframe — packet captures as tables, TCP analysis, flows and plots
 
@@ -28,6 +29,9 @@ Usage:
                                            record a real browser ↔ HTTPS server capture (root, netns)
   pcapframe start                          the main job: summary of data/lab-lossy.pcapng + notebooks to out/
   pcapframe columns [--flows]              the packet-table (or flow-table) columns: name, type, unit, what each mirrors
+  pcapframe init-notebooks [DIR] [--capture FILE] [--no-install] [--force]
+                                           set up DIR (default notebooks/) for tslab notebooks: tslab, a
+                                           kernelspec in DIR/.jupyter, a starter notebook importing "pcapframe"
 
 FILE may be pcap (µs/ns, either byte order), pcapng, or either gzip-compressed; the format is
 detected from the magic number. Framing errors keep the packets before them (warning on stderr);
@@ -42,7 +46,7 @@ interface Args {
 function parseArgs(argv: string[]): Args {
   const positional: string[] = [];
   const flags: Record<string, string | boolean> = {};
-  const valued = new Set(["columns", "limit", "stream", "kind", "o", "out", "loss", "tls", "name", "student", "direction", "Y", "filter"]);
+  const valued = new Set(["capture", "columns", "limit", "stream", "kind", "o", "out", "loss", "tls", "name", "student", "direction", "Y", "filter"]);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a.startsWith("--") || (a.startsWith("-") && a.length === 2)) {
@@ -83,6 +87,8 @@ export async function main(argv: string[]): Promise<number> {
         return await cmdLab(argv.slice(argv.indexOf("lab") + 1));
       case "start":
         return await cmdStart(args);
+      case "init-notebooks":
+        return cmdInitNotebooks(args);
       case "columns":
         if (args.flags.flows) {
           for (const c of flowColumns()) out(`${c.name.padEnd(26)} ${c.type.padEnd(8)} ${(c.unit ?? "").padEnd(6)} ${c.mirrors.padEnd(24)} ${c.description}\n`);
@@ -109,6 +115,22 @@ export async function main(argv: string[]): Promise<number> {
 
 /** Bad usage (unknown option, missing value): message and exit code 2. */
 class UsageError extends Error {}
+
+function cmdInitNotebooks(args: Args): number {
+  const dir = args.positional[0] ?? "notebooks";
+  const capture = typeof args.flags.capture === "string" ? path.resolve(args.flags.capture) : undefined;
+  const r = initNotebooks(dir, {
+    capture,
+    install: args.flags["no-install"] !== true,
+    force: args.flags.force === true,
+    log: (line) => out(line + "\n"),
+  });
+  const rel = path.relative(process.cwd(), r.dir) || ".";
+  out(`\nready: open ${path.join(rel, "explore.ipynb")} with the "TypeScript (pcapframe)" kernel:\n`);
+  out(`  JUPYTER_PATH=${r.jupyterPath} jupyter lab ${rel}\n`);
+  out(`(VS Code: start it with that JUPYTER_PATH, or pick the kernel from ${r.kernelJson})\n`);
+  return 0;
+}
 
 function needFile(args: Args): string {
   const f = args.positional[0];

@@ -1,6 +1,9 @@
 /** FlowTable: a small columnar table (one row per flow) with dataframe / records / CSV views. */
-import { loadDanfo } from "../frame/danfo";
+import * as util from "node:util";
+import type { DataFrame } from "danfojs-node";
 import { csvCell } from "../base/csv";
+import { Table, type DescribeSchema, type GroupedTable } from "../frame/table";
+import { vectorFromValues, type Schema, type Vector } from "../frame/vector";
 import type { FlowColumnDef } from "./schema";
 
 export type FlowCell = number | string | boolean | null;
@@ -86,13 +89,67 @@ export class FlowTable {
     return out;
   }
 
-  /** A danfo DataFrame (danfo is loaded on first use). */
-  toDataFrame(options: { columns?: string[] } = {}): import("danfojs-node").DataFrame {
-    const dfd = loadDanfo();
-    const cols = options.columns ?? this.columnNames;
-    const obj: Record<string, FlowCell[]> = {};
-    for (const c of cols) obj[c] = this.column(c);
-    return new dfd.DataFrame(obj, { columns: cols });
+  private tableCache: Table | undefined;
+
+  /** The flows as a Table with the declared column types (pandas-like verbs, HTML/text display). */
+  table(): Table {
+    return (this.tableCache ??= new Table(
+      this.columnNames.map((n) => [n, flowVector(this.cols.get(n)!)] as const),
+      { length: this.length },
+    ));
+  }
+
+  /** The first n flows as a Table. */
+  head(n = 5): Table {
+    return this.table().head(n);
+  }
+
+  /** The last n flows as a Table. */
+  tail(n = 5): Table {
+    return this.table().tail(n);
+  }
+
+  /** These columns as a Table. */
+  select(columns: readonly string[]): Table {
+    return this.table().select(columns);
+  }
+
+  /** The flows ordered by columns (stable, nulls last). */
+  sortBy(columns: string | readonly string[], options: { descending?: boolean | readonly boolean[] } = {}): Table {
+    return this.table().sortBy(columns, options);
+  }
+
+  /** Distinct values of a column with their counts, most frequent first. */
+  valueCounts(column: string, options: { dropNull?: boolean } = {}): Table {
+    return this.table().valueCounts(column, options);
+  }
+
+  /** Group the flows by columns; aggregate with `.agg({ col: op })` or `.count()`. */
+  groupBy(columns: string | readonly string[], options: { dropNull?: boolean } = {}): GroupedTable<Schema, string> {
+    return this.table().groupBy(columns, options);
+  }
+
+  /** Summary statistics, one row per column. */
+  describe(columns?: readonly string[]): Table<DescribeSchema> {
+    return columns ? this.table().describe(columns) : this.table().describe();
+  }
+
+  /** pandas-like HTML of the flow table. */
+  toHTML(): string {
+    return this.table().toHTML();
+  }
+
+  /** console.log / a notebook cell's last expression: the table, not the internals. */
+  [util.inspect.custom](depth: number, options: { depth?: number | null }): string {
+    return (this.table() as unknown as { [util.inspect.custom](d: number, o: unknown): string })[util.inspect.custom](depth, options);
+  }
+
+  /**
+   * A danfo DataFrame of the columns asked for, with explicit dtypes from the declared types (danfo is
+   * loaded on first use; see Table.toDataFrame).
+   */
+  toDataFrame(options: { columns?: string[]; rows?: ArrayLike<number> } = {}): DataFrame {
+    return this.table().toDataFrame(options);
   }
 
   /** Stream CSV (header + one line per flow) to `write`. */
@@ -117,4 +174,24 @@ export class FlowTable {
     this.writeCSV(columns, (s) => parts.push(s));
     return parts.join("");
   }
+}
+
+/** A flow column as a frame vector: uint32 columns as Uint32Array + null mask (float64 if a value does not fit). */
+function flowVector(c: FlowColumn): Vector {
+  if (c.type === "string") return vectorFromValues("string", c.data as (string | null)[], c.name);
+  if (c.type === "boolean") return vectorFromValues("bool", c.data as (boolean | null)[], c.name);
+  const d = c.data as Float64Array;
+  if (c.type === "uint32") {
+    const values = new Uint32Array(d.length);
+    const nulls = new Uint8Array(d.length);
+    let any = 0;
+    let fits = true;
+    for (let i = 0; i < d.length && fits; i++) {
+      const x = d[i];
+      if (x !== x) any = nulls[i] = 1;
+      else if ((values[i] = x) !== x) fits = false;
+    }
+    if (fits) return { type: "uint32", values, nulls: any ? nulls : undefined };
+  }
+  return { type: "float64", values: d };
 }

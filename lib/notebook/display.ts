@@ -8,6 +8,7 @@ import { figureBundle, type FigureHtmlOptions, type MimeBundle } from "../plot/h
 import { displayBundle, inKernel } from "../base/tslab";
 import type { Capture } from "../capture/capture";
 import { packetListHtml, type PacketListOptions } from "../plot/packet-list";
+import { Table } from "../frame/table";
 import { frameToHtml, frameToText, type FrameHtmlOptions, type FrameLike } from "./frame";
 
 export { displayBundle, inKernel } from "../base/tslab";
@@ -38,9 +39,12 @@ export function showFigure(fig: Figure, options: FigureHtmlOptions = {}): MimeBu
 // ---------------------------------------------------------------------------------------------
 // Tables, HTML, text
 
-/** Display a table (danfo DataFrame/Series or `{columns, rows}`) as HTML with a text fallback. */
-export function showFrame(table: FrameLike, options: FrameHtmlOptions = {}): MimeBundle | undefined {
-  const bundle = { "text/html": frameToHtml(table, options), "text/plain": frameToText(table, options) };
+/** Display a table (a pcapframe Table, a danfo DataFrame/Series or `{columns, rows}`) as HTML with a text fallback. */
+export function showFrame(table: FrameLike | Table, options: FrameHtmlOptions = {}): MimeBundle | undefined {
+  const bundle =
+    table instanceof Table
+      ? { "text/html": table.toHTML(options), "text/plain": table.toString(options) }
+      : { "text/html": frameToHtml(table, options), "text/plain": frameToText(table, options) };
   return displayBundle(bundle) ? undefined : bundle;
 }
 
