@@ -32,6 +32,12 @@ export class FrameCtx {
     this.layer |= layer;
   }
 
+  /** Append text to the last Info fragment without a separator (tshark's col_append_str). */
+  appendText(text: string): void {
+    if (this.nInfos === 0) this.infos[this.nInfos++] = text;
+    else this.infos[this.nInfos - 1] += text;
+  }
+
   /** The Info text of the PDUs completed in this frame. */
   infoText(): string {
     const n = this.nInfos;

@@ -92,7 +92,7 @@ function ascii(b: Uint8Array, s: number, e: number): string {
 }
 
 /** Info text of the media type as Wireshark's media/image dissectors print it. */
-function mediaText(ct: string, body: Uint8Array): { proto: string | null; info: string; replace?: boolean } {
+export function mediaText(ct: string, body: Uint8Array): { proto: string | null; info: string; replace?: boolean } {
   const base = ct.split(";")[0].trim().toLowerCase();
   switch (base) {
     case "application/ocsp-request":

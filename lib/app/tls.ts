@@ -141,9 +141,16 @@ export function looksLikeTlsRecord(b: Uint8Array, o: number): boolean {
   return v === 0x0300 || v === 0x0301 || v === 0x0302 || v === 0x0303 || v === 0x0101;
 }
 
+/** A later stage (decryption) that sees every complete record first; true = it dissected the record. */
+export interface TlsRecordHook {
+  record(s: TlsSession, contentType: number, version: number, body: Uint8Array, ctx: FrameCtx): boolean;
+}
+
 export class TlsParser {
   /** Sparse side table. */
   readonly frames = new Map<number, TlsFrameInfo>();
+  /** Decryption stage (set by the reader when secrets may exist). */
+  hook: TlsRecordHook | null = null;
 
   /** Parse TLS records from `b` (new data or a reassembled PDU) for session `s`. */
   parse(s: TlsSession, b: Uint8Array, ctx: FrameCtx): ParseResult {
@@ -174,8 +181,12 @@ export class TlsParser {
     return { consumed: n, need: 0 };
   }
 
-  private emit(s: TlsSession, ctx: FrameCtx, info: string, recVersion: number): void {
-    ctx.pdu("TLS", info, Layer.TLS);
+  /** Record one TLS PDU of the frame (`append`: text joined to the previous fragment without a separator). */
+  emit(s: TlsSession, ctx: FrameCtx, info: string, recVersion: number, append = false): void {
+    if (append) {
+      ctx.pdu("TLS", null, Layer.TLS);
+      ctx.appendText(info);
+    } else ctx.pdu("TLS", info, Layer.TLS);
     const last = s.rows.length - 1;
     if (last < 0 || s.rows[last] !== ctx.row) {
       s.rows.push(ctx.row);
@@ -184,7 +195,7 @@ export class TlsParser {
     } else if (recVersion && !s.rowRecVersion[last]) s.rowRecVersion[last] = recVersion;
   }
 
-  private frameInfo(s: TlsSession, ctx: FrameCtx): TlsFrameInfo {
+  frameInfo(s: TlsSession, ctx: FrameCtx): TlsFrameInfo {
     let fi = this.frames.get(ctx.row);
     if (!fi) {
       fi = { row: ctx.row, stream: s.stream, contentTypes: [], recordVersions: [], handshakeTypes: [] };
@@ -194,6 +205,7 @@ export class TlsParser {
   }
 
   private record(s: TlsSession, ct: number, ver: number, body: Uint8Array, ctx: FrameCtx): void {
+    if (this.hook !== null && this.hook.record(s, ct, ver, body, ctx)) return;
     const dir = ctx.dir;
     switch (ct) {
       case 20: {
