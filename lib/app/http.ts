@@ -117,8 +117,13 @@ export function mediaText(ct: string, body: Uint8Array): { proto: string | null;
   return { proto: null, info: ` (${base})` };
 }
 
+/** Sees every HTTP message with its body bytes (still chunk-framed when `chunked`; valid during the call only). */
+export type HttpMessageListener = (m: HttpMessage, body: Uint8Array, chunked: boolean, s: HttpSession) => void;
+
 export class HttpParser {
   readonly messages = new Map<number, HttpMessage>();
+  /** Set by a later stage (the export of objects) to see message bodies. */
+  onMessage: HttpMessageListener | null = null;
   constructor(readonly t: PacketTable) {}
 
   parse(s: HttpSession, b: Uint8Array, ctx: FrameCtx, toServer: boolean): ParseResult {
@@ -229,7 +234,7 @@ export class HttpParser {
         if (host && s.summary.host === null) s.summary.host = host;
         if (ua && s.summary.userAgent === null) s.summary.userAgent = ua;
       }
-      this.messages.set(ctx.row, {
+      const msg: HttpMessage = {
         row: ctx.row,
         stream: s.stream,
         isRequest: !isResponse,
@@ -244,7 +249,9 @@ export class HttpParser {
         userAgent: ua,
         headers,
         bodyLength: bodyLen,
-      });
+      };
+      this.messages.set(ctx.row, msg);
+      if (this.onMessage !== null && !s.rtsp) this.onMessage(msg, body, chunked, s);
       let proto = s.rtsp ? "RTSP" : "HTTP";
       let info = s.rtsp ? (isResponse ? `Reply: ${first}` : first) : `${first} `;
       if (bodyLen > 0 && ct) {

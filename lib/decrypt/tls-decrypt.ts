@@ -29,6 +29,7 @@ import { bytesToHex, type KeyStore, type SessionSecrets } from "./keylog";
 import { RecordColumns } from "./records";
 import { suiteInfo, type Suite } from "./suites";
 import { H2Connection } from "./h2";
+import { ObjectCollector } from "./objects";
 
 const HRR_RANDOM = "cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c";
 const SEGMENT_TEXT = "[TLS segment of a reassembled PDU]";
@@ -115,9 +116,14 @@ export class TlsDecryptor implements TlsStreamHook, TlsRecordHook {
   plaintextBudget = 256 << 20;
   private plaintextKept = 0;
 
+  /** HTTP/1.x bodies for the export of objects (plain and decrypted HTTP alike). */
+  readonly objects = new ObjectCollector();
+
   constructor(readonly app: AppDissector, readonly keys: KeyStore, readonly keylogGiven: boolean) {
     this.parser = app.tlsParser;
     this.http = app.httpParser;
+    const objects = this.objects;
+    this.http.onMessage = (m, body, chunked, s) => objects.onHttp(m, body, chunked, s);
     app.tlsHook = this;
     this.parser.hook = this;
     DECRYPTORS.set(app, this);
@@ -677,6 +683,9 @@ export class TlsDecryptor implements TlsStreamHook, TlsRecordHook {
         }
         if (d.failures > 0) this.warn(S, `${d.failures} record(s) failed authentication (wrong key or corrupted data)`);
       }
+    }
+    if (this.objects.dropped > 0) {
+      this.warnings.push({ stream: -1, message: `HTTP objects: ${this.objects.dropped} body(ies) past the ${this.objects.budget >> 20} MiB budget were not kept` });
     }
   }
 
