@@ -33,8 +33,12 @@ import { ObjectCollector } from "./objects";
 
 const HRR_RANDOM = "cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c";
 const SEGMENT_TEXT = "[TLS segment of a reassembled PDU]";
-/** Out-of-order bytes kept per direction before the hole is declared a capture gap. */
-const MAX_OOO = 8 << 20;
+/**
+ * A hole is declared a capture gap (bytes the capture never saw) when this many bytes wait behind it,
+ * or when it stays open this many seconds (a retransmission fills a real loss within a few RTOs).
+ */
+const MAX_OOO = 2 << 20;
+const MAX_HOLE_SECONDS = 5;
 
 class Dir {
   // --- TCP, in sequence order
@@ -42,6 +46,8 @@ class Dir {
   next = 0;
   ooo: { seq: number; bytes: Uint8Array }[] = [];
   oooBytes = 0;
+  /** Capture time (seconds) when the current hole opened. */
+  holeSince = 0;
   /** Bytes of this direction were never captured: records after the hole cannot be framed / decrypted. */
   gap = false;
   // --- record framing
@@ -152,11 +158,13 @@ export class TlsDecryptor implements TlsStreamHook, TlsRecordHook {
     if (off < 0) {
       // a hole before this segment: keep it until the hole is filled
       if (d.gap) return this.afterGap(S, d, tls, seq, bytes, ctx);
+      const now = this.app.t.tsSec[row];
+      if (d.ooo.length === 0) d.holeSince = now;
       if (d.ooo.length < 4096) {
         insertOoo(d, seq, bytes.slice());
         d.oooBytes += len;
       }
-      if (d.oooBytes > MAX_OOO) return this.declareGap(S, d, tls, ctx);
+      if (d.oooBytes > MAX_OOO || now - d.holeSince > MAX_HOLE_SECONDS) return this.declareGap(S, d, tls, ctx);
       return 1;
     }
     let data = off > 0 ? bytes.subarray(off) : bytes;
