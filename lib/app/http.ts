@@ -44,6 +44,8 @@ export class HttpSession {
   seenMessage = false;
   /** Switched to HTTP/2 (connection preface seen, or 101 Switching Protocols to h2c). */
   h2 = false;
+  /** The bytes handed to `parse` are never reused (decrypted plaintext): listeners may keep views of them. */
+  ownsBytes = false;
   constructor(readonly stream: number, readonly rtsp: boolean) {
     this.summary = { stream, host: null, requests: 0, responses: 0, userAgent: null, statuses: [] };
   }

@@ -65,7 +65,7 @@ export class ObjectCollector {
       return;
     }
     const ce = header(m.headers, "content-encoding");
-    let raw: Uint8Array = chunked ? dechunk(body) : body.slice();
+    let raw: Uint8Array = chunked ? dechunk(body) : s.ownsBytes ? body : body.slice();
     const { bytes, error } = decode(raw, ce);
     raw = bytes;
     this.kept += raw.length;

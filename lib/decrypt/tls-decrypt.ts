@@ -633,7 +633,7 @@ export class TlsDecryptor implements TlsStreamHook, TlsRecordHook {
 
   private applicationData(S: Sess, tls: TlsSession, d: Dir, dir: number, ver: number, p: Uint8Array, ctx: FrameCtx): void {
     if (this.plaintextKept + p.length <= this.plaintextBudget) {
-      d.plain.push(p.slice());
+      d.plain.push(p); // a fresh buffer from the decipher: kept as it is
       this.plaintextKept += p.length;
     }
     d.plainBytes += p.length;
@@ -678,7 +678,11 @@ export class TlsDecryptor implements TlsStreamHook, TlsRecordHook {
     const dir = this.curDir;
     const toServer = dir === S.clientDir;
     if (S.app === "h2") return (S.h2 ??= new H2Connection(S.id)).parse(b, this.inner, toServer);
-    return this.http.parse((S.http ??= new HttpSession(S.id, false)), b, this.inner, toServer);
+    if (S.http === null) {
+      S.http = new HttpSession(S.id, false);
+      S.http.ownsBytes = true;
+    }
+    return this.http.parse(S.http, b, this.inner, toServer);
   }
 
   finish(): void {
