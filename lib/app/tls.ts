@@ -129,6 +129,22 @@ export class TlsSession {
   }
 }
 
+/** The ServerHello random that marks a HelloRetryRequest (RFC 8446 §4.1.3: SHA-256 of "HelloRetryRequest"). */
+const HRR_RANDOM = [
+  0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8, 0x91,
+  0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c,
+];
+
+export function isHelloRetryRandom(serverHello: Uint8Array): boolean {
+  if (serverHello.length < 34) return false;
+  for (let i = 0; i < 32; i++) if (serverHello[2 + i] !== HRR_RANDOM[i]) return false;
+  return true;
+}
+
+function isTls13(v: number): boolean {
+  return v === 0x0304 || v >> 8 === 0x7f || v >> 8 === 0xfb;
+}
+
 export function isTlsContentType(b: number): boolean {
   return b >= 20 && b <= 24;
 }
@@ -220,7 +236,7 @@ export class TlsParser {
         const fi = this.frameInfo(s, ctx);
         fi.contentTypes.push(ct);
         fi.recordVersions.push(ver);
-        if (s.ccs[dir] || body.length !== 2) {
+        if ((s.ccs[dir] && !isTls13(s.version)) || body.length !== 2) {
           this.emit(s, ctx, "Encrypted Alert", ver);
           return;
         }
@@ -234,7 +250,9 @@ export class TlsParser {
         return;
       }
       case 22: {
-        if (s.ccs[dir]) {
+        // under TLS 1.3 a CCS is only for middleboxes: handshake records after it are still in clear
+        // (protected ones have the outer type 23), e.g. the second ClientHello after a HelloRetryRequest
+        if (s.ccs[dir] && !isTls13(s.version)) {
           this.emit(s, ctx, "Encrypted Handshake Message", ver);
           const fi = this.frameInfo(s, ctx);
           fi.contentTypes.push(ct);
@@ -258,6 +276,7 @@ export class TlsParser {
     // Messages in this record; an "encrypted" one is detected by an implausible header.
     let o = 0;
     const names: number[] = [];
+    const hrr: boolean[] = [];
     let encrypted = false;
     while (o < body.length) {
       if (body.length - o < 4) {
@@ -272,6 +291,7 @@ export class TlsParser {
       }
       names.push(type);
       const msg = body.subarray(o + 4, Math.min(body.length, o + 4 + mlen));
+      hrr.push(type === 2 && isHelloRetryRandom(msg));
       if (type === 1) this.clientHello(s, msg, ctx);
       else if (type === 2) this.serverHello(s, msg, ctx);
       o += 4 + mlen;
@@ -283,9 +303,10 @@ export class TlsParser {
       this.emit(s, ctx, "Encrypted Handshake Message", ver);
       return;
     }
-    for (const t of names) {
+    for (let i = 0; i < names.length; i++) {
+      const t = names[i];
       fi.handshakeTypes.push(t);
-      this.emit(s, ctx, HANDSHAKE_NAMES[t], ver);
+      this.emit(s, ctx, t === 2 && hrr[i] ? "Hello Retry Request" : HANDSHAKE_NAMES[t], ver);
     }
   }
 

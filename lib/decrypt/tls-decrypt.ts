@@ -115,6 +115,8 @@ export class TlsDecryptor implements TlsStreamHook, TlsRecordHook {
   private cur: Sess | null = null;
   /** "[TLS segment of a reassembled PDU]" was already set in this TLS dissector call (col_set_str: once). */
   private segTextInCall = false;
+  /** Info fragments when the current TLS dissector call began (HTTP's Info replaces what the call wrote). */
+  private callStart: [number, string] = [0, ""];
   private curDir = 0;
   private readonly sink: SegmentSink = { parse: (b) => this.parseApp(b) };
   readonly warnings: DecryptWarning[] = [];
@@ -301,6 +303,7 @@ export class TlsDecryptor implements TlsStreamHook, TlsRecordHook {
 
   private parseRecords(tls: TlsSession, b: Uint8Array, ctx: FrameCtx, d: Dir): ParseResult {
     this.segTextInCall = false;
+    this.callStart = ctx.snapshot();
     if (d.gap) {
       // find the next plausible record header after a gap
       const at = findRecordStart(b);
@@ -457,7 +460,12 @@ export class TlsDecryptor implements TlsStreamHook, TlsRecordHook {
   /** Key changes that follow a protected handshake message. */
   private afterHandshakeMessage(S: Sess, d: Dir, dir: number, type: number, msg: Uint8Array): void {
     if (S.version === 0x0304) {
-      if (type === 20) {
+      if (type === 8 && msg.length >= 2) {
+        // EncryptedExtensions: TLS 1.3 carries the ALPN choice here
+        forExtensions(msg, 0, (t, e) => {
+          if (t === 16 && e.length >= 3) S.alpn = Buffer.from(e.subarray(3, 3 + e[2])).toString("latin1");
+        });
+      } else if (type === 20) {
         // Finished: this direction moves to its application traffic keys
         const suite = suiteInfo(S.suite);
         const sec = S.secrets;
@@ -653,7 +661,11 @@ export class TlsDecryptor implements TlsStreamHook, TlsRecordHook {
       return;
     }
     void fed;
-    if (inner.hadPdu) ctx.pdu(inner.proto!, inner.infoText(), inner.layer | Layer.HTTP);
+    if (inner.hadPdu) {
+      // HTTP/1.x sets the Info column (col_set_str): the TLS texts of this call before it disappear
+      if (S.app === "http") ctx.restore(this.callStart);
+      ctx.pdu(inner.proto!, inner.infoText(), inner.layer | Layer.HTTP);
+    }
     else this.segmentText(tls, ctx, ver);
   }
 
