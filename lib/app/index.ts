@@ -34,6 +34,8 @@ export { cipherSuiteName, tlsVersionName, extensionName, CIPHER_SUITES } from ".
  * `feedSegment` code (0 nothing dissected, 1 consumed, 3 partly a segment of a PDU).
  */
 export interface TlsStreamHook {
+  /** False while there is nothing to decrypt with (no key log, no secrets block yet): the default path runs. */
+  enabled(): boolean;
   segment(stream: number, tls: TlsSession, row: number, seq: number, bytes: Uint8Array, analysis: number, serverPort: number, ctx: FrameCtx): number;
   finish(): void;
 }
@@ -130,7 +132,7 @@ export class AppDissector {
     const bytes = buf.subarray(off, off + len);
     const seq = t.tcpSeq[row];
     const d = s.dirs[dir];
-    if (this.tlsHook !== null && (s.kind ?? s.portKind ?? heuristicKind(bytes)) === "tls") {
+    if (this.tlsHook !== null && this.tlsHook.enabled() && (s.kind ?? s.portKind ?? heuristicKind(bytes)) === "tls") {
       const ctx = this.ctx;
       ctx.reset(row, dir);
       const fed = this.tlsHook.segment(s.id, (s.tls ??= new TlsSession(s.id)), row, seq, bytes, ta, s.serverPort, ctx);

@@ -107,7 +107,8 @@ export interface DecryptWarning {
 
 export class TlsDecryptor implements TlsStreamHook, TlsRecordHook {
   readonly records = new RecordColumns();
-  private readonly sessions = new Map<number, Sess>();
+  /** Followed streams (null: left to the default path). */
+  private readonly sessions = new Map<number, Sess | null>();
   private readonly byTls = new WeakMap<TlsSession, Sess>();
   private readonly parser: TlsParser;
   private readonly http: HttpParser;
@@ -139,15 +140,23 @@ export class TlsDecryptor implements TlsStreamHook, TlsRecordHook {
 
   // ---- TCP: in-order reassembly --------------------------------------------------------------
 
+  enabled(): boolean {
+    return this.keylogGiven || this.keys.size > 0;
+  }
+
   segment(stream: number, tls: TlsSession, row: number, seq: number, bytes: Uint8Array, ta: number, serverPort: number, ctx: FrameCtx): number {
     let S = this.sessions.get(stream);
     if (S === undefined) {
-      // decrypting streams follow Wireshark's out-of-order reassembly; without any secret the default path stays
-      if (this.keys.size === 0 && !this.keylogGiven) return -1;
+      // a stream the default path had begun before the first secret arrived (a secrets block in the middle
+      // of the capture) stays with it; the others follow Wireshark's out-of-order reassembly from here
+      if (tls.summary.recordFrames > 0 || tls.clientDir >= 0) {
+        this.sessions.set(stream, null);
+        return -1;
+      }
       S = new Sess(stream, serverPort);
       this.sessions.set(stream, S);
       this.byTls.set(tls, S);
-    }
+    } else if (S === null) return -1;
     const d = S.dirs[ctx.dir];
     if (!d.started) {
       if (ta & (TA.RETRANSMISSION | TA.SPURIOUS_RETRANSMISSION)) return 0;
@@ -699,6 +708,7 @@ export class TlsDecryptor implements TlsStreamHook, TlsRecordHook {
 
   finish(): void {
     for (const S of this.sessions.values()) {
+      if (S === null) continue;
       for (let i = 0; i < 2; i++) {
         const d = S.dirs[i];
         if (d.ooo.length) {
@@ -726,7 +736,9 @@ export class TlsDecryptor implements TlsStreamHook, TlsRecordHook {
 
   /** Streams the stage followed. */
   streams(): number[] {
-    return [...this.sessions.keys()];
+    const out: number[] = [];
+    for (const [id, S] of this.sessions) if (S !== null) out.push(id);
+    return out;
   }
 
   /** Per-stream facts: suite, version, ALPN, whether keys were found, HTTP/2 connection. */

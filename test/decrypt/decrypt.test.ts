@@ -60,6 +60,15 @@ describe("illustrated TLS 1.2 (AES-128-CBC + HMAC-SHA1)", () => {
   });
 });
 
+describe("resumed TLS 1.2 sessions", () => {
+  it("the first connection's master secret decrypts the two resumed ones (session ticket)", () => {
+    const first = fs.readFileSync(F("lab-clean.keylog"), "latin1").trim().split("\n")[0];
+    const cap = readCapture(F("lab-clean.pcapng"), { keylog: first });
+    expect(tlsSessions(cap).map((s) => s.keys)).toEqual([true, true, true]);
+    expect(exportObjects(cap).rows.map((o) => o.filename)).toEqual(["/", "tone.ogg", "picture.jpg", "clip.webm", "favicon.ico"]);
+  });
+});
+
 describe("bad secrets never crash", () => {
   const keys = fs.readFileSync(F("illustrated-tls12.keylog"), "latin1");
   it("a wrong master secret: bad MAC statuses, a warning, Info as without keys", () => {
