@@ -118,7 +118,7 @@ function* connection() {
   const sh = hs(2, Buffer.concat([Buffer.from([3, 3]), sr, Buffer.from([0, 0xc0, 0x2f, 0])]));
   yield* send(false, rec(22, Buffer.concat([sh, hs(14, Buffer.alloc(0))])));
   const fin = () => hs(20, rbytes(12));
-  yield* send(true, Buffer.concat([rec(22, hs(16, rbytes(33))), rec(20, Buffer.from([1])), cseal(22, fin())]));
+  yield* send(true, Buffer.concat([rec(22, hs(16, Buffer.concat([Buffer.from([32]), rbytes(32)]))), rec(20, Buffer.from([1])), cseal(22, fin())]));
   yield* send(false, Buffer.concat([rec(20, Buffer.from([1])), sseal(22, fin())]));
   for (let k = 0, n = 1 + Math.floor(rnd() * 3); k < n; k++) {
     yield* send(true, cseal(23, Buffer.from(`GET /obj/${id}-${k}.bin HTTP/1.1\r\nHost: bench.example\r\n\r\n`)));
