@@ -36,6 +36,8 @@ export { cipherSuiteName, tlsVersionName, extensionName, CIPHER_SUITES } from ".
 export interface TlsStreamHook {
   /** False while there is nothing to decrypt with (no key log, no secrets block yet): the default path runs. */
   enabled(): boolean;
+  /** HTTP over the decrypted stream (requests, responses, host), if any. */
+  httpSummary(stream: number): HttpStreamSummary | undefined;
   segment(stream: number, tls: TlsSession, row: number, seq: number, bytes: Uint8Array, analysis: number, serverPort: number, ctx: FrameCtx): number;
   finish(): void;
 }
@@ -312,7 +314,7 @@ export class AppDissector {
   }
 
   streamHttp(stream: number): HttpStreamSummary | undefined {
-    return this.streams.get(stream)?.http?.summary;
+    return this.streams.get(stream)?.http?.summary ?? this.tlsHook?.httpSummary(stream);
   }
 
   /** DNS/MDNS/LLMNR message of a row. */

@@ -19,7 +19,7 @@ import { FrameCtx } from "../app/frame";
 import { DirReasm, feedSegment, type ParseResult, type SegmentSink } from "../app/reasm";
 import { seqDiff } from "../base/seq";
 import type { TlsParser, TlsRecordHook, TlsSession } from "../app/tls";
-import { HttpParser, HttpSession, looksLikeHttp } from "../app/http";
+import { HttpParser, HttpSession, looksLikeHttp, type HttpStreamSummary } from "../app/http";
 import { isH2Preface } from "../app/http2";
 import { ALERT_DESCRIPTIONS, ALERT_LEVELS, HANDSHAKE_NAMES } from "../app/tls-names";
 import { Layer } from "../table/layers";
@@ -139,6 +139,27 @@ export class TlsDecryptor implements TlsStreamHook, TlsRecordHook {
   }
 
   // ---- TCP: in-order reassembly --------------------------------------------------------------
+
+  httpSummary(stream: number): HttpStreamSummary | undefined {
+    const S = this.sessions.get(stream);
+    if (!S) return undefined;
+    if (S.http) return S.http.summary;
+    if (!S.h2) return undefined;
+    // HTTP/2: the same summary from the decoded exchanges
+    const sum: HttpStreamSummary = { stream, host: null, requests: 0, responses: 0, userAgent: null, statuses: [] };
+    for (const m of S.h2.messages.values()) {
+      if (m.method !== null) {
+        sum.requests++;
+        sum.host ??= m.authority;
+        sum.userAgent ??= m.requestHeaders.find(([k]) => k === "user-agent")?.[1] ?? null;
+      }
+      if (m.status !== null) {
+        sum.responses++;
+        sum.statuses.push(m.status);
+      }
+    }
+    return sum;
+  }
 
   enabled(): boolean {
     return this.keylogGiven || this.keys.size > 0;

@@ -149,3 +149,13 @@ function dropPacket(b: Buffer, n: number): Uint8Array {
   }
   return new Uint8Array(Buffer.concat(parts));
 }
+
+describe("per-connection HTTP summary of decrypted streams (flow table: http_host)", () => {
+  it("HTTP/1.1 and HTTP/2", () => {
+    const lab = readCapture(F("lab-clean.pcapng"), { keylog: F("lab-clean.keylog") });
+    expect([0, 1, 2].map((s) => [lab.app.streamHttp(s)?.requests, lab.app.streamHttp(s)?.host])).toEqual([[2, "10.77.0.1"], [1, "10.77.0.1"], [3, "10.77.0.1"]]);
+    const h2 = readCapture(F("http2_trial.pcapng"), { keylog: F("http2_trial.keylog") });
+    const s = h2.app.streamHttp(6)!;
+    expect([s.requests, s.responses, s.host, s.statuses]).toEqual([4, 4, "localhost:9000", [200, 200, 200, 200]]);
+  });
+});
