@@ -33,6 +33,7 @@ import { ObjectCollector } from "./objects";
 
 const HRR_RANDOM = "cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c";
 const SEGMENT_TEXT = "[TLS segment of a reassembled PDU]";
+const EMPTY_INFO: [number, string] = [0, ""];
 /**
  * A hole is declared a capture gap (bytes the capture never saw) when this many bytes wait behind it,
  * or when it stays open this many seconds (a retransmission fills a real loss within a few RTOs).
@@ -116,10 +117,16 @@ export class TlsDecryptor implements TlsStreamHook, TlsRecordHook {
   private cur: Sess | null = null;
   /** "[TLS segment of a reassembled PDU]" was already set in this TLS dissector call (col_set_str: once). */
   private segTextInCall = false;
+  /** Protocol column value fixed by the first PDU of the segment (null: writable). */
+  private protoLock: string | null = null;
   /** Info fragments when the current TLS dissector call began (HTTP's Info replaces what the call wrote). */
   private callStart: [number, string] = [0, ""];
   private curDir = 0;
-  private readonly sink: SegmentSink = { parse: (b) => this.parseApp(b) };
+  private readonly sink: SegmentSink = { parse: (b, at) => this.parseApp(b, at) };
+  /** Per record: start (plaintext seq) and what its application parse calls did. */
+  private recStart = 0;
+  private reassembledPdu = false;
+  private lastNeed = 0;
   readonly warnings: DecryptWarning[] = [];
   /** Plaintext kept per stream direction up to this many bytes in total. */
   plaintextBudget = 256 << 20;
@@ -274,6 +281,12 @@ export class TlsDecryptor implements TlsStreamHook, TlsRecordHook {
    * released by filling a hole (`oooFill`) are dissected in one call.
    */
   private frame(S: Sess, d: Dir, tls: TlsSession, data: Uint8Array, ctx: FrameCtx, oooFill = false): void {
+    this.protoLock = null;
+    this.frameRecords(S, d, tls, data, ctx, oooFill);
+    if (this.protoLock !== null) ctx.proto = this.protoLock;
+  }
+
+  private frameRecords(S: Sess, d: Dir, tls: TlsSession, data: Uint8Array, ctx: FrameCtx, oooFill: boolean): void {
     if (d.have > 0 && d.need > 0 && !oooFill) {
       const take = Math.min(data.length, d.need - d.have);
       ensure(d, d.need);
@@ -283,6 +296,8 @@ export class TlsDecryptor implements TlsStreamHook, TlsRecordHook {
       if (d.have < d.need) return;
       const all = d.buf.subarray(0, d.have);
       const r = this.parseRecords(tls, all, ctx, d);
+      // TCP makes the Protocol column read-only for the PDUs after the first one of a segment
+      if (ctx.proto !== null && data.length > 0) this.protoLock = ctx.proto;
       const rest = all.subarray(r.consumed);
       if (r.need !== 0 && rest.length > 0) {
         // still incomplete (should not happen for a full record): keep it with the new bytes
@@ -684,19 +699,24 @@ export class TlsDecryptor implements TlsStreamHook, TlsRecordHook {
     inner.reset(ctx.row, dir);
     this.cur = S;
     this.curDir = dir;
-    const fed = feedSegment(d.app, d.appSeq, p, this.sink, true);
+    this.recStart = d.appSeq;
+    this.reassembledPdu = false;
+    this.lastNeed = 0;
+    feedSegment(d.app, d.appSeq, p, this.sink, true);
     d.appSeq = (d.appSeq + p.length) >>> 0;
     if (inner.rejected && !inner.hadPdu) {
       this.parser.emit(tls, ctx, "Application Data", ver);
       return;
     }
-    void fed;
     if (inner.hadPdu) {
-      // HTTP/1.x sets the Info column (col_set_str): the TLS texts of this call before it disappear
-      if (S.app === "http") ctx.restore(this.callStart);
+      // HTTP/1.x sets the Info column; a PDU reassembled from several records clears it first
+      // (desegment_ssl's col_clear): either way the TLS texts of this call before it disappear
+      if (this.reassembledPdu) ctx.restore(EMPTY_INFO);
+      else if (S.app === "http") ctx.restore(this.callStart);
       ctx.pdu(inner.proto!, inner.infoText(), inner.layer | Layer.HTTP);
-    }
-    else this.segmentText(tls, ctx, ver);
+      // a reassembled PDU whose record's tail starts a PDU it does not complete: the segment text follows
+      if (this.reassembledPdu && this.lastNeed !== 0) ctx.appendText(SEGMENT_TEXT);
+    } else this.segmentText(tls, ctx, ver);
   }
 
   /** tshark's col_set_str(INFO, "[TLS segment of a reassembled PDU]"): once per TLS dissector call. */
@@ -715,16 +735,22 @@ export class TlsDecryptor implements TlsStreamHook, TlsRecordHook {
     return null;
   }
 
-  private parseApp(b: Uint8Array): ParseResult {
+  private parseApp(b: Uint8Array, at: number): ParseResult {
     const S = this.cur!;
     const dir = this.curDir;
     const toServer = dir === S.clientDir;
-    if (S.app === "h2") return (S.h2 ??= new H2Connection(S.id)).parse(b, this.inner, toServer);
-    if (S.http === null) {
-      S.http = new HttpSession(S.id, false);
-      S.http.ownsBytes = true;
+    if (at !== this.recStart) this.reassembledPdu = true;
+    let r: ParseResult;
+    if (S.app === "h2") r = (S.h2 ??= new H2Connection(S.id)).parse(b, this.inner, toServer);
+    else {
+      if (S.http === null) {
+        S.http = new HttpSession(S.id, false);
+        S.http.ownsBytes = true;
+      }
+      r = this.http.parse(S.http, b, this.inner, toServer);
     }
-    return this.http.parse(S.http, b, this.inner, toServer);
+    this.lastNeed = r.need;
+    return r;
   }
 
   finish(): void {
