@@ -180,6 +180,8 @@ export function decode(b: Uint8Array, ce: string | null): { bytes: Uint8Array; e
 
 /** tshark's eo_massage_str: characters illegal in (Windows) file names as %xx, at most 255 bytes, "(n)" before the extension for duplicates. */
 export function safeFilename(name: string, dup: number, maxlen = 255): string {
+  // "." and ".." (and "") would name a directory, not a file inside the output directory
+  if (name === "" || name === "." || name === "..") name = name.replace(/\./g, "%2e") || "object";
   let out = "";
   for (const ch of name) {
     const c = ch.charCodeAt(0);

@@ -131,6 +131,7 @@ export class TlsDecryptor implements TlsStreamHook, TlsRecordHook {
   /** Plaintext kept per stream direction up to this many bytes in total. */
   plaintextBudget = 256 << 20;
   private plaintextKept = 0;
+  private plaintextDropped = 0;
 
   /** HTTP/1.x bodies for the export of objects (plain and decrypted HTTP alike). */
   readonly objects = new ObjectCollector();
@@ -688,7 +689,7 @@ export class TlsDecryptor implements TlsStreamHook, TlsRecordHook {
     if (this.plaintextKept + p.length <= this.plaintextBudget) {
       d.plain.push(p); // a fresh buffer from the decipher: kept as it is
       this.plaintextKept += p.length;
-    }
+    } else this.plaintextDropped += p.length;
     d.plainBytes += p.length;
     if (S.app === undefined) S.app = this.chooseApp(S, p);
     if (S.app === null || p.length === 0) {
@@ -764,6 +765,9 @@ export class TlsDecryptor implements TlsStreamHook, TlsRecordHook {
         }
         if (d.failures > 0) this.warn(S, `${d.failures} record(s) failed authentication (wrong key or corrupted data)`);
       }
+    }
+    if (this.plaintextDropped > 0) {
+      this.warnings.push({ stream: -1, message: `TLS plaintext: ${this.plaintextDropped} decrypted bytes past the ${this.plaintextBudget >> 20} MiB budget were not kept (tlsPlaintext() is incomplete)` });
     }
     if (this.objects.dropped > 0) {
       this.warnings.push({ stream: -1, message: `HTTP objects: ${this.objects.dropped} body(ies) past the ${this.objects.budget >> 20} MiB budget were not kept` });
