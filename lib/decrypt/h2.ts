@@ -47,12 +47,26 @@ export interface H2Message {
   done: boolean;
 }
 
+/** One HTTP/2 frame, for the http2.* display-filter fields of its packet. */
+export interface H2Frame {
+  /** http2.type, http2.flags, http2.streamid, http2.length */
+  type: number;
+  flags: number;
+  streamId: number;
+  length: number;
+  /** Decoded header fields of a HEADERS/CONTINUATION frame that ended a header block (http2.header.name/value). */
+  headers: [string, string][] | null;
+}
+
 export class H2Connection {
+  /** Frames by 0-based packet row (the row where each frame completed). */
+  readonly frames = new Map<number, H2Frame[]>();
   private readonly hpack: [HpackDecoder, HpackDecoder] = [new HpackDecoder(), new HpackDecoder()];
   readonly messages = new Map<number, H2Message>();
   /** Header block being continued (CONTINUATION), per direction. */
   private pendingBlock: [{ sid: number; parts: Uint8Array[]; end: boolean } | null, { sid: number; parts: Uint8Array[]; end: boolean } | null] = [null, null];
   errors = 0;
+  private lastBlock: [string, string][] | null = null;
   constructor(readonly tcpStream: number) {}
 
   private msg(sid: number): H2Message {
@@ -92,8 +106,14 @@ export class H2Connection {
       const payload = b.subarray(o + 9, o + total);
       let proto = "HTTP2";
       let info = `${FRAME_NAMES[type] ?? `Unknown type (${type})`}[${sid}]`;
+      const fr: H2Frame = { type, flags, streamId: sid, length: len, headers: null };
+      const list = this.frames.get(ctx.row);
+      if (list) list.push(fr);
+      else this.frames.set(ctx.row, [fr]);
       if (type === 1 || type === 9) {
+        this.lastBlock = null;
         const extra = this.headers(dir, type, flags, sid, payload, ctx.row);
+        fr.headers = this.lastBlock;
         if (extra) info += extra;
       } else if (type === 0) {
         const m = this.data(dir, flags, sid, payload, ctx.row);
@@ -144,6 +164,7 @@ export class H2Connection {
       this.errors++;
       return "";
     }
+    this.lastBlock = hs;
     const m = this.msg(sid);
     const get = (k: string) => hs.find(([n]) => n === k)?.[1] ?? null;
     if (dir === 0) {

@@ -8,14 +8,14 @@ import type { AppDissector } from "../app/index";
 import { decryptorOf } from "./tls-decrypt";
 import { toRecordTable, type TlsRecordTable } from "./records";
 import { ObjectTable, h2Object, type HttpObject } from "./objects";
-import type { H2Message } from "./h2";
+import type { H2Frame, H2Message } from "./h2";
 
 export { RecordStatus, RECORD_STATUS_NAMES } from "./crypto";
 export { KeyStore, IGNORED_LABELS, type KeyLogWarning, type SessionSecrets } from "./keylog";
 export { suiteInfo, type Suite } from "./suites";
 export { ObjectTable, type HttpObject } from "./objects";
 export type { TlsRecordTable } from "./records";
-export type { H2Message } from "./h2";
+export type { H2Message, H2Frame } from "./h2";
 
 /** What these functions need of a Capture: its application layers. */
 export interface WithApp {
@@ -60,6 +60,23 @@ export function http2Messages(cap: WithApp): { tcpStream: number; message: H2Mes
     if (h2) for (const m of h2.messages.values()) out.push({ tcpStream: s, message: m });
   }
   return out;
+}
+
+/**
+ * The HTTP/2 frames that completed in a packet (0-based row) of a decrypted h2 connection, with the
+ * decoded header block of HEADERS frames: the data behind the http2.type, http2.streamid and
+ * http2.headers.* display-filter fields. Empty for other packets.
+ */
+export function http2Frames(cap: WithApp, row: number): H2Frame[] {
+  const d = decryptorOf(cap.app);
+  if (!d || row < 0 || row >= cap.app.t.length) return [];
+  const sid = cap.app.t.tcpStream[row];
+  if (sid >= 0) return d.session(sid)?.h2?.frames.get(row) ?? [];
+  for (const s of d.streams()) {
+    const f = d.session(s)?.h2?.frames.get(row);
+    if (f) return f;
+  }
+  return [];
 }
 
 /**

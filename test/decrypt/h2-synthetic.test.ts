@@ -7,7 +7,7 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { exportObjects, http2Messages } from "../../lib/decrypt/index";
+import { exportObjects, http2Frames, http2Messages } from "../../lib/decrypt/index";
 import { readCapture } from "../../lib/capture/capture";
 import { hkdfExpandLabel } from "../../lib/decrypt/crypto";
 import { ascii, buildPcap, concat, haveTshark, tsharkFields, type TcpSeg } from "../helpers/app-pcap";
@@ -98,6 +98,12 @@ describe("synthetic TLS 1.3 + HTTP/2", () => {
     expect(m).toEqual([[1, "GET", "/", "x", 200, "text/html", 30000], [3, "GET", "/b.png", "x", null, null, 0]]);
     const o = exportObjects(cap).rows;
     expect(o.map((x) => [x.protocol, x.filename, x.size])).toEqual([["http2", "/", 30000]]);
+  });
+  it("frames per packet (http2.type, http2.streamid, decoded header block)", () => {
+    const f = http2Frames(cap, 6);
+    expect(f.map((x) => [x.type, x.streamId])).toEqual([[4, 0], [1, 1]]);
+    expect(f[1].headers).toEqual([[":method", "GET"], [":scheme", "https"], [":path", "/"], [":authority", "x"]]);
+    expect(http2Frames(cap, 3)).toEqual([]);
   });
   it.skipIf(!haveTshark())("tshark agrees", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "h2-"));
