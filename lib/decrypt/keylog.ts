@@ -76,6 +76,9 @@ export class KeyStore {
   /** Add key-log text; returns the number of usable lines. */
   addText(text: string, source = "keylog"): number {
     let used = 0;
+    // a UTF-8 byte order mark (read as UTF-8 or as latin1) is not part of the first label
+    if (text.startsWith("\ufeff")) text = text.slice(1);
+    else if (text.startsWith("\u00ef\u00bb\u00bf")) text = text.slice(3);
     const lines = text.split(/\r?\n/);
     for (let i = 0; i < lines.length; i++) {
       const line = lines[i].trim();

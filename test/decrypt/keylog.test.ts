@@ -42,6 +42,14 @@ describe("key log", () => {
     expect(k.warnings[2].message).toMatch(/unknown key-log label "garbage"/);
   });
 
+  it("a byte order mark and CRLF line ends are accepted", () => {
+    const k = new KeyStore();
+    expect(k.addText(`\ufeffCLIENT_RANDOM ${CR} ${MS}\r\n`)).toBe(1);
+    const k2 = new KeyStore();
+    expect(k2.addText(`\u00ef\u00bb\u00bfCLIENT_RANDOM ${CR} ${MS}\r\n`)).toBe(1);
+    expect(k2.warnings).toEqual([]);
+  });
+
   it("RSA Session-ID lines give a master secret by session id", () => {
     const k = new KeyStore();
     k.addText(`RSA Session-ID:${"ab".repeat(32)} Master-Key:${MS}`);
