@@ -6,6 +6,7 @@
  */
 import type { AppDissector } from "../app/index";
 import { decryptorOf } from "./tls-decrypt";
+import type { KeyLogWarning } from "./keylog";
 import { toRecordTable, type TlsRecordTable } from "./records";
 import { ObjectTable, h2Object, type HttpObject } from "./objects";
 import type { H2Frame, H2Message } from "./h2";
@@ -38,6 +39,17 @@ export function tlsPlaintext(cap: WithApp, stream: number, direction: 0 | 1): Ui
   if (direction !== 0 && direction !== 1) throw new TypeError("tlsPlaintext: direction must be 0 (client → server) or 1 (server → client)");
   const d = decryptorOf(cap.app);
   return d ? d.plaintext(stream, direction) : new Uint8Array(0);
+}
+
+/**
+ * What the key log and the secrets blocks gave: usable lines, the labels ignored (count and reason) and
+ * the malformed lines (also in `meta.warnings`, code "keylog").
+ */
+export function tlsKeyLog(cap: WithApp): { loaded: number; ignored: { label: string; count: number; reason: string }[]; warnings: KeyLogWarning[] } {
+  const d = decryptorOf(cap.app);
+  if (!d) return { loaded: 0, ignored: [], warnings: [] };
+  const k = d.keys;
+  return { loaded: k.loaded, ignored: [...k.ignored].map(([label, v]) => ({ label, count: v.count, reason: v.reason })), warnings: [...k.warnings] };
 }
 
 /** TCP streams whose TLS the decryption stage followed, with suite, version, ALPN and whether keys were found. */

@@ -6,7 +6,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { readCapture } from "../../lib/capture/capture";
 import { CaptureError } from "../../lib/base/errors";
-import { exportObjects, tlsPlaintext, tlsRecords, tlsSessions, RecordStatus } from "../../lib/decrypt/index";
+import { exportObjects, tlsKeyLog, tlsPlaintext, tlsRecords, tlsSessions, RecordStatus } from "../../lib/decrypt/index";
 import { DATA_DIR } from "../helpers/golden";
 
 const F = (n: string) => path.join(DATA_DIR, n);
@@ -32,6 +32,9 @@ describe("illustrated TLS 1.3 (AES-256-GCM, SHA-384 key schedule)", () => {
     for (let i = 0; i < t.length; i++) if (t.columns.status[i] === RecordStatus.DECRYPTED) inner.push(`${t.columns.frame[i]}:${t.columns.direction[i]}:${t.columns.inner_type[i]}`);
     // server handshake (4 records in frame 7), client Finished, ping, 2 tickets, pong
     expect(inner).toEqual(["7:1:22", "7:1:22", "7:1:22", "7:1:22", "9:0:22", "11:0:23", "13:1:22", "15:1:22", "17:1:23"]);
+  });
+  it("the key log: 4 secrets used, EXPORTER_SECRET ignored with its reason", () => {
+    expect(tlsKeyLog(cap)).toEqual({ loaded: 4, ignored: [{ label: "EXPORTER_SECRET", count: 1, reason: "exporter secret: not used to decrypt records" }], warnings: [] });
   });
   it("plaintext of each direction", () => {
     expect(text(tlsPlaintext(cap, 0, 0))).toBe("ping");
