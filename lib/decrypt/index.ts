@@ -8,13 +8,13 @@ import type { AppDissector } from "../app/index";
 import { decryptorOf } from "./tls-decrypt";
 import type { KeyLogWarning } from "./keylog";
 import { toRecordTable, type TlsRecordTable } from "./records";
-import { ObjectTable, h2Object, type HttpObject } from "./objects";
+import { ObjectTable, h2Object, type HttpExchange, type HttpObject } from "./objects";
 import type { H2Frame, H2Message } from "./h2";
 
 export { RecordStatus, RECORD_STATUS_NAMES } from "./crypto";
 export { KeyStore, IGNORED_LABELS, type KeyLogWarning, type SessionSecrets } from "./keylog";
 export { suiteInfo, type Suite } from "./suites";
-export { ObjectTable, type HttpObject } from "./objects";
+export { ObjectTable, type HttpObject, type HttpExchange } from "./objects";
 export type { TlsRecordTable } from "./records";
 export type { H2Message, H2Frame } from "./h2";
 
@@ -72,6 +72,28 @@ export function http2Messages(cap: WithApp): { tcpStream: number; message: H2Mes
     if (h2) for (const m of h2.messages.values()) out.push({ tcpStream: s, message: m });
   }
   return out;
+}
+
+/**
+ * Every HTTP request with its response, in request order — HTTP/1.x (plain or decrypted; pipelined
+ * requests paired in order) and HTTP/2 of decrypted h2 connections — with the rows of both, method,
+ * URI, host, Range, status, content type, Content-Range and body size: the page's exchanges (HTML,
+ * images, media range requests and their 206 responses). Times: `cap.relativeTime(row)`.
+ */
+export function httpExchanges(cap: WithApp): HttpExchange[] {
+  const d = decryptorOf(cap.app);
+  if (!d) return [];
+  const out: HttpExchange[] = [...d.objects.exchanges];
+  for (const { tcpStream, message: m } of http2Messages(cap)) {
+    out.push({
+      stream: tcpStream, protocol: "http2", h2Stream: m.streamId, requestRow: m.requestRow,
+      responseRow: m.lastDataRow >= 0 ? m.lastDataRow : m.responseRow, method: m.method, uri: m.path, host: m.authority,
+      range: m.requestHeaders.find(([k]) => k === "range")?.[1] ?? null, status: m.status, contentType: m.contentType,
+      contentRange: m.responseHeaders.find(([k]) => k === "content-range")?.[1] ?? null, bodyLength: m.bodyLength,
+    });
+  }
+  const key = (x: HttpExchange) => (x.requestRow >= 0 ? x.requestRow : x.responseRow);
+  return out.sort((a, b) => key(a) - key(b));
 }
 
 /**

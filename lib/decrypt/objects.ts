@@ -41,14 +41,69 @@ interface Pending {
   host: string | null;
 }
 
+/** One HTTP request and its response (either may be missing: a capture cut short, a cancelled download). */
+export interface HttpExchange {
+  stream: number;
+  protocol: "http" | "http2";
+  /** HTTP/2 stream id (null for HTTP/1.x). */
+  h2Stream: number | null;
+  /** 0-based rows of the request and of the (last packet of the) response, -1 when absent. */
+  requestRow: number;
+  responseRow: number;
+  method: string | null;
+  uri: string | null;
+  host: string | null;
+  /** Range request header (video/audio seeking), e.g. "bytes=0-". */
+  range: string | null;
+  status: number | null;
+  contentType: string | null;
+  /** Content-Range of a 206 response. */
+  contentRange: string | null;
+  /** Body bytes on the wire (before de-chunking / decoding); HTTP/2: DATA payload. */
+  bodyLength: number;
+}
+
 /** Collects HTTP/1.x bodies while the capture is read (attached to the HttpParser by the decryption stage). */
 export class ObjectCollector {
   readonly objects: HttpObject[] = [];
+  readonly exchanges: HttpExchange[] = [];
+  /** Exchanges of each TCP stream still waiting for their response (pipelining: in order). */
+  private readonly open = new Map<number, HttpExchange[]>();
   private readonly pending = new Map<number, Pending[]>();
   /** Bytes of bodies kept; past the budget bodies are counted but not kept. */
   kept = 0;
   budget = 256 << 20;
   dropped = 0;
+
+  private exchange(m: HttpMessage, stream: number): void {
+    let open = this.open.get(stream);
+    if (!open) {
+      open = [];
+      this.open.set(stream, open);
+    }
+    if (m.isRequest) {
+      const x = exchangeOf(stream);
+      x.requestRow = m.row;
+      x.method = m.method;
+      x.uri = m.uri;
+      x.host = m.host;
+      x.range = header(m.headers, "range");
+      this.exchanges.push(x);
+      open.push(x);
+      return;
+    }
+    if (m.status !== null && m.status < 200 && m.status !== 101) return; // 1xx interim responses
+    let x = open.shift();
+    if (!x) {
+      x = exchangeOf(stream);
+      this.exchanges.push(x);
+    }
+    x.responseRow = m.row;
+    x.status = m.status;
+    x.contentType = m.contentType;
+    x.contentRange = header(m.headers, "content-range");
+    x.bodyLength = m.bodyLength;
+  }
 
   onHttp(m: HttpMessage, body: Uint8Array, chunked: boolean, s: HttpSession): void {
     let q = this.pending.get(s.stream);
@@ -59,6 +114,7 @@ export class ObjectCollector {
     let req: Pending | undefined;
     if (m.isRequest) q.push({ method: m.method, uri: m.uri, host: m.host });
     else req = q.shift();
+    this.exchange(m, s.stream);
     if (body.length === 0) return;
     if (this.kept + body.length > this.budget) {
       this.dropped++;
@@ -86,6 +142,13 @@ export class ObjectCollector {
       decodeError: error,
     });
   }
+}
+
+function exchangeOf(stream: number): HttpExchange {
+  return {
+    stream, protocol: "http", h2Stream: null, requestRow: -1, responseRow: -1, method: null, uri: null, host: null,
+    range: null, status: null, contentType: null, contentRange: null, bodyLength: 0,
+  };
 }
 
 export function h2Object(tcpStream: number, m: H2Message): HttpObject | null {

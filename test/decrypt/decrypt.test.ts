@@ -6,7 +6,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { readCapture } from "../../lib/capture/capture";
 import { CaptureError } from "../../lib/base/errors";
-import { exportObjects, tlsKeyLog, tlsPlaintext, tlsRecords, tlsSessions, RecordStatus } from "../../lib/decrypt/index";
+import { exportObjects, httpExchanges, tlsKeyLog, tlsPlaintext, tlsRecords, tlsSessions, RecordStatus } from "../../lib/decrypt/index";
 import { DATA_DIR } from "../helpers/golden";
 
 const F = (n: string) => path.join(DATA_DIR, n);
@@ -160,5 +160,26 @@ describe("per-connection HTTP summary of decrypted streams (flow table: http_hos
     const h2 = readCapture(F("http2_trial.pcapng"), { keylog: F("http2_trial.keylog") });
     const s = h2.app.streamHttp(6)!;
     expect([s.requests, s.responses, s.host, s.statuses]).toEqual([4, 4, "localhost:9000", [200, 200, 200, 200]]);
+  });
+});
+
+describe("httpExchanges: the page's requests and responses", () => {
+  it("lab-clean: page, picture, tone and clip (range requests → 206), favicon 404, the cancelled download without response", () => {
+    const cap = readCapture(F("lab-clean.pcapng"), { keylog: F("lab-clean.keylog") });
+    const x = httpExchanges(cap).map((e) => [e.stream, e.requestRow + 1, e.method, e.uri, e.range, e.responseRow + 1, e.status, e.contentRange, e.bodyLength]);
+    expect(x).toEqual([
+      [0, 15, "GET", "/", null, 17, 200, null, 771],
+      [0, 19, "GET", "/picture.jpg", null, 464, 200, null, 326131],
+      [1, 291, "GET", "/tone.ogg", "bytes=0-", 379, 206, "bytes 0-47204/47205", 47205],
+      [2, 313, "GET", "/clip.webm", "bytes=0-", 969, 206, "bytes 0-581371/581372", 581372],
+      [2, 971, "GET", "/favicon.ico", null, 972, 404, null, 10],
+      [2, 974, "GET", "/clip.webm?cancelled-download", null, 0, null, null, 0],
+    ]);
+  });
+  it("http2_trial: four HTTP/2 exchanges", () => {
+    const cap = readCapture(F("http2_trial.pcapng"), { keylog: F("http2_trial.keylog") });
+    expect(httpExchanges(cap).map((e) => [e.protocol, e.h2Stream, e.requestRow + 1, e.uri, e.responseRow + 1, e.status])).toEqual([
+      ["http2", 1, 46, "/", 59, 200], ["http2", 3, 65, "/api/html", 67, 200], ["http2", 5, 69, "/api/json", 71, 200], ["http2", 7, 73, "/api/test", 75, 200],
+    ]);
   });
 });
