@@ -218,21 +218,25 @@ export function dechunk(b: Uint8Array): Uint8Array {
   return out;
 }
 
+const MAX_DECODED = 256 << 20;
+
 /** Undo a Content-Encoding (gzip, x-gzip, deflate — zlib or raw —, br; stacked codings right to left). */
-export function decode(b: Uint8Array, ce: string | null): { bytes: Uint8Array; error: string | null } {
+export function decode(b: Uint8Array, ce: string | null, maxOutput = MAX_DECODED): { bytes: Uint8Array; error: string | null } {
   if (!ce) return { bytes: b, error: null };
   let cur = b;
   const codings = ce.toLowerCase().split(",").map((x) => x.trim()).filter((x) => x && x !== "identity").reverse();
+  // a decompression bomb stops at `maxOutput` bytes (an error, the raw bytes kept), never exhausts memory
+  const opts = { finishFlush: zlib.constants.Z_SYNC_FLUSH, maxOutputLength: maxOutput };
   for (const c of codings) {
     try {
-      if (c === "gzip" || c === "x-gzip") cur = zlib.gunzipSync(cur, { finishFlush: zlib.constants.Z_SYNC_FLUSH });
+      if (c === "gzip" || c === "x-gzip") cur = zlib.gunzipSync(cur, opts);
       else if (c === "deflate") {
         try {
-          cur = zlib.inflateSync(cur, { finishFlush: zlib.constants.Z_SYNC_FLUSH });
+          cur = zlib.inflateSync(cur, opts);
         } catch {
-          cur = zlib.inflateRawSync(cur, { finishFlush: zlib.constants.Z_SYNC_FLUSH });
+          cur = zlib.inflateRawSync(cur, opts);
         }
-      } else if (c === "br") cur = zlib.brotliDecompressSync(cur);
+      } else if (c === "br") cur = zlib.brotliDecompressSync(cur, { maxOutputLength: maxOutput });
       else return { bytes: b, error: `content coding "${c}" not supported` };
     } catch (e) {
       return { bytes: b, error: `${c}: ${(e as Error).message}` };

@@ -27,5 +27,10 @@ describe("export objects helpers", () => {
     expect(bad.error).toMatch(/gzip/);
     expect(Buffer.from(bad.bytes).toString()).toBe("not gzip");
     expect(decode(Buffer.from("x"), "zstd").error).toMatch(/not supported/);
+    // a decompression bomb is an error at the output limit (256 MiB by default), not an exhausted heap
+    const bomb = zlib.gzipSync(Buffer.alloc(16 << 20), { level: 9 });
+    const r = decode(bomb, "gzip", 1 << 20);
+    expect(r.error).not.toBeNull();
+    expect(r.bytes.length).toBe(bomb.length);
   });
 });
