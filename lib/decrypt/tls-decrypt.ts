@@ -119,6 +119,8 @@ export class TlsDecryptor implements TlsStreamHook, TlsRecordHook {
   private segTextInCall = false;
   /** Protocol column value fixed by the first PDU of the segment (null: writable). */
   private protoLock: string | null = null;
+  /** Row whose Info already holds an HTTP/1.x message line. */
+  private httpRow = -1;
   /** Info fragments when the current TLS dissector call began (HTTP's Info replaces what the call wrote). */
   private callStart: [number, string] = [0, ""];
   private curDir = 0;
@@ -698,6 +700,7 @@ export class TlsDecryptor implements TlsStreamHook, TlsRecordHook {
     }
     const inner = this.inner;
     inner.reset(ctx.row, dir);
+    if (S.app === "http") inner.sep = ""; // pipelined messages: one line after the other
     this.cur = S;
     this.curDir = dir;
     this.recStart = d.appSeq;
@@ -710,11 +713,18 @@ export class TlsDecryptor implements TlsStreamHook, TlsRecordHook {
       return;
     }
     if (inner.hadPdu) {
-      // HTTP/1.x sets the Info column; a PDU reassembled from several records clears it first
-      // (desegment_ssl's col_clear): either way the TLS texts of this call before it disappear
-      if (this.reassembledPdu) ctx.restore(EMPTY_INFO);
-      else if (S.app === "http") ctx.restore(this.callStart);
-      ctx.pdu(inner.proto!, inner.infoText(), inner.layer | Layer.HTTP);
+      if (S.app === "http" && this.httpRow === ctx.row && !this.reassembledPdu) {
+        // a further HTTP message of the frame: tshark appends its line without a separator
+        ctx.pdu(inner.proto!, null, inner.layer | Layer.HTTP);
+        ctx.appendText(inner.infoText());
+      } else {
+        // HTTP/1.x sets the Info column; a PDU reassembled from several records clears it first
+        // (desegment_ssl's col_clear): either way the TLS texts of this call before it disappear
+        if (this.reassembledPdu) ctx.restore(EMPTY_INFO);
+        else if (S.app === "http") ctx.restore(this.callStart);
+        ctx.pdu(inner.proto!, inner.infoText(), inner.layer | Layer.HTTP);
+      }
+      if (S.app === "http") this.httpRow = ctx.row;
       // a reassembled PDU whose record's tail starts a PDU it does not complete: the segment text follows
       if (this.reassembledPdu && this.lastNeed !== 0) ctx.appendText(SEGMENT_TEXT);
     } else this.segmentText(tls, ctx, ver);
