@@ -32,6 +32,23 @@ export class FrameCtx {
     this.layer |= layer;
   }
 
+  /** Append text to the last Info fragment without a separator (tshark's col_append_str). */
+  appendText(text: string): void {
+    if (this.nInfos === 0) this.infos[this.nInfos++] = text;
+    else this.infos[this.nInfos - 1] += text;
+  }
+
+  /** Where the Info fragments stand (count, last fragment), to drop what a later dissector replaces. */
+  snapshot(): [number, string] {
+    return [this.nInfos, this.nInfos > 0 ? this.infos[this.nInfos - 1] : ""];
+  }
+
+  /** Back to a snapshot (tshark's col_set_str replacing the text written since the last fence). */
+  restore(s: [number, string]): void {
+    this.nInfos = s[0];
+    if (s[0] > 0) this.infos[s[0] - 1] = s[1];
+  }
+
   /** The Info text of the PDUs completed in this frame. */
   infoText(): string {
     const n = this.nInfos;

@@ -44,6 +44,8 @@ export class HttpSession {
   seenMessage = false;
   /** Switched to HTTP/2 (connection preface seen, or 101 Switching Protocols to h2c). */
   h2 = false;
+  /** The bytes handed to `parse` are never reused (decrypted plaintext): listeners may keep views of them. */
+  ownsBytes = false;
   constructor(readonly stream: number, readonly rtsp: boolean) {
     this.summary = { stream, host: null, requests: 0, responses: 0, userAgent: null, statuses: [] };
   }
@@ -92,7 +94,7 @@ function ascii(b: Uint8Array, s: number, e: number): string {
 }
 
 /** Info text of the media type as Wireshark's media/image dissectors print it. */
-function mediaText(ct: string, body: Uint8Array): { proto: string | null; info: string; replace?: boolean } {
+export function mediaText(ct: string, body: Uint8Array): { proto: string | null; info: string; replace?: boolean } {
   const base = ct.split(";")[0].trim().toLowerCase();
   switch (base) {
     case "application/ocsp-request":
@@ -119,10 +121,15 @@ function mediaText(ct: string, body: Uint8Array): { proto: string | null; info: 
   return { proto: null, info: ` (${base})` };
 }
 
+/** Sees every HTTP message with its body bytes (still chunk-framed when `chunked`; valid during the call only). */
+export type HttpMessageListener = (m: HttpMessage, body: Uint8Array, chunked: boolean, s: HttpSession) => void;
+
 export class HttpParser {
   readonly messages = new Map<number, HttpMessage>();
   /** Messages displaced from `messages` by a later one that completed in the same frame (pipelining). */
   readonly earlier: HttpMessage[] = [];
+  /** Set by a later stage (the export of objects) to see message bodies. */
+  onMessage: HttpMessageListener | null = null;
   constructor(readonly t: PacketTable) {}
 
   parse(s: HttpSession, b: Uint8Array, ctx: FrameCtx, toServer: boolean): ParseResult {
@@ -239,7 +246,7 @@ export class HttpParser {
       }
       const earlier = this.messages.get(ctx.row);
       if (earlier !== undefined) this.earlier.push(earlier);
-      this.messages.set(ctx.row, {
+      const msg: HttpMessage = {
         row: ctx.row,
         stream: s.stream,
         isRequest: !isResponse,
@@ -254,7 +261,9 @@ export class HttpParser {
         userAgent: ua,
         headers,
         bodyLength: bodyLen,
-      });
+      };
+      this.messages.set(ctx.row, msg);
+      if (this.onMessage !== null && !s.rtsp) this.onMessage(msg, body, chunked, s);
       let proto = s.rtsp ? "RTSP" : "HTTP";
       let info = s.rtsp ? (isResponse ? `Reply: ${first}` : first) : `${first} `;
       if (bodyLen > 0 && ct) {

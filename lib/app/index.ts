@@ -31,6 +31,21 @@ export type { HttpMessage, HttpStreamSummary } from "./http";
 export type { DnsMessage, DnsAnswer } from "./udp";
 export { cipherSuiteName, tlsVersionName, extensionName, CIPHER_SUITES } from "./tls-names";
 
+/**
+ * A later stage (TLS decryption) that takes over the TCP payload of TLS streams: it reassembles each
+ * direction in sequence order (out-of-order segments buffered, retransmitted bytes dropped) and hands
+ * the records to `tlsParser`. Returns -1 to leave the segment to the default path, else a
+ * `feedSegment` code (0 nothing dissected, 1 consumed, 3 partly a segment of a PDU).
+ */
+export interface TlsStreamHook {
+  /** False while there is nothing to decrypt with (no key log, no secrets block yet): the default path runs. */
+  enabled(): boolean;
+  /** HTTP over the decrypted stream (requests, responses, host), if any. */
+  httpSummary(stream: number): HttpStreamSummary | undefined;
+  segment(stream: number, tls: TlsSession, row: number, seq: number, bytes: Uint8Array, analysis: number, serverPort: number, ctx: FrameCtx): number;
+  finish(): void;
+}
+
 /** Protocol column names for each kind when a PDU completes (HTTP may refine it per message). */
 class TcpStream {
   kind: TcpAppKind | null = null;
@@ -76,6 +91,9 @@ export class AppDissector {
   /** FTP data connections announced by PASV/EPSV/PORT/EPRT, by "address:port". */
   private readonly ftpExpect = new Map<string, FtpDataExpect>();
   private readonly sink: SegmentSink = { parse: (b, at) => this.parseApp(b, at) };
+
+  /** TLS decryption stage (lib/decrypt), set by the reader. */
+  tlsHook: TlsStreamHook | null = null;
 
   constructor(readonly t: PacketTable) {
     this.httpParser = new HttpParser(t);
@@ -129,6 +147,21 @@ export class AppDissector {
     const bytes = buf.subarray(off, off + len);
     const seq = t.tcpSeq[row];
     const d = s.dirs[dir];
+    if (this.tlsHook !== null && this.tlsHook.enabled() && (s.kind ?? s.portKind ?? heuristicKind(bytes)) === "tls") {
+      const ctx = this.ctx;
+      ctx.reset(row, dir);
+      const fed = this.tlsHook.segment(s.id, (s.tls ??= new TlsSession(s.id)), row, seq, bytes, ta, s.serverPort, ctx);
+      if (fed >= 0) {
+        s.kind = "tls";
+        if (fed === 3) {
+          t.layers[row] |= Layer.PDU_SEGMENT;
+          if (ctx.hadPdu) (t.appInfo ?? t.touch("appInfo"))[row] = t.strings.intern(ctx.infoText());
+          return;
+        }
+        if (fed === 1) this.commit(row, s);
+        return;
+      }
+    }
     const haveAnalysis = t.tcpStream[row] >= 0;
     // Plain/spurious retransmissions and out-of-order segments are only added to a pending
     // reassembly, never dissected on their own (tcp.no_subdissector_on_error).
@@ -285,13 +318,15 @@ export class AppDissector {
       const tls = s.tls;
       if (!tls) continue;
       for (let i = 0; i < tls.rows.length; i++) {
-        if (t.layers[tls.rows[i]] & Layer.PDU_SEGMENT) continue;
+        // decrypted rows whose top protocol is HTTP / HTTP2 keep it
+        if (t.layers[tls.rows[i]] & (Layer.PDU_SEGMENT | Layer.HTTP)) continue;
         const v = sessionVersion(tls.version) || tls.rowRecVersion[i];
         t.proto[tls.rows[i]] = this.pid(v ? tlsVersionName(v) : "SSL");
       }
     }
     this.icmpApps.finish();
     this.udp.finish();
+    this.tlsHook?.finish();
   }
 
   // ---- accessors -------------------------------------------------------------------------
@@ -315,7 +350,8 @@ export class AppDissector {
     const text = this.appText(row);
     if (!prefix) return text;
     const l = this.t.layers[row];
-    if (l & Layer.TLS) return `${prefix}, ${text}`;
+    // TLS appends its records after a separator; HTTP over TLS and "[TLS segment …]" do not
+    if (l & Layer.TLS && !(l & Layer.HTTP) && !text.startsWith("[TLS segment")) return `${prefix}, ${text}`;
     const m = /^(Client|Server): /.exec(text);
     if (m && this.t.strings.get(this.t.proto[row]).startsWith("SSH")) {
       const rest = text.slice(m[0].length);
@@ -350,7 +386,7 @@ export class AppDissector {
   }
 
   streamHttp(stream: number): HttpStreamSummary | undefined {
-    return this.streams.get(stream)?.http?.summary;
+    return this.streams.get(stream)?.http?.summary ?? this.tlsHook?.httpSummary(stream);
   }
 
   /** DNS/MDNS/LLMNR message of a row. */

@@ -130,6 +130,22 @@ export class TlsSession {
   }
 }
 
+/** The ServerHello random that marks a HelloRetryRequest (RFC 8446 §4.1.3: SHA-256 of "HelloRetryRequest"). */
+const HRR_RANDOM = [
+  0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8, 0x91,
+  0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c,
+];
+
+export function isHelloRetryRandom(serverHello: Uint8Array): boolean {
+  if (serverHello.length < 34) return false;
+  for (let i = 0; i < 32; i++) if (serverHello[2 + i] !== HRR_RANDOM[i]) return false;
+  return true;
+}
+
+function isTls13(v: number): boolean {
+  return v === 0x0304 || v >> 8 === 0x7f || v >> 8 === 0xfb;
+}
+
 export function isTlsContentType(b: number): boolean {
   return b >= 20 && b <= 24;
 }
@@ -142,11 +158,18 @@ export function looksLikeTlsRecord(b: Uint8Array, o: number): boolean {
   return v === 0x0300 || v === 0x0301 || v === 0x0302 || v === 0x0303 || v === 0x0101;
 }
 
+/** A later stage (decryption) that sees every complete record first; true = it dissected the record. */
+export interface TlsRecordHook {
+  record(s: TlsSession, contentType: number, version: number, body: Uint8Array, ctx: FrameCtx): boolean;
+}
+
 export class TlsParser {
   /** Sparse side table. */
   readonly frames = new Map<number, TlsFrameInfo>();
   /** Every record dissected, by row: content type << 16 | record version (tls.record.* for display filters). */
   readonly records = new RowValues();
+  /** Decryption stage (set by the reader when secrets may exist). */
+  hook: TlsRecordHook | null = null;
 
   /** Parse TLS records from `b` (new data or a reassembled PDU) for session `s`. */
   parse(s: TlsSession, b: Uint8Array, ctx: FrameCtx): ParseResult {
@@ -177,8 +200,12 @@ export class TlsParser {
     return { consumed: n, need: 0 };
   }
 
-  private emit(s: TlsSession, ctx: FrameCtx, info: string, recVersion: number): void {
-    ctx.pdu("TLS", info, Layer.TLS);
+  /** Record one TLS PDU of the frame (`append`: text joined to the previous fragment without a separator). */
+  emit(s: TlsSession, ctx: FrameCtx, info: string, recVersion: number, append = false): void {
+    if (append) {
+      ctx.pdu("TLS", null, Layer.TLS);
+      ctx.appendText(info);
+    } else ctx.pdu("TLS", info, Layer.TLS);
     const last = s.rows.length - 1;
     if (last < 0 || s.rows[last] !== ctx.row) {
       s.rows.push(ctx.row);
@@ -187,7 +214,7 @@ export class TlsParser {
     } else if (recVersion && !s.rowRecVersion[last]) s.rowRecVersion[last] = recVersion;
   }
 
-  private frameInfo(s: TlsSession, ctx: FrameCtx): TlsFrameInfo {
+  frameInfo(s: TlsSession, ctx: FrameCtx): TlsFrameInfo {
     let fi = this.frames.get(ctx.row);
     if (!fi) {
       fi = { row: ctx.row, stream: s.stream, contentTypes: [], recordVersions: [], handshakeTypes: [] };
@@ -197,8 +224,9 @@ export class TlsParser {
   }
 
   private record(s: TlsSession, ct: number, ver: number, body: Uint8Array, ctx: FrameCtx): void {
-    const dir = ctx.dir;
     this.records.add(ctx.row, ct * 65536 + ver);
+    if (this.hook !== null && this.hook.record(s, ct, ver, body, ctx)) return;
+    const dir = ctx.dir;
     switch (ct) {
       case 20: {
         this.emit(s, ctx, "Change Cipher Spec", ver);
@@ -212,7 +240,7 @@ export class TlsParser {
         const fi = this.frameInfo(s, ctx);
         fi.contentTypes.push(ct);
         fi.recordVersions.push(ver);
-        if (s.ccs[dir] || body.length !== 2) {
+        if ((s.ccs[dir] && !isTls13(s.version)) || body.length !== 2) {
           this.emit(s, ctx, "Encrypted Alert", ver);
           return;
         }
@@ -226,7 +254,9 @@ export class TlsParser {
         return;
       }
       case 22: {
-        if (s.ccs[dir]) {
+        // under TLS 1.3 a CCS is only for middleboxes: handshake records after it are still in clear
+        // (protected ones have the outer type 23), e.g. the second ClientHello after a HelloRetryRequest
+        if (s.ccs[dir] && !isTls13(s.version)) {
           this.emit(s, ctx, "Encrypted Handshake Message", ver);
           const fi = this.frameInfo(s, ctx);
           fi.contentTypes.push(ct);
@@ -250,6 +280,7 @@ export class TlsParser {
     // Messages in this record; an "encrypted" one is detected by an implausible header.
     let o = 0;
     const names: number[] = [];
+    const hrr: boolean[] = [];
     let encrypted = false;
     while (o < body.length) {
       if (body.length - o < 4) {
@@ -264,6 +295,7 @@ export class TlsParser {
       }
       names.push(type);
       const msg = body.subarray(o + 4, Math.min(body.length, o + 4 + mlen));
+      hrr.push(type === 2 && isHelloRetryRandom(msg));
       if (type === 1) this.clientHello(s, msg, ctx);
       else if (type === 2) this.serverHello(s, msg, ctx);
       o += 4 + mlen;
@@ -275,9 +307,10 @@ export class TlsParser {
       this.emit(s, ctx, "Encrypted Handshake Message", ver);
       return;
     }
-    for (const t of names) {
+    for (let i = 0; i < names.length; i++) {
+      const t = names[i];
       fi.handshakeTypes.push(t);
-      this.emit(s, ctx, HANDSHAKE_NAMES[t], ver);
+      this.emit(s, ctx, t === 2 && hrr[i] ? "Hello Retry Request" : HANDSHAKE_NAMES[t], ver);
     }
   }
 

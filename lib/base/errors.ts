@@ -20,7 +20,11 @@ export type CaptureErrorCode =
   | "no_section_header"
   | "unknown_interface"
   | "gzip_error"
-  | "io_error";
+  | "io_error"
+  /** a malformed key-log line (the message names its line), not a framing fault */
+  | "keylog"
+  /** a TLS stream that could not be decrypted (no key, unsupported cipher, failed authentication) */
+  | "decryption";
 
 /** A fatal framing problem, with the absolute byte offset in the (decompressed) file where it was found. */
 export class CaptureError extends Error {

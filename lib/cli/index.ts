@@ -13,6 +13,7 @@ import { runLab } from "../lab/index";
 import { parseLabArgs } from "../lab/cli";
 import { labFacts, formatLabFacts } from "../lab/facts";
 import { initNotebooks } from "../notebook/init";
+import { exportObjects } from "../decrypt/index";
 
 const USAGE = `pcapframe — packet captures as tables, TCP analysis, flows and plots
 
@@ -23,6 +24,7 @@ Usage:
                                            -Y/--filter: only frames matching a Wireshark display filter
   pcapframe flows FILE [--csv]             one row per TCP stream / UDP flow, with RTT and retransmission stats
   pcapframe plot FILE --stream N --kind seq|tcptrace|rtt|throughput|inflight|ladder -o out.png|out.svg|out.html
+  pcapframe objects FILE --out DIR         HTTP objects (Wireshark's Export Objects → HTTP) written to DIR
   pcapframe compare FILE                   per-packet disagreements with tshark (needs tshark)
   pcapframe lab [--loss 0.03] [--tls 1.2|1.3] [--out data] [--name NAME] [--notebooks] [--cleanup]
                                            (--notebooks: then run every notebook on it, into out/NAME/)
@@ -35,7 +37,8 @@ Usage:
 
 FILE may be pcap (µs/ns, either byte order), pcapng, or either gzip-compressed; the format is
 detected from the magic number. Framing errors keep the packets before them (warning on stderr);
---strict turns them into an error.`;
+--strict turns them into an error. --keylog KEYS (info, packets, flows, plot, objects): decrypt TLS
+with an NSS key log (SSLKEYLOGFILE); pcapng Decryption Secrets Blocks are used without it.`;
 
 interface Args {
   cmd: string;
@@ -46,7 +49,7 @@ interface Args {
 function parseArgs(argv: string[]): Args {
   const positional: string[] = [];
   const flags: Record<string, string | boolean> = {};
-  const valued = new Set(["capture", "columns", "limit", "stream", "kind", "o", "out", "loss", "tls", "name", "student", "direction", "Y", "filter"]);
+  const valued = new Set(["capture", "columns", "limit", "stream", "kind", "o", "out", "loss", "tls", "name", "student", "direction", "Y", "filter", "keylog"]);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a.startsWith("--") || (a.startsWith("-") && a.length === 2)) {
@@ -81,6 +84,8 @@ export async function main(argv: string[]): Promise<number> {
         return cmdFlows(args);
       case "plot":
         return await cmdPlot(args);
+      case "objects":
+        return cmdObjects(args);
       case "compare":
         return cmdCompare(args);
       case "lab":
@@ -141,7 +146,9 @@ function needFile(args: Args): string {
 
 function load(args: Args): Capture {
   const file = needFile(args);
-  const cap = readCapture(file, { strict: args.flags.strict === true });
+  const keylog = typeof args.flags.keylog === "string" ? args.flags.keylog : undefined;
+  if (args.flags.keylog === true) throw new Error(`${args.cmd}: --keylog needs a file`);
+  const cap = readCapture(file, { strict: args.flags.strict === true, ...(keylog !== undefined ? { keylog } : {}) });
   for (const w of cap.meta.warnings) process.stderr.write(`pcapframe: warning: ${w.message} [${w.code}]\n`);
   return cap;
 }
@@ -240,6 +247,18 @@ async function cmdPlot(args: Args): Promise<number> {
   } as PlotCommandOptions);
   await closeBrowser();
   out(`wrote ${written ?? outPath}\n`);
+  return 0;
+}
+
+/** Like `tshark --export-objects http,DIR`: every HTTP object into DIR, one line per object on stdout. */
+function cmdObjects(args: Args): number {
+  const dir = args.flags.out;
+  if (typeof dir !== "string") throw new Error("objects: --out DIR is required");
+  const cap = load(args);
+  const objects = exportObjects(cap);
+  const written = objects.save(dir);
+  out("frame\thostname\tcontent_type\tsize\tfile\n");
+  objects.rows.forEach((o, i) => out(`${o.frame}\t${o.hostname}\t${o.contentType}\t${o.size}\t${path.basename(written[i])}\n`));
   return 0;
 }
 

@@ -409,12 +409,14 @@ function readPcapng(src: ByteSource, sink: RecordSink, w: Walker, r: ReadResult)
         const secretsType = v.getUint32(body, little);
         const secretsLen = v.getUint32(body + 4, little);
         if (body + 8 + secretsLen <= bodyEnd) {
-          r.secrets.push({
+          const sec: DecryptionSecrets = {
             type: secretsType,
             typeName: secretsTypeName(secretsType),
             data: src.buf.slice(body + 8, body + 8 + secretsLen),
             afterPacket: w.packets,
-          });
+          };
+          r.secrets.push(sec);
+          sink.onSecrets?.(sec);
         }
         break;
       }

@@ -46,6 +46,8 @@ export interface RecordSink {
    * offsets) until `beforeRefill` is called, so a sink may keep (buf, off) of several packets.
    */
   onPacket(buf: Uint8Array, off: number, capLen: number, wireLen: number, tsSec: number, tsNsec: number, ifIndex: number, fileOffset: number): void;
+  /** A pcapng Decryption Secrets Block, as it is read (before the packets that follow it). */
+  onSecrets?(secrets: DecryptionSecrets): void;
   /** The reader is about to move or replace the bytes handed out so far (next chunk of the file). */
   beforeRefill?(): void;
 }

@@ -11,6 +11,8 @@ import { AppDissector } from "../app/index";
 import type { TraceResult } from "../tcptrace/stream-trace";
 import { parseOptions } from "../base/options";
 import { ReadOptionsSchema, type ReadOptions, type ResolvedReadOptions } from "./options";
+import { KeyStore, loadKeyLog } from "../decrypt/keylog";
+import { TlsDecryptor } from "../decrypt/tls-decrypt";
 
 export interface CaptureMeta {
   /** Path of the file, or "<bytes>". */
@@ -78,12 +80,16 @@ function load(input: string | Uint8Array, opts: ResolvedReadOptions, size: numbe
   const dissector = new Dissector(table);
   const tcp = new TcpAnalyzer(table);
   const app = new AppDissector(table);
+  // TLS decryption (lib/decrypt): secrets from the key log now, from Decryption Secrets Blocks as they are read
+  const keys = new KeyStore();
+  if (opts.keylog !== undefined) loadKeyLog(keys, opts.keylog);
+  const dec = new TlsDecryptor(app, keys, opts.keylog !== undefined);
   // TCP analysis in a worker thread (lib/tcp/parallel.ts): batches go to the worker, and their
   // application layers wait (with a copy of their bytes) until the worker has finished them.
   const par = parallel ? new ParallelAnalysis(table, tcp.explain) : null;
   if (par) table.sharing!.beforeGrow = () => par.drain();
   try {
-    return loadWith(input, opts, table, dissector, tcp, app, par);
+    return loadWith(input, opts, table, dissector, tcp, app, par, keys, dec);
   } catch (e) {
     par?.stop();
     throw e;
@@ -98,6 +104,8 @@ function loadWith(
   analyzer: TcpAnalyzer,
   app: AppDissector,
   par: ParallelAnalysis | null,
+  keys: KeyStore,
+  dec: TlsDecryptor,
 ): LoadedCapture {
   let tcp: TcpAnalysis = analyzer; // replaced by the worker's analysis in worker mode
   let trace: LoadedCapture["trace"] = null;
@@ -201,6 +209,9 @@ function loadWith(
     onInterface(info: InterfaceInfo) {
       linkTypes[info.index] = info.linkType;
     },
+    onSecrets(sec: DecryptionSecrets) {
+      keys.addDsb(sec.type, sec.data);
+    },
     onPacket(buf: Uint8Array, off: number, capLen: number, wireLen: number, tsSec: number, tsNsec: number, ifIndex: number, fileOffset: number) {
       if (table.length >= maxPackets) return;
       const row = table.addRow();
@@ -280,6 +291,8 @@ function loadWith(
     lastTimedRow: lastTimed >= 0 ? lastTimed : null,
     warnings: result.warnings,
   };
+  for (const w of keys.warnings) meta.warnings.push({ code: "keylog", byteOffset: 0, recordIndex: 0, message: `key log (${w.source}) line ${w.line}: ${w.message}` });
+  for (const w of dec.warnings) meta.warnings.push({ code: "decryption", byteOffset: 0, recordIndex: 0, message: w.message });
   return { table, tcp, app, meta, trace };
 }
 

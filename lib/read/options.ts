@@ -17,6 +17,11 @@ export const ReadOptionsSchema = z
      * table needs, finishing it after the read returns. Results are identical either way.
      */
     threads: z.union([z.boolean(), z.literal("auto")]).default("auto"),
+    /**
+     * TLS key log (NSS / SSLKEYLOGFILE format): a file path or the text itself. With it (or with pcapng
+     * Decryption Secrets Blocks, used automatically) TLS records are decrypted while reading.
+     */
+    keylog: z.union([z.string(), z.instanceof(Uint8Array)]).optional(),
   })
   .strict();
 
