@@ -1,0 +1,108 @@
+/**
+ * Arrow out: `toArrow(table)` wraps the typed columns without copying (numbers, int64, dictionary codes);
+ * strings with a dictionary become Arrow Dictionary<Utf8, Int32>; booleans and null masks are packed
+ * into Arrow's bitmaps (the only copies, 1 bit a row), plain strings are encoded to UTF-8.
+ */
+import {
+  Bool,
+  Dictionary,
+  Field,
+  Float64,
+  Int16,
+  Int32,
+  Int64,
+  Int8,
+  RecordBatch,
+  Schema,
+  Struct,
+  Table,
+  Uint16,
+  Uint32,
+  Uint8,
+  Utf8,
+  makeData,
+  vectorFromArray,
+  type Data,
+  type DataType,
+} from "apache-arrow";
+import { checkTable, type StoreColumn, type StoreTable, type StoreTypedValues } from "./column";
+
+/** Arrow validity bitmap (bit set = valid) from a byte-per-row null mask; null when there is no null. */
+function validity(nulls: Uint8Array | undefined, n: number): { bitmap: Uint8Array | undefined; nullCount: number } {
+  if (!nulls) return { bitmap: undefined, nullCount: 0 };
+  const bitmap = new Uint8Array((n + 7) >> 3);
+  let nullCount = 0;
+  for (let i = 0; i < n; i++) {
+    if (nulls[i]) nullCount++;
+    else bitmap[i >> 3] |= 1 << (i & 7);
+  }
+  return nullCount ? { bitmap, nullCount } : { bitmap: undefined, nullCount: 0 };
+}
+
+function numericType(c: StoreColumn): DataType {
+  switch (c.type) {
+    case "int8":
+      return new Int8();
+    case "uint8":
+      return new Uint8();
+    case "int16":
+      return new Int16();
+    case "uint16":
+      return new Uint16();
+    case "int32":
+      return new Int32();
+    case "uint32":
+      return new Uint32();
+    case "int64":
+      return new Int64();
+    default:
+      return new Float64();
+  }
+}
+
+function columnData(c: StoreColumn, n: number, dictId: number): Data {
+  const { bitmap, nullCount } = validity(c.nulls, n);
+  if (c.type === "string") {
+    if (Array.isArray(c.values)) {
+      const vals = c.nulls ? c.values.map((v, i) => (c.nulls![i] ? null : v)) : c.values;
+      return vectorFromArray(vals, new Utf8()).data[0];
+    }
+    const dict = vectorFromArray(c.dictionary as string[], new Utf8());
+    const codes = c.values as Uint32Array | Int32Array;
+    // codes beyond the dictionary are null (see StoreColumn)
+    let nulls = c.nulls;
+    for (let i = 0; i < n; i++) {
+      if (codes[i] >= dict.length && !(nulls && nulls[i])) {
+        if (!nulls || nulls === c.nulls) nulls = c.nulls ? c.nulls.slice() : new Uint8Array(n);
+        nulls[i] = 1;
+      }
+    }
+    const v = nulls === c.nulls ? { bitmap, nullCount } : validity(nulls, n);
+    const idx = codes instanceof Int32Array ? codes : new Int32Array(codes.buffer, codes.byteOffset, codes.length);
+    const type = new Dictionary(new Utf8(), new Int32(), dictId);
+    return makeData({ type, length: n, nullCount: v.nullCount, nullBitmap: v.bitmap, data: idx, dictionary: dict });
+  }
+  if (c.type === "bool") {
+    const src = c.values as Uint8Array;
+    const bits = new Uint8Array((n + 7) >> 3);
+    for (let i = 0; i < n; i++) if (src[i]) bits[i >> 3] |= 1 << (i & 7);
+    return makeData({ type: new Bool(), length: n, nullCount, nullBitmap: bitmap, data: bits });
+  }
+  const type = numericType(c);
+  return makeData({ type, length: n, nullCount, nullBitmap: bitmap, data: c.values as StoreTypedValues } as never);
+}
+
+/** An Arrow table over the columns (one record batch). */
+export function toArrow(t: StoreTable): Table {
+  checkTable(t);
+  const fields: Field[] = [];
+  const children: Data[] = [];
+  t.columns.forEach((c, i) => {
+    const d = columnData(c, t.length, i);
+    fields.push(new Field(c.name, d.type, true));
+    children.push(d);
+  });
+  const schema = new Schema(fields);
+  const struct = makeData({ type: new Struct(fields), length: t.length, nullCount: 0, children });
+  return new Table([new RecordBatch(schema, struct)]);
+}

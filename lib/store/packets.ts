@@ -1,0 +1,170 @@
+/**
+ * The packet table as store columns: every column of `PACKET_COLUMNS` (the names and values of
+ * `pcapframe packets F --csv --columns <all>`), plus `time_ns` (the exact epoch time in nanoseconds,
+ * which the CSV prints as text and a double cannot hold), `pcap_file` and `file_offset`.
+ */
+import type { Capture } from "../capture-class";
+import { PACKET_COLUMNS, type ColumnDef } from "../columns";
+import { allocValues, type StoreColumn, type StoreTable, type StoreType, type StoreTypedValues } from "./column";
+
+/**
+ * Storage type of each packet column. Unsigned where the value is a 32-bit wire field or a sequence
+ * offset (modulo 2^32); times and RTTs are float64 seconds. Strings not listed in DICT_STORAGE get a
+ * dictionary built per batch, except the high-cardinality `info` and `sack`.
+ */
+export const PACKET_TYPES: Record<string, StoreType> = {
+  no: "uint32", time: "float64", time_relative: "float64", length: "uint32", caplen: "uint32", interface: "uint32",
+  src: "string", dst: "string", protocol: "string", info: "string", srcport: "uint16", dstport: "uint16",
+  stream: "int32", seq: "uint32", ack: "uint32", nxtseq: "uint32", tcp_len: "int32", tcp_flags: "uint16", win: "uint32",
+  analysis: "string", dup_ack_num: "uint32", ack_rtt: "float64", acks_frame: "uint32", bytes_in_flight: "uint32",
+  dup_ack_frame: "uint32", push_bytes_sent: "uint32", irtt: "float64", seq_raw: "uint32", ack_raw: "uint32",
+  win_raw: "uint16", win_scale: "int32", tcp_flags_str: "string", mss: "uint16", ws_shift: "uint8", sack_perm: "bool",
+  tsval: "uint32", tsecr: "uint32", sack: "string", eth_src: "string", eth_dst: "string", vlan: "uint16",
+  ip_version: "uint8", ip_src: "string", ip_dst: "string", ip_ttl: "uint8", ip_id: "uint16", ip_proto: "uint8",
+  ip_len: "uint32", ip_dsfield: "uint8", ip_fragment: "bool", udp_len: "uint32", icmp_type: "uint8", icmp_code: "uint8",
+  truncated: "bool", anomaly: "string",
+};
+
+/** String columns that are codes of the capture's string dictionary (zero-copy codes). */
+const DICT_STORAGE: Record<string, "src" | "dst" | "proto" | "ethSrc" | "ethDst"> = {
+  src: "src", dst: "dst", protocol: "proto", eth_src: "ethSrc", eth_dst: "ethDst", ip_src: "src", ip_dst: "dst",
+};
+/** String columns with (nearly) one value per row: no dictionary. */
+const PLAIN_STRINGS = new Set(["info", "sack"]);
+
+/** The extra columns a stored packet row carries beside the CSV's. */
+export const PACKET_EXTRA_COLUMNS = ["time_ns", "pcap_file", "file_offset"] as const;
+
+export interface PacketStoreOptions {
+  /** Rows [start, end) (default: all). */
+  start?: number;
+  end?: number;
+  /** Only these rows (0-based, ascending), instead of a range. */
+  rows?: Uint32Array | number[];
+  /** Column names (default: every packet column, then the extras). */
+  columns?: string[];
+  /** Text of the `pcap_file` column (default: the capture's source). */
+  pcapFile?: string;
+}
+
+/** Every column name a stored packet table has, in order. */
+export function packetStoreColumnNames(): string[] {
+  return [...PACKET_COLUMNS.map((c) => c.name), ...PACKET_EXTRA_COLUMNS];
+}
+
+/**
+ * Materialise packet columns for a range of rows. Values are what `Capture.column` returns (so equal to the
+ * CSV's cells); a value that does not fit its declared storage (it never should) becomes null and is counted
+ * in `overflow`.
+ */
+export function packetStore(cap: Capture, options: PacketStoreOptions = {}): StoreTable & { overflow: Record<string, number> } {
+  const rows = options.rows;
+  const start = rows ? 0 : Math.max(0, options.start ?? 0);
+  const end = rows ? rows.length : Math.min(cap.length, options.end ?? cap.length);
+  const n = Math.max(0, end - start);
+  const rowAt = rows ? (k: number) => rows[k] : (k: number) => start + k;
+  const names = options.columns ?? packetStoreColumnNames();
+  const overflow: Record<string, number> = {};
+  const columns: StoreColumn[] = [];
+  for (const name of names) {
+    if (name === "time_ns") columns.push(timeNs(cap, n, rowAt));
+    else if (name === "pcap_file") {
+      columns.push({ name, type: "string", values: new Uint32Array(n), dictionary: [options.pcapFile ?? cap.meta.source], description: "capture file the packet was read from" });
+    } else if (name === "file_offset") {
+      const src = cap.packets.fileOffset;
+      const out = new BigInt64Array(n);
+      for (let k = 0; k < n; k++) out[k] = BigInt(src[rowAt(k)]);
+      columns.push({ name, type: "int64", values: out, description: "byte offset of the packet's record in its file" });
+    } else {
+      const def = PACKET_COLUMNS.find((c) => c.name === name);
+      if (!def) throw new TypeError(`unknown packet column "${name}"; available: ${packetStoreColumnNames().join(", ")}`);
+      const c = materialise(cap, def, n, rowAt, overflow);
+      columns.push(c);
+    }
+  }
+  return { length: n, columns, overflow };
+}
+
+function timeNs(cap: Capture, n: number, rowAt: (k: number) => number): StoreColumn {
+  const out = new BigInt64Array(n);
+  const nulls = new Uint8Array(n);
+  let anyNull = false;
+  const { tsSec, tsNsec } = cap.packets;
+  for (let k = 0; k < n; k++) {
+    const r = rowAt(k);
+    if (!cap.hasTime(r)) {
+      nulls[k] = 1;
+      anyNull = true;
+    } else out[k] = BigInt(tsSec[r]) * 1_000_000_000n + BigInt(tsNsec[r]);
+  }
+  return { name: "time_ns", type: "int64", values: out, nulls: anyNull ? nulls : undefined, description: "epoch time in nanoseconds (exact)" };
+}
+
+function materialise(cap: Capture, def: ColumnDef, n: number, rowAt: (k: number) => number, overflow: Record<string, number>): StoreColumn {
+  const type = PACKET_TYPES[def.name] ?? (def.kind === "string" ? "string" : def.kind === "boolean" ? "bool" : "float64");
+  const nulls = new Uint8Array(n);
+  let anyNull = false;
+  const base = { name: def.name, type, description: def.description };
+  if (type === "string") {
+    const storage = DICT_STORAGE[def.name];
+    if (storage) {
+      const codes = new Uint32Array(n);
+      const col = cap.packets[storage];
+      for (let k = 0; k < n; k++) {
+        const r = rowAt(k);
+        if (def.get(cap, r) === null) {
+          nulls[k] = 1;
+          anyNull = true;
+        } else codes[k] = col[r];
+      }
+      return { ...base, values: codes, nulls: anyNull ? nulls : undefined, dictionary: cap.packets.strings.values };
+    }
+    if (PLAIN_STRINGS.has(def.name)) {
+      const vals: (string | null)[] = new Array(n);
+      for (let k = 0; k < n; k++) {
+        const v = def.get(cap, rowAt(k));
+        vals[k] = v === null ? null : String(v);
+      }
+      return { ...base, values: vals };
+    }
+    const dict: string[] = [];
+    const ids = new Map<string, number>();
+    const codes = new Uint32Array(n);
+    for (let k = 0; k < n; k++) {
+      const v = def.get(cap, rowAt(k));
+      if (v === null) {
+        nulls[k] = 1;
+        anyNull = true;
+        continue;
+      }
+      const s = String(v);
+      let id = ids.get(s);
+      if (id === undefined) {
+        id = dict.length;
+        dict.push(s);
+        ids.set(s, id);
+      }
+      codes[k] = id;
+    }
+    return { ...base, values: codes, nulls: anyNull ? nulls : undefined, dictionary: dict };
+  }
+  const values = allocValues(type, n) as Exclude<StoreTypedValues, BigInt64Array>;
+  let bad = 0;
+  for (let k = 0; k < n; k++) {
+    const v = def.get(cap, rowAt(k));
+    if (v === null) {
+      nulls[k] = 1;
+      anyNull = true;
+    } else if (typeof v === "boolean") values[k] = v ? 1 : 0;
+    else {
+      values[k] = v as number;
+      if (values[k] !== v) {
+        nulls[k] = 1;
+        anyNull = true;
+        bad++;
+      }
+    }
+  }
+  if (bad) overflow[def.name] = bad;
+  return { ...base, values, nulls: anyNull ? nulls : undefined };
+}
