@@ -26,6 +26,9 @@ Usage:
                                            record a real browser ↔ HTTPS server capture (root, netns)
   pcapframe start                          the main job: summary of data/lab-lossy.pcapng + notebooks to out/
   pcapframe columns [--flows]              the packet-table (or flow-table) columns: name, type, unit, what each mirrors
+  pcapframe convert FILES… --out DIR [--shard i/n] [--batch-rows N] [--workers N] [--no-flows]
+                                           captures → Hive-partitioned Parquet (DIR/packets, DIR/flows)
+  pcapframe sql DIR "SELECT …"             SQL (DuckDB) over a converted dataset: views packets, flows; CSV out
 
 FILE may be pcap (µs/ns, either byte order), pcapng, or either gzip-compressed; the format is
 detected from the magic number. Framing errors keep the packets before them (warning on stderr);
@@ -40,7 +43,7 @@ interface Args {
 function parseArgs(argv: string[]): Args {
   const positional: string[] = [];
   const flags: Record<string, string | boolean> = {};
-  const valued = new Set(["columns", "limit", "stream", "kind", "o", "out", "loss", "tls", "name", "student", "direction"]);
+  const valued = new Set(["shard", "batch-rows", "workers", "columns", "limit", "stream", "kind", "o", "out", "loss", "tls", "name", "student", "direction"]);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a.startsWith("--") || (a.startsWith("-") && a.length === 2)) {
@@ -81,6 +84,10 @@ export async function main(argv: string[]): Promise<number> {
         return await cmdLab(argv.slice(argv.indexOf("lab") + 1));
       case "start":
         return await cmdStart(args);
+      case "convert":
+        return await cmdConvert(args);
+      case "sql":
+        return await cmdSql(args);
       case "columns":
         if (args.flags.flows) {
           for (const c of flowColumns()) out(`${c.name.padEnd(26)} ${c.type.padEnd(8)} ${(c.unit ?? "").padEnd(6)} ${c.mirrors.padEnd(24)} ${c.description}\n`);
@@ -265,4 +272,43 @@ async function cmdStart(args: Args): Promise<number> {
     stdio: "inherit",
   });
   return r.status ?? 1;
+}
+
+async function cmdConvert(args: Args): Promise<number> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const store = require("./store/index") as typeof import("./store/index");
+  const outDir = args.flags.out;
+  if (typeof outDir !== "string") throw new Error("convert: --out DIR is required");
+  if (args.positional.length === 0) throw new Error("convert: no capture files given");
+  const files: string[] = [];
+  for (const f of args.positional) {
+    if (!fs.existsSync(f)) throw new Error(`convert: no such file: ${f}`);
+    if (fs.statSync(f).isDirectory()) {
+      for (const e of fs.readdirSync(f).sort()) if (fs.statSync(path.join(f, e)).isFile()) files.push(path.join(f, e));
+    } else files.push(f);
+  }
+  const num = (k: string) => (typeof args.flags[k] === "string" ? Number(args.flags[k]) : undefined);
+  const res = await store.convert(files, {
+    out: outDir,
+    shard: typeof args.flags.shard === "string" ? store.parseShard(args.flags.shard) : undefined,
+    batchRows: num("batch-rows"),
+    workers: num("workers"),
+    flows: args.flags["no-flows"] !== true,
+    onFile: (r) => {
+      for (const w of r.warnings) process.stderr.write(`pcapframe: warning: ${w.file}: ${w.message}\n`);
+      if (process.stderr.isTTY) process.stderr.write(`converted ${r.file}: ${r.packets} packets, ${r.flows} flows (${(r.ms / 1000).toFixed(1)} s)\n`);
+    },
+  });
+  out(`${res.files.length} files, ${res.packets} packets, ${res.flows} flows → ${outDir}\n`);
+  return res.files.some((f) => f.failed) ? 1 : 0;
+}
+
+async function cmdSql(args: Args): Promise<number> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const store = require("./store/index") as typeof import("./store/index");
+  const [dir, query] = args.positional;
+  if (!dir || !query) throw new Error('sql: usage: pcapframe sql DIR "SELECT …"');
+  const t = await store.sql(dir, query);
+  store.writeStoreCSV(t, (s) => out(s));
+  return 0;
 }
