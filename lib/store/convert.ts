@@ -64,10 +64,18 @@ export interface ConvertResult {
 
 const HOUR = 3600;
 
-/** Partition path of an hour index (hours since the epoch, UTC). */
+/** Hour index of rows whose partition is unknown (no timestamp in the whole capture). */
+export const NO_HOUR = -0x80000000;
+const DEFAULT_PARTITION = "date=__HIVE_DEFAULT_PARTITION__/hour=__HIVE_DEFAULT_PARTITION__";
+
+/**
+ * Partition path of an hour index (hours since the epoch, UTC). No time, or a year outside 1..9999 (a
+ * corrupt timestamp), goes to Hive's null partition, which DuckDB, Spark and pyarrow read as NULL.
+ */
 export function partitionOf(hour: number): string {
   const d = new Date(hour * HOUR * 1000);
-  if (!Number.isFinite(d.getTime())) return "date=1970-01-01/hour=00";
+  const y = d.getUTCFullYear();
+  if (hour === NO_HOUR || !Number.isFinite(d.getTime()) || y < 1 || y > 9999) return DEFAULT_PARTITION;
   return `date=${d.toISOString().slice(0, 10)}/hour=${String(d.getUTCHours()).padStart(2, "0")}`;
 }
 
@@ -84,7 +92,7 @@ function rowHours(cap: Capture): Int32Array {
   const out = new Int32Array(n);
   const { tsSec, layers } = cap.packets;
   const first = cap.meta.firstTimedRow;
-  let prev = first === null ? 0 : Math.floor(tsSec[first] / HOUR);
+  let prev = first === null ? NO_HOUR : Math.floor(tsSec[first] / HOUR);
   for (let r = 0; r < n; r++) {
     if (layers[r] & Layer.NO_TIMESTAMP || !Number.isFinite(tsSec[r])) out[r] = prev;
     else out[r] = prev = Math.floor(tsSec[r] / HOUR);
@@ -150,7 +158,7 @@ export function convertFile(file: string, options: ConvertOptions): ConvertFileR
       const flows = buildFlows(cap);
       const fkeep = shard ? flowHashes(flows) : null;
       const start = flows.raw("start") as Float64Array;
-      const fallback = hours.length ? hours[0] : 0;
+      const fallback = hours.length ? hours[0] : NO_HOUR;
       const groups = new Map<number, number[]>();
       for (let i = 0; i < flows.length; i++) {
         if (fkeep && shardOf(fkeep[i], shard!.count) !== shard!.index) continue;

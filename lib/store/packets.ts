@@ -92,12 +92,13 @@ function timeNs(cap: Capture, n: number, rowAt: (k: number) => number): StoreCol
   const { tsSec, tsNsec } = cap.packets;
   for (let k = 0; k < n; k++) {
     const r = rowAt(k);
-    if (!cap.hasTime(r)) {
+    // beyond ±2^63 ns (years before 1678 or after 2262: corrupt timestamps) the exact value is not kept
+    if (!cap.hasTime(r) || !(Math.abs(tsSec[r]) < 9.2e9)) {
       nulls[k] = 1;
       anyNull = true;
     } else out[k] = BigInt(tsSec[r]) * 1_000_000_000n + BigInt(tsNsec[r]);
   }
-  return { name: "time_ns", type: "int64", values: out, nulls: anyNull ? nulls : undefined, description: "epoch time in nanoseconds (exact)" };
+  return { name: "time_ns", type: "int64", values: out, nulls: anyNull ? nulls : undefined, description: "epoch time in nanoseconds (exact; null outside 1678..2262)" };
 }
 
 function materialise(cap: Capture, def: ColumnDef, n: number, rowAt: (k: number) => number, overflow: Record<string, number>): StoreColumn {
