@@ -276,7 +276,7 @@ async function cmdStart(args: Args): Promise<number> {
 
 async function cmdConvert(args: Args): Promise<number> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const store = require("./store/index") as typeof import("./store/index");
+  const store = require("../store/index") as typeof import("../store/index");
   const outDir = args.flags.out;
   if (typeof outDir !== "string") throw new Error("convert: --out DIR is required");
   if (args.positional.length === 0) throw new Error("convert: no capture files given");
@@ -305,7 +305,7 @@ async function cmdConvert(args: Args): Promise<number> {
 
 async function cmdSql(args: Args): Promise<number> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const store = require("./store/index") as typeof import("./store/index");
+  const store = require("../store/index") as typeof import("../store/index");
   const [dir, query] = args.positional;
   if (!dir || !query) throw new Error('sql: usage: pcapframe sql DIR "SELECT …"');
   const t = await store.sql(dir, query);

@@ -13,10 +13,10 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { Worker } from "node:worker_threads";
-import { readCapture, type Capture } from "../capture-class";
-import { CaptureError } from "../errors";
+import { readCapture, type Capture } from "../capture/capture";
+import { CaptureError } from "../base/errors";
 import { buildFlows } from "../flows/build";
-import { Layer } from "../table/packet-table";
+import { Layer } from "../table/layers";
 import { flowStore } from "./flows";
 import { ParquetFileWriter } from "./parquet";
 import { packetStore } from "./packets";
@@ -108,7 +108,7 @@ export function convertFile(file: string, options: ConvertOptions): ConvertFileR
   try {
     cap = readCapture(file);
   } catch (e) {
-    if (!(e instanceof CaptureError) && !(e instanceof Error && "code" in e)) throw e;
+    if (!(e instanceof Error) || !(e instanceof CaptureError || "code" in e)) throw e;
     res.failed = true;
     res.warnings.push({ file, byteOffset: e instanceof CaptureError ? e.byteOffset : 0, message: e.message });
     res.ms = performance.now() - t0;

@@ -1,19 +1,14 @@
 /**
  * The flow table as store columns: every column of `FlowTable` (a superset of `pcapframe flows F --csv`),
- * with the same names and values. Counts, ports and frame numbers are integers (int64); times, rates and
- * RTTs float64; strings get a dictionary.
+ * with the same names and values; types from the flow schema. Strings get a dictionary.
  */
+import type { FlowColumnType } from "../flows/schema";
 import type { FlowTable } from "../flows/table";
 import type { StoreColumn, StoreTable, StoreType } from "./column";
 
-/** Number columns holding fractions (seconds, rates, ratios); every other number column is an integer. */
-const FLOAT_FLOW_COLUMN = /^(start|end|duration|irtt)$|^(throughput|rtt_3whs|rtt_min|rtt_avg|rtt_max|rtt_stdev|rtt_median|rtt_p95|loss_rate)_/;
-
-/** Storage type of a flow column. */
-export function flowColumnType(name: string, kind: "number" | "string" | "boolean"): StoreType {
-  if (kind === "string") return "string";
-  if (kind === "boolean") return "bool";
-  return FLOAT_FLOW_COLUMN.test(name) ? "float64" : "int64";
+/** Storage type of a flow column from its schema type (lib/flows/schema.ts); counts are int64 (a flow may move > 4 GB). */
+export function flowColumnType(type: FlowColumnType): StoreType {
+  return type === "string" ? "string" : type === "boolean" ? "bool" : type === "uint32" ? "int64" : "float64";
 }
 
 export interface FlowStoreOptions {
@@ -30,7 +25,7 @@ export function flowStore(table: FlowTable, options: FlowStoreOptions = {}): Sto
   const rowAt = rows ? (k: number) => rows[k] : (k: number) => k;
   const columns: StoreColumn[] = [];
   for (const d of table.describeColumns()) {
-    const type = flowColumnType(d.name, d.kind);
+    const type = flowColumnType(d.type);
     const raw = table.raw(d.name);
     const nulls = new Uint8Array(n);
     let anyNull = false;

@@ -1,6 +1,6 @@
 /** Export stage: Arrow and Parquet out, captures to a Parquet dataset, SQL over it (DuckDB). */
 export { type StoreColumn, type StoreTable, type StoreType, type StoreTypedValues, cellOf, checkTable, sliceTable } from "./column";
-export { packetStore, packetStoreColumnNames, PACKET_TYPES, PACKET_EXTRA_COLUMNS, type PacketStoreOptions } from "./packets";
+export { packetStore, packetStoreColumnNames, packetStoreType, PACKET_EXTRA_COLUMNS, type PacketStoreOptions } from "./packets";
 export { flowStore, flowColumnType, type FlowStoreOptions } from "./flows";
 export { toArrow } from "./arrow";
 export { writeParquet, ParquetFileWriter, parquetSchema, type ParquetOptions } from "./parquet";

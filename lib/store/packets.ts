@@ -3,32 +3,25 @@
  * `pcapframe packets F --csv --columns <all>`), plus `time_ns` (the exact epoch time in nanoseconds,
  * which the CSV prints as text and a double cannot hold), `pcap_file` and `file_offset`.
  */
-import type { Capture } from "../capture-class";
-import { PACKET_COLUMNS, type ColumnDef } from "../columns";
+import type { Capture } from "../capture/capture";
+import { PACKET_COLUMNS, type ColumnDef } from "../capture/columns";
+import type { ColumnType } from "../table/schema";
 import { allocValues, type StoreColumn, type StoreTable, type StoreType, type StoreTypedValues } from "./column";
 
-/**
- * Storage type of each packet column. Unsigned where the value is a 32-bit wire field or a sequence
- * offset (modulo 2^32); times and RTTs are float64 seconds. Strings not listed in DICT_STORAGE get a
- * dictionary built per batch, except the high-cardinality `info` and `sack`.
- */
-export const PACKET_TYPES: Record<string, StoreType> = {
-  no: "uint32", time: "float64", time_relative: "float64", length: "uint32", caplen: "uint32", interface: "uint32",
-  src: "string", dst: "string", protocol: "string", info: "string", srcport: "uint16", dstport: "uint16",
-  stream: "int32", seq: "uint32", ack: "uint32", nxtseq: "uint32", tcp_len: "int32", tcp_flags: "uint16", win: "uint32",
-  analysis: "string", dup_ack_num: "uint32", ack_rtt: "float64", acks_frame: "uint32", bytes_in_flight: "uint32",
-  dup_ack_frame: "uint32", push_bytes_sent: "uint32", irtt: "float64", seq_raw: "uint32", ack_raw: "uint32",
-  win_raw: "uint16", win_scale: "int32", tcp_flags_str: "string", mss: "uint16", ws_shift: "uint8", sack_perm: "bool",
-  tsval: "uint32", tsecr: "uint32", sack: "string", eth_src: "string", eth_dst: "string", vlan: "uint16",
-  ip_version: "uint8", ip_src: "string", ip_dst: "string", ip_ttl: "uint8", ip_id: "uint16", ip_proto: "uint8",
-  ip_len: "uint32", ip_dsfield: "uint8", ip_fragment: "bool", udp_len: "uint32", icmp_type: "uint8", icmp_code: "uint8",
-  truncated: "bool", anomaly: "string",
-};
+/** Storage type of a packet column from its schema type (lib/table/schema.ts): `time` is float64 epoch seconds. */
+export function packetStoreType(type: ColumnType): StoreType {
+  return type === "time" ? "float64" : type === "boolean" ? "bool" : type;
+}
 
-/** String columns that are codes of the capture's string dictionary (zero-copy codes). */
-const DICT_STORAGE: Record<string, "src" | "dst" | "proto" | "ethSrc" | "ethDst"> = {
-  src: "src", dst: "dst", protocol: "proto", eth_src: "ethSrc", eth_dst: "ethDst", ip_src: "src", ip_dst: "dst",
-};
+/** Derived string columns that are ids of the capture's string dictionary (stored ones say so in the schema). */
+const DERIVED_DICT: Record<string, "src" | "dst" | "proto"> = { src: "src", dst: "dst", protocol: "proto" };
+
+/** The packet-table array holding a string column's dictionary ids, if any. */
+function dictIds(cap: Capture, def: ColumnDef): Uint32Array | null {
+  const key = DERIVED_DICT[def.name] ?? def.store?.key ?? def.from;
+  const col = key ? (cap.packets as unknown as Record<string, unknown>)[key] : null;
+  return col instanceof Uint32Array ? col : null;
+}
 /** String columns with (nearly) one value per row: no dictionary. */
 const PLAIN_STRINGS = new Set(["info", "sack"]);
 
@@ -102,15 +95,14 @@ function timeNs(cap: Capture, n: number, rowAt: (k: number) => number): StoreCol
 }
 
 function materialise(cap: Capture, def: ColumnDef, n: number, rowAt: (k: number) => number, overflow: Record<string, number>): StoreColumn {
-  const type = PACKET_TYPES[def.name] ?? (def.kind === "string" ? "string" : def.kind === "boolean" ? "bool" : "float64");
+  const type = packetStoreType(def.type);
   const nulls = new Uint8Array(n);
   let anyNull = false;
   const base = { name: def.name, type, description: def.description };
   if (type === "string") {
-    const storage = DICT_STORAGE[def.name];
-    if (storage) {
+    const col = dictIds(cap, def);
+    if (col) {
       const codes = new Uint32Array(n);
-      const col = cap.packets[storage];
       for (let k = 0; k < n; k++) {
         const r = rowAt(k);
         if (def.get(cap, r) === null) {

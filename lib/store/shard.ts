@@ -6,9 +6,9 @@
  * Source/Destination pair), so a flow row is in the shard of its packets. The hash is of the address text,
  * so it is the same in every file and on every machine.
  */
-import type { Capture } from "../capture-class";
+import type { Capture } from "../capture/capture";
 import type { FlowTable } from "../flows/table";
-import { Layer } from "../table/packet-table";
+import { Layer } from "../table/layers";
 
 export interface Shard {
   /** 1-based shard number (1..count), as written on the command line: `--shard 2/3`. */
