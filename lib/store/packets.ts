@@ -5,7 +5,7 @@
  */
 import type { Capture } from "../capture/capture";
 import { PACKET_COLUMNS, type ColumnDef } from "../capture/columns";
-import type { ColumnType } from "../table/schema";
+import { present, type ColumnType } from "../table/schema";
 import { allocValues, type StoreColumn, type StoreTable, type StoreType, type StoreTypedValues } from "./column";
 
 /** Storage type of a packet column from its schema type (lib/table/schema.ts): `time` is float64 epoch seconds. */
@@ -142,6 +142,21 @@ function materialise(cap: Capture, def: ColumnDef, n: number, rowAt: (k: number)
     return { ...base, values: codes, nulls: anyNull ? nulls : undefined, dictionary: dict };
   }
   const values = allocValues(type, n) as Exclude<StoreTypedValues, BigInt64Array>;
+  if (def.store && !def.derive && type !== "bool") {
+    // stored column: its array's elements (a lazy array never written is all zeros) where the schema says present
+    const col = (cap.packets as unknown as Record<string, ArrayLike<number> | null>)[def.store.key];
+    const layers = cap.packets.layers;
+    const optSeq = cap.packets.tcpOptSeq;
+    const when = def.when;
+    for (let k = 0; k < n; k++) {
+      const r = rowAt(k);
+      if (when && !present(when, layers[r], optSeq ? optSeq[r] : 0)) {
+        nulls[k] = 1;
+        anyNull = true;
+      } else if (col) values[k] = col[r];
+    }
+    return { ...base, values, nulls: anyNull ? nulls : undefined };
+  }
   let bad = 0;
   for (let k = 0; k < n; k++) {
     const v = def.get(cap, rowAt(k));

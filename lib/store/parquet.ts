@@ -50,12 +50,9 @@ export function parquetValues(c: StoreColumn): ColumnSource["data"] {
     for (let i = 0; i < n; i++) out[i] = nulls && nulls[i] ? null : v[i] !== 0;
     return out;
   }
-  if (!nulls) {
-    // hyparquet-writer writes BigInt64Array / Float64Array / Int32Array as they are; a Uint32Array reaches its
-    // INT32 encoder unconverted (values ≥ 2^31 are refused), so unsigned columns go as plain arrays.
-    if (v instanceof BigInt64Array || v instanceof Float64Array || v instanceof Int32Array) return v;
-    return Array.from(v as ArrayLike<number>);
-  }
+  // Without nulls the typed array goes as it is (integers are DELTA_BINARY_PACKED — see encodingOf — whose
+  // encoder takes any integer array, Uint32Array above 2^31 included; PLAIN's INT32 encoder would refuse those).
+  if (!nulls) return v as ColumnSource["data"];
   const out: (number | bigint | null)[] = new Array(n);
   for (let i = 0; i < n; i++) out[i] = nulls[i] ? null : v[i];
   return out;
