@@ -3,7 +3,9 @@
 // Measures the Parquet writers of the npm registry on the packet table of a capture (every packet column,
 // as `pcapframe convert` writes it): write time, file size, and whether DuckDB reads the file back with the
 // same row count and column sums. Usage: node bench/parquet-writers.js [bench/big.pcap] [batch rows=65536]
-// (run `npm run build` and `node bench/make-big.js` first). Writers that are not installed are skipped.
+// (run `npm run build` and `node bench/make-big.js` first). Writers that are not installed are skipped: the
+// comparison needs `npm install --no-save parquet-wasm @dsnp/parquetjs` (not dependencies of pcapframe).
+// CPU time (all threads) is reported beside wall time: on a shared machine it is the steadier figure.
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
@@ -38,10 +40,12 @@ async function main() {
     const out = path.join(tmp, name.replace(/\W+/g, "_") + ".parquet");
     global.gc?.();
     const t = performance.now();
+    const c = process.cpuUsage();
     try {
       const note = await fn(out);
       const ms = performance.now() - t;
-      results.push({ name, ms, bytes: fs.statSync(out).size, out, note });
+      const cu = process.cpuUsage(c);
+      results.push({ name, ms, cpu: (cu.user + cu.system) / 1000, bytes: fs.statSync(out).size, out, note });
     } catch (e) {
       results.push({ name, ms: NaN, bytes: NaN, out, note: `failed: ${e.message.split("\n")[0]}` });
     }
@@ -120,8 +124,8 @@ async function main() {
       }
     }
   }
-  console.log("| writer | write ms | MB | DuckDB | note |\n|---|---:|---:|---|---|");
-  for (const r of results) console.log(`| ${r.name} | ${r.ms.toFixed(0)} | ${(r.bytes / 1e6).toFixed(2)} | ${r.duckdb ?? "-"} | ${r.note ?? ""} |`);
+  console.log("| writer | write ms (wall) | CPU ms | MB | DuckDB | note |\n|---|---:|---:|---:|---|---|");
+  for (const r of results) console.log(`| ${r.name} | ${r.ms.toFixed(0)} | ${(r.cpu ?? NaN).toFixed(0)} | ${(r.bytes / 1e6).toFixed(2)} | ${r.duckdb ?? "-"} | ${r.note ?? ""} |`);
   fs.rmSync(tmp, { recursive: true, force: true });
 }
 main().catch((e) => {

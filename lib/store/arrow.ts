@@ -63,10 +63,7 @@ function numericType(c: StoreColumn): DataType {
 function columnData(c: StoreColumn, n: number, dictId: number): Data {
   const { bitmap, nullCount } = validity(c.nulls, n);
   if (c.type === "string") {
-    if (Array.isArray(c.values)) {
-      const vals = c.nulls ? c.values.map((v, i) => (c.nulls![i] ? null : v)) : c.values;
-      return vectorFromArray(vals, new Utf8()).data[0];
-    }
+    if (Array.isArray(c.values)) return utf8Data(c.values, c.nulls, n);
     const dict = vectorFromArray(c.dictionary as string[], new Utf8());
     const codes = c.values as Uint32Array | Int32Array;
     // codes beyond the dictionary are null (see StoreColumn)
@@ -90,6 +87,23 @@ function columnData(c: StoreColumn, n: number, dictId: number): Data {
   }
   const type = numericType(c);
   return makeData({ type, length: n, nullCount, nullBitmap: bitmap, data: c.values as StoreTypedValues } as never);
+}
+
+/** Arrow Utf8 data of plain strings, encoded straight into one buffer (vectorFromArray's builder is ~5× slower). */
+function utf8Data(values: readonly (string | null)[], nulls: Uint8Array | undefined, n: number): Data {
+  const offsets = new Int32Array(n + 1);
+  const mask = new Uint8Array(n);
+  let bytes = 0;
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (v === null || v === undefined || (nulls && nulls[i])) mask[i] = 1;
+    else bytes += Buffer.byteLength(v, "utf8");
+    offsets[i + 1] = bytes;
+  }
+  const data = Buffer.allocUnsafe(bytes);
+  for (let i = 0; i < n; i++) if (!mask[i]) data.write(values[i]!, offsets[i], "utf8");
+  const { bitmap, nullCount } = validity(mask, n);
+  return makeData({ type: new Utf8(), length: n, nullCount, nullBitmap: bitmap, valueOffsets: offsets, data: new Uint8Array(data.buffer, data.byteOffset, bytes) });
 }
 
 /** An Arrow table over the columns (one record batch). */
