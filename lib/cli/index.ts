@@ -288,6 +288,14 @@ async function cmdConvert(args: Args): Promise<number> {
     } else files.push(f);
   }
   const num = (k: string) => (typeof args.flags[k] === "string" ? Number(args.flags[k]) : undefined);
+  // a progress bar on stderr when it is a terminal (redrawn at most every 100 ms), quiet otherwise
+  const tty = process.stderr.isTTY === true;
+  let drawn = 0;
+  let shown = false;
+  const clearBar = () => {
+    if (shown) process.stderr.write("\r\x1b[K");
+    shown = false;
+  };
   const res = await store.convert(files, {
     out: outDir,
     shard: typeof args.flags.shard === "string" ? store.parseShard(args.flags.shard) : undefined,
@@ -295,10 +303,21 @@ async function cmdConvert(args: Args): Promise<number> {
     workers: num("workers"),
     flows: args.flags["no-flows"] !== true,
     onFile: (r) => {
+      clearBar();
       for (const w of r.warnings) process.stderr.write(`pcapframe: warning: ${w.file}: ${w.message}\n`);
-      if (process.stderr.isTTY) process.stderr.write(`converted ${r.file}: ${r.packets} packets, ${r.flows} flows (${(r.ms / 1000).toFixed(1)} s)\n`);
+      if (tty) process.stderr.write(`converted ${r.file}: ${r.packets} packets, ${r.flows} flows (${(r.ms / 1000).toFixed(1)} s)\n`);
     },
+    onProgress: tty
+      ? (p) => {
+          const now = performance.now();
+          if (now - drawn < 100 && p.filesDone < p.files) return;
+          drawn = now;
+          process.stderr.write(`\r\x1b[K${store.formatProgress(p, Math.max(10, Math.min(30, (process.stderr.columns ?? 80) - 90)))}`);
+          shown = true;
+        }
+      : undefined,
   });
+  clearBar();
   out(`${res.files.length} files, ${res.packets} packets, ${res.flows} flows → ${outDir}\n`);
   return res.files.some((f) => f.failed) ? 1 : 0;
 }

@@ -5,7 +5,8 @@ import { convertFile, type ConvertOptions } from "./convert";
 const options = workerData as ConvertOptions;
 parentPort?.on("message", (m: { file: string }) => {
   try {
-    parentPort!.postMessage({ result: convertFile(m.file, options) });
+    const result = convertFile(m.file, options, (bytes, packets) => parentPort!.postMessage({ bytes, packets }));
+    parentPort!.postMessage({ result });
   } catch (e) {
     parentPort!.postMessage({ error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
   }

@@ -35,6 +35,21 @@ export interface ConvertOptions {
   flows?: boolean;
   /** Called after each file (in completion order). */
   onFile?: (r: ConvertFileResult) => void;
+  /** Progress by bytes of the input files (after each batch written and each file finished). */
+  onProgress?: (p: ConvertProgress) => void;
+}
+
+export interface ConvertProgress {
+  /** Bytes of the input files converted so far (a file counts as far as its last written packet's record), and in all. */
+  bytesDone: number;
+  bytesTotal: number;
+  packets: number;
+  filesDone: number;
+  files: number;
+  elapsedMs: number;
+  /** Input bytes per second so far, and the time left at that rate (null until there is a rate). */
+  bytesPerSecond: number;
+  etaMs: number | null;
 }
 
 export interface ConvertWarning {
@@ -100,8 +115,8 @@ function rowHours(cap: Capture): Int32Array {
   return out;
 }
 
-/** Convert one capture in this thread. */
-export function convertFile(file: string, options: ConvertOptions): ConvertFileResult {
+/** Convert one capture in this thread. `onBytes(n)` reports how far into the file the written packets reach. */
+export function convertFile(file: string, options: ConvertOptions, onBytes?: (bytes: number, packets: number) => void): ConvertFileResult {
   const t0 = performance.now();
   const res: ConvertFileResult = { file, packets: 0, flows: 0, written: [], warnings: [], ms: 0 };
   let cap: Capture;
@@ -140,6 +155,7 @@ export function convertFile(file: string, options: ConvertOptions): ConvertFileR
       if (uniform) {
         writerFor("packets", hours[s]).append(packetStore(cap, { start: s, end: e, pcapFile: file }));
         res.packets += e - s;
+        onBytes?.(cap.packets.fileOffset[e - 1], res.packets);
         continue;
       }
       const groups = new Map<number, number[]>();
@@ -153,6 +169,7 @@ export function convertFile(file: string, options: ConvertOptions): ConvertFileR
         writerFor("packets", h).append(packetStore(cap, { rows, pcapFile: file }));
         res.packets += rows.length;
       }
+      onBytes?.(cap.packets.fileOffset[e - 1], res.packets);
     }
     if (options.flows !== false) {
       const flows = buildFlows(cap);
@@ -196,13 +213,44 @@ export async function convert(files: string[], options: ConvertOptions): Promise
   const cores = typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
   const nWorkers = Math.min(files.length, options.workers ?? cores);
   const results: ConvertFileResult[] = new Array(files.length);
+  const sizes = files.map((f) => {
+    try {
+      return fs.statSync(f).size;
+    } catch {
+      return 0;
+    }
+  });
+  const bytesTotal = sizes.reduce((a, b) => a + b, 0);
+  const started = performance.now();
+  const fileBytes = new Float64Array(files.length);
+  const filePackets = new Float64Array(files.length);
+  let filesDone = 0;
+  const progress = (i: number, bytes: number, packets: number) => {
+    fileBytes[i] = Math.min(sizes[i], bytes);
+    filePackets[i] = packets;
+    if (!options.onProgress) return;
+    let bytesDone = 0;
+    let pk = 0;
+    for (let k = 0; k < files.length; k++) {
+      bytesDone += fileBytes[k];
+      pk += filePackets[k];
+    }
+    const elapsedMs = performance.now() - started;
+    const bytesPerSecond = elapsedMs > 0 ? (bytesDone * 1000) / elapsedMs : 0;
+    options.onProgress({
+      bytesDone, bytesTotal, packets: pk, filesDone, files: files.length, elapsedMs, bytesPerSecond,
+      etaMs: bytesPerSecond > 0 ? ((bytesTotal - bytesDone) * 1000) / bytesPerSecond : null,
+    });
+  };
   const done = (i: number, r: ConvertFileResult) => {
     results[i] = r;
+    filesDone++;
+    progress(i, sizes[i], r.packets);
     options.onFile?.(r);
   };
   const plain = { out: options.out, batchRows: options.batchRows, shard: options.shard, flows: options.flows };
   if (!script || nWorkers <= 1) {
-    files.forEach((f, i) => done(i, convertFile(f, plain)));
+    files.forEach((f, i) => done(i, convertFile(f, plain, (b, p) => progress(i, b, p))));
   } else {
     let next = 0;
     await Promise.all(
@@ -219,7 +267,11 @@ export async function convert(files: string[], options: ConvertOptions): Promise
             current = next++;
             w.postMessage({ file: files[current] });
           };
-          w.on("message", (m: { result?: ConvertFileResult; error?: string }) => {
+          w.on("message", (m: { result?: ConvertFileResult; error?: string; bytes?: number; packets?: number }) => {
+            if (m.bytes !== undefined) {
+              progress(current, m.bytes, m.packets ?? 0);
+              return;
+            }
             if (m.error !== undefined) {
               void w.terminate();
               reject(new Error(`convert ${files[current]}: ${m.error}`));

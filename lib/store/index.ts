@@ -4,7 +4,8 @@ export { packetStore, packetStoreColumnNames, packetStoreType, PACKET_EXTRA_COLU
 export { flowStore, flowColumnType, type FlowStoreOptions } from "./flows";
 export { toArrow } from "./arrow";
 export { writeParquet, ParquetFileWriter, parquetSchema, type ParquetOptions } from "./parquet";
-export { convert, convertFile, partitionOf, partFileName, type ConvertOptions, type ConvertResult, type ConvertFileResult, type ConvertWarning } from "./convert";
+export { convert, convertFile, partitionOf, partFileName, type ConvertProgress, type ConvertOptions, type ConvertResult, type ConvertFileResult, type ConvertWarning } from "./convert";
 export { parseShard, packetHashes, flowHashes, connectionHash, shardOf, type Shard } from "./shard";
 export { sql, datasetView, type SqlTable } from "./sql";
 export { writeStoreCSV, storeToCSV } from "./csv";
+export { formatProgress } from "./progress";

@@ -327,3 +327,19 @@ describe("flow store", () => {
     for (const c of st.columns) for (let i = 0; i < st.length; i++) expect(flowCsvCell(cellOf(c, i) as never), c.name).toBe(flowCsvCell(table.get(c.name, i)));
   });
 });
+
+describe("progress", () => {
+  it("onProgress by bytes: monotonic, ends at the files' total; a one-line text with bar, rate and ETA", async () => {
+    const files = ["lab-lossy.pcapng", "modbusBig.pcap", "bad-truncated.pcap"].map((f) => path.join(DATA_DIR, f));
+    const seen: import("../../lib/store/convert").ConvertProgress[] = [];
+    await convert(files, { out: path.join(tmp, "progress-ds"), workers: 1, batchRows: 2000, onProgress: (p) => seen.push(p) });
+    const total = files.reduce((s, f) => s + fs.statSync(f).size, 0);
+    expect(seen.length).toBeGreaterThan(files.length);
+    for (let i = 1; i < seen.length; i++) expect(seen[i].bytesDone).toBeGreaterThanOrEqual(seen[i - 1].bytesDone);
+    const last = seen[seen.length - 1];
+    expect(last).toMatchObject({ bytesDone: total, bytesTotal: total, filesDone: 3, files: 3 });
+    expect(last.packets).toBe(files.reduce((s, f) => s + readCapture(f).length, 0));
+    const { formatProgress } = await import("../../lib/store/progress");
+    expect(formatProgress({ ...last, bytesDone: total / 2, etaMs: 65_000, bytesPerSecond: 2e6 }, 10)).toMatch(/^\[#####-----\]  50% .* MB \/ .* MB, .* packets, 3\/3 files, 2\.0 MB\/s, ETA 1:05$/);
+  });
+});
