@@ -25,7 +25,8 @@ import {
   type Data,
   type DataType,
 } from "apache-arrow";
-import { checkTable, type StoreColumn, type StoreTable, type StoreTypedValues } from "./column";
+import { asStoreTable, type Storable } from "./adapt";
+import { checkTable, type StoreColumn, type StoreTypedValues } from "./column";
 
 /** Arrow validity bitmap (bit set = valid) from a byte-per-row null mask; null when there is no null. */
 function validity(nulls: Uint8Array | undefined, n: number): { bitmap: Uint8Array | undefined; nullCount: number } {
@@ -106,8 +107,9 @@ function utf8Data(values: readonly (string | null)[], nulls: Uint8Array | undefi
   return makeData({ type: new Utf8(), length: n, nullCount, nullBitmap: bitmap, valueOffsets: offsets, data: new Uint8Array(data.buffer, data.byteOffset, bytes) });
 }
 
-/** An Arrow table over the columns (one record batch). */
-export function toArrow(t: StoreTable): Table {
+/** An Arrow table (one record batch) over a Capture's packet columns, a FlowTable, or store columns. */
+export function toArrow(table: Storable): Table {
+  const t = asStoreTable(table);
   checkTable(t);
   const fields: Field[] = [];
   const children: Data[] = [];

@@ -9,3 +9,4 @@ export { parseShard, packetHashes, flowHashes, connectionHash, shardOf, type Sha
 export { sql, datasetView, type SqlTable } from "./sql";
 export { writeStoreCSV, storeToCSV } from "./csv";
 export { formatProgress } from "./progress";
+export { asStoreTable, type Storable } from "./adapt";

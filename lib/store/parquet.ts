@@ -6,6 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { ParquetWriter, fileWriter, type ColumnSource, type SchemaElement } from "hyparquet-writer";
 import type { StoreColumn, StoreTable, StoreType, StoreTypedValues } from "./column";
+import { asStoreTable, type Storable } from "./adapt";
 import { checkTable, sliceTable } from "./column";
 
 const SCHEMA: Record<StoreType, Omit<SchemaElement, "name">> = {
@@ -132,10 +133,11 @@ export class ParquetFileWriter {
 }
 
 /**
- * Write a table to one Parquet file, `rowGroupRows` rows per row group (default 65 536).
+ * Write a table (a Capture's packets, a FlowTable, or store columns) to one Parquet file, `rowGroupRows` rows per row group (default 65 536).
  * An empty table still gets a file with its schema.
  */
-export function writeParquet(table: StoreTable, file: string, options: ParquetOptions & { rowGroupRows?: number } = {}): { rows: number; rowGroups: number } {
+export function writeParquet(t: Storable, file: string, options: ParquetOptions & { rowGroupRows?: number } = {}): { rows: number; rowGroups: number } {
+  const table = asStoreTable(t);
   checkTable(table);
   const step = Math.max(1, options.rowGroupRows ?? 65536);
   const w = new ParquetFileWriter(file, options);

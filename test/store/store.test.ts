@@ -343,3 +343,18 @@ describe("progress", () => {
     expect(formatProgress({ ...last, bytesDone: total / 2, etaMs: 65_000, bytesPerSecond: 2e6 }, 10)).toMatch(/^\[#####-----\]  50% .* MB \/ .* MB, .* packets, 3\/3 files, 2\.0 MB\/s, ETA 1:05$/);
   });
 });
+
+describe("any table", () => {
+  it("toArrow and writeParquet take a Capture, a FlowTable or store columns; anything else is a TypeError", async () => {
+    const cap = readCapture(path.join(DATA_DIR, "tcp-handshake-nano.pcap"));
+    expect(toArrow(cap).numRows).toBe(cap.length);
+    expect(toArrow(cap).schema.fields.length).toBe(packetStoreColumnNames().length);
+    const flows = buildFlows(cap);
+    const f = path.join(tmp, "flows-only.parquet");
+    expect(writeParquet(flows, f)).toEqual({ rows: flows.length, rowGroups: 1 });
+    const r = await rows(`SELECT count(*)::INT AS n, count(DISTINCT state)::INT AS s FROM read_parquet('${q(f)}')`);
+    expect(r.cols[0][0]).toBe(flows.length);
+    expect(() => toArrow({} as never)).toThrow(TypeError);
+    expect(() => writeParquet([] as never, f)).toThrow(TypeError);
+  });
+});
