@@ -4,10 +4,18 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { ParquetWriter, fileWriter, type ColumnSource, type SchemaElement } from "hyparquet-writer";
+import type { ColumnSource, ParquetWriter, SchemaElement } from "hyparquet-writer";
 import type { StoreColumn, StoreTable, StoreType, StoreTypedValues } from "./column";
 import { asStoreTable, type Storable } from "./adapt";
 import { checkTable, sliceTable } from "./column";
+
+type Hyparquet = typeof import("hyparquet-writer");
+let hyparquet: Hyparquet | null = null;
+/** hyparquet-writer, loaded on first use. */
+function writerApi(): Hyparquet {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (hyparquet ??= require("hyparquet-writer") as Hyparquet);
+}
 
 const SCHEMA: Record<StoreType, Omit<SchemaElement, "name">> = {
   bool: { type: "BOOLEAN" },
@@ -100,6 +108,7 @@ export class ParquetFileWriter {
       fs.mkdirSync(path.dirname(this.path), { recursive: true });
       this.names = t.columns.map((c) => c.name);
       this.types = t.columns.map((c) => c.type);
+      const { ParquetWriter, fileWriter } = writerApi();
       this.writer = new ParquetWriter({
         writer: fileWriter(this.path),
         schema: parquetSchema(t.columns),
@@ -143,6 +152,7 @@ export function writeParquet(t: Storable, file: string, options: ParquetOptions 
   const w = new ParquetFileWriter(file, options);
   if (table.length === 0) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
+    const { ParquetWriter, fileWriter } = writerApi();
     const pw = new ParquetWriter({ writer: fileWriter(file), schema: parquetSchema(table.columns), createdBy: "pcapframe" });
     pw.finish();
     return { rows: 0, rowGroups: 0 };
