@@ -1,15 +1,11 @@
-/** CSV text of store columns (header + rows): integers as they are, floats in full, strings quoted when needed. */
+/** CSV text of store columns (header + rows), cells formatted as every table's CSV (lib/base/csv.ts). */
+import { csvCell } from "../base/csv";
 import { cellOf, type StoreTable } from "./column";
 
-function cell(v: ReturnType<typeof cellOf>): string {
-  if (v === null) return "";
-  if (typeof v === "boolean") return v ? "1" : "0";
-  if (typeof v === "number" || typeof v === "bigint") return String(v);
-  return /[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
-}
+const cell = (v: ReturnType<typeof cellOf>): string => (typeof v === "bigint" ? String(v) : csvCell(v));
 
 export function writeStoreCSV(t: StoreTable, write: (chunk: string) => void): void {
-  write(t.columns.map((c) => cell(c.name)).join(",") + "\n");
+  write(t.columns.map((c) => csvCell(c.name)).join(",") + "\n");
   let buf = "";
   for (let i = 0; i < t.length; i++) {
     let line = "";

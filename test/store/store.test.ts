@@ -11,7 +11,8 @@ import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readCapture, Capture } from "../../lib/capture/capture";
 import { buildFlows } from "../../lib/flows/build";
-import { csvCell as flowCsvCell } from "../../lib/flows/table";
+import { csvCell } from "../../lib/base/csv";
+import { findColumn } from "../../lib/capture/columns";
 import { epochString } from "../../lib/base/format";
 import { cellOf, type StoreTable } from "../../lib/store/column";
 import { toArrow } from "../../lib/store/arrow";
@@ -62,12 +63,8 @@ function packetCell(name: string, v: unknown, timeNs: unknown): string {
     const ns = timeNs as bigint;
     return epochString(Number(ns / 1_000_000_000n), Number(ns % 1_000_000_000n));
   }
-  if (v === null || v === undefined) return "";
-  if (typeof v === "boolean") return v ? "1" : "0";
-  if (typeof v === "bigint") return String(v);
-  if (typeof v === "number") return name === "ack_rtt" || name === "irtt" || name === "time_relative" ? v.toFixed(9) : String(v);
-  const s = String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  const def = findColumn(name)!;
+  return csvCell(typeof v === "bigint" ? Number(v) : (v as string | number | boolean | null), def.type === "float64" && def.unit === "s");
 }
 
 /** Compare the DuckDB read of one capture's packets and flows with its CSVs. */
@@ -112,7 +109,7 @@ async function expectSameAsCsv(dataset: string, file: string): Promise<{ packets
   );
   const flines = [fnames.join(",")];
   for (let i = 0; i < fgot.n; i++) {
-    flines.push(fnames.map((_n, j) => flowCsvCell(((v) => (typeof v === "bigint" ? Number(v) : v))(fgot.cols[j][i]) as never)).join(","));
+    flines.push(fnames.map((_n, j) => csvCell(((v) => (typeof v === "bigint" ? Number(v) : v))(fgot.cols[j][i]) as never)).join(","));
   }
   flines.push("");
   const sortBody = (ls: string[]) => [ls[0], ...ls.slice(1, -1).sort(), ""];
@@ -324,7 +321,7 @@ describe("flow store", () => {
     const table = buildFlows(cap);
     const st = flowStore(table);
     expect(st.columns.map((c) => c.name)).toEqual(table.columnNames);
-    for (const c of st.columns) for (let i = 0; i < st.length; i++) expect(flowCsvCell(cellOf(c, i) as never), c.name).toBe(flowCsvCell(table.get(c.name, i)));
+    for (const c of st.columns) for (let i = 0; i < st.length; i++) expect(csvCell(cellOf(c, i) as never), c.name).toBe(csvCell(table.get(c.name, i)));
   });
 });
 
