@@ -3,6 +3,8 @@ import * as path from "node:path";
 import { spawnSync } from "node:child_process";
 import { readCapture, DEFAULT_CSV_COLUMNS, Capture } from "../capture/capture";
 import { CaptureError } from "../base/errors";
+import { terminalProgress } from "../base/progress";
+import { resolveInputs } from "../read/inputs";
 import { buildFlows, writeFlowsCSV } from "../flows/build";
 import { flowColumns } from "../flows/schema";
 import { plotCommand, type PlotCommandOptions } from "../plot/command";
@@ -16,7 +18,7 @@ const USAGE = `pcapframe — packet captures as tables, TCP analysis, flows and 
 
 Usage:
   pcapframe info FILE                      capture metadata (format, interfaces, time span, packets)
-  pcapframe packets FILE [--csv] [--columns a,b,…] [--limit N] [--strict]
+  pcapframe packets FILE… [--csv] [--columns a,b,…] [--limit N] [--strict]
                                            the packet list (Wireshark's columns + TCP analysis)
   pcapframe flows FILE [--csv]             one row per TCP stream / UDP flow, with RTT and retransmission stats
   pcapframe plot FILE --stream N --kind seq|tcptrace|rtt|throughput|inflight|ladder -o out.png|out.svg|out.html
@@ -26,13 +28,15 @@ Usage:
                                            record a real browser ↔ HTTPS server capture (root, netns)
   pcapframe start                          the main job: summary of data/lab-lossy.pcapng + notebooks to out/
   pcapframe columns [--flows]              the packet-table (or flow-table) columns: name, type, unit, what each mirrors
-  pcapframe convert FILES… --out DIR [--shard i/n] [--batch-rows N] [--workers N] [--no-flows]
-                                           captures → Hive-partitioned Parquet (DIR/packets, DIR/flows)
+  pcapframe convert FILES… --out DIR [--one-capture] [--shard i/n] [--batch-rows N] [--workers N] [--no-flows]
+                                           captures → Hive-partitioned Parquet (DIR/packets, DIR/flows); each file
+                                           on its own, in parallel, or --one-capture: all as one (rotations)
   pcapframe sql DIR "SELECT …"             SQL (DuckDB) over a converted dataset: views packets, flows; CSV out
 
 FILE may be pcap (µs/ns, either byte order), pcapng, or either gzip-compressed; the format is
 detected from the magic number. Framing errors keep the packets before them (warning on stderr);
---strict turns them into an error.`;
+--strict turns them into an error. Several FILEs, or a directory (tcpdump -C/-G rotations, in natural
+name order), read as one capture. On a terminal, a progress bar (bytes, packets, rate, ETA) shows on stderr.`;
 
 interface Args {
   cmd: string;
@@ -115,10 +119,19 @@ function needFile(args: Args): string {
   return f;
 }
 
+/** Read FILE (or several FILEs / a directory of rotations, as one capture), with a progress bar on a terminal's stderr. */
 function load(args: Args): Capture {
-  const file = needFile(args);
-  const cap = readCapture(file, { strict: args.flags.strict === true });
-  for (const w of cap.meta.warnings) process.stderr.write(`pcapframe: warning: ${w.message} [${w.code}]\n`);
+  needFile(args);
+  for (const f of args.positional) if (!fs.existsSync(f)) throw new Error(`${args.cmd}: no such file: ${f}`);
+  const input = args.positional.length > 1 ? args.positional : args.positional[0];
+  const bar = terminalProgress(process.stderr);
+  let cap: Capture;
+  try {
+    cap = readCapture(input, { strict: args.flags.strict === true, onProgress: bar?.update });
+  } finally {
+    bar?.done();
+  }
+  for (const w of cap.meta.warnings) process.stderr.write(`pcapframe: warning: ${w.file ? `${w.file}: ` : ""}${w.message} [${w.code}]\n`);
   return cap;
 }
 
@@ -283,41 +296,26 @@ async function cmdConvert(args: Args): Promise<number> {
   const files: string[] = [];
   for (const f of args.positional) {
     if (!fs.existsSync(f)) throw new Error(`convert: no such file: ${f}`);
-    if (fs.statSync(f).isDirectory()) {
-      for (const e of fs.readdirSync(f).sort()) if (fs.statSync(path.join(f, e)).isFile()) files.push(path.join(f, e));
-    } else files.push(f);
+    for (const x of resolveInputs(f)) if (typeof x === "string") files.push(x);
   }
   const num = (k: string) => (typeof args.flags[k] === "string" ? Number(args.flags[k]) : undefined);
-  // a progress bar on stderr when it is a terminal (redrawn at most every 100 ms), quiet otherwise
-  const tty = process.stderr.isTTY === true;
-  let drawn = 0;
-  let shown = false;
-  const clearBar = () => {
-    if (shown) process.stderr.write("\r\x1b[K");
-    shown = false;
-  };
+  // a progress bar on stderr when it is a terminal, quiet otherwise
+  const bar = terminalProgress(process.stderr);
   const res = await store.convert(files, {
     out: outDir,
     shard: typeof args.flags.shard === "string" ? store.parseShard(args.flags.shard) : undefined,
     batchRows: num("batch-rows"),
     workers: num("workers"),
     flows: args.flags["no-flows"] !== true,
+    oneCapture: args.flags["one-capture"] === true,
     onFile: (r) => {
-      clearBar();
+      bar?.done();
       for (const w of r.warnings) process.stderr.write(`pcapframe: warning: ${w.file}: ${w.message}\n`);
-      if (tty) process.stderr.write(`converted ${r.file}: ${r.packets} packets, ${r.flows} flows (${(r.ms / 1000).toFixed(1)} s)\n`);
+      if (bar) process.stderr.write(`converted ${r.file}: ${r.packets} packets, ${r.flows} flows (${(r.ms / 1000).toFixed(1)} s)\n`);
     },
-    onProgress: tty
-      ? (p) => {
-          const now = performance.now();
-          if (now - drawn < 100 && p.filesDone < p.files) return;
-          drawn = now;
-          process.stderr.write(`\r\x1b[K${store.formatProgress(p, Math.max(10, Math.min(30, (process.stderr.columns ?? 80) - 90)))}`);
-          shown = true;
-        }
-      : undefined,
+    onProgress: bar?.update,
   });
-  clearBar();
+  bar?.done();
   out(`${res.files.length} files, ${res.packets} packets, ${res.flows} flows → ${outDir}\n`);
   return res.files.some((f) => f.failed) ? 1 : 0;
 }

@@ -1,5 +1,6 @@
 /** readCapture's options. */
 import { z } from "zod";
+import type { Progress } from "../base/progress";
 
 export const ReadOptionsSchema = z
   .object({
@@ -17,6 +18,11 @@ export const ReadOptionsSchema = z
      * table needs, finishing it after the read returns. Results are identical either way.
      */
     threads: z.union([z.boolean(), z.literal("auto")]).default("auto"),
+    /**
+     * Called as the read advances (every few thousand packets, and after each file) with the bytes read of
+     * the total: packets, rate and ETA beside it. For a gzip-compressed file the count jumps at its end.
+     */
+    onProgress: z.custom<(p: Progress) => void>((v) => typeof v === "function", "expected a function").optional(),
   })
   .strict();
 

@@ -3,7 +3,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import { convertFile, type ConvertOptions } from "./convert";
 
 const options = workerData as ConvertOptions;
-parentPort?.on("message", (m: { file: string }) => {
+parentPort?.on("message", (m: { file: string | string[] }) => {
   try {
     const result = convertFile(m.file, options, (bytes, packets) => parentPort!.postMessage({ bytes, packets }));
     parentPort!.postMessage({ result });

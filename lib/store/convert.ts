@@ -15,8 +15,10 @@ import * as path from "node:path";
 import { Worker } from "node:worker_threads";
 import { readCapture, type Capture } from "../capture/capture";
 import { CaptureError } from "../base/errors";
+import { progressAt, type Progress } from "../base/progress";
 import { buildFlows } from "../flows/build";
 import { Layer } from "../table/layers";
+import type { StoreColumn } from "./column";
 import { flowStore } from "./flows";
 import { ParquetFileWriter } from "./parquet";
 import { packetStore } from "./packets";
@@ -33,24 +35,16 @@ export interface ConvertOptions {
   workers?: number;
   /** Also write the flow table (default true). */
   flows?: boolean;
+  /** Read all the files as one capture (tcpdump -C/-G rotations: a connection crossing files is one flow), in one thread. */
+  oneCapture?: boolean;
   /** Called after each file (in completion order). */
   onFile?: (r: ConvertFileResult) => void;
   /** Progress by bytes of the input files (after each batch written and each file finished). */
   onProgress?: (p: ConvertProgress) => void;
 }
 
-export interface ConvertProgress {
-  /** Bytes of the input files converted so far (a file counts as far as its last written packet's record), and in all. */
-  bytesDone: number;
-  bytesTotal: number;
-  packets: number;
-  filesDone: number;
-  files: number;
-  elapsedMs: number;
-  /** Input bytes per second so far, and the time left at that rate (null until there is a rate). */
-  bytesPerSecond: number;
-  etaMs: number | null;
-}
+/** Bytes of the input files converted so far: a file counts as far as its last written packet's record. */
+export type ConvertProgress = Progress;
 
 export interface ConvertWarning {
   file: string;
@@ -94,11 +88,15 @@ export function partitionOf(hour: number): string {
   return `date=${d.toISOString().slice(0, 10)}/hour=${String(d.getUTCHours()).padStart(2, "0")}`;
 }
 
-/** The name of a capture's Parquet file in each partition: its base name and a hash of its path (two rotations dirs may share names). */
-export function partFileName(file: string, shard?: Shard): string {
-  const stem = path.basename(file).replace(/\.(pcapng|pcap|cap)(\.gz)?$/i, "").replace(/[^\w.-]+/g, "_") || "capture";
-  const h = crypto.createHash("sha1").update(path.resolve(file)).digest("hex").slice(0, 8);
-  return `${stem}-${h}${shard ? `-shard${shard.index}of${shard.count}` : ""}.parquet`;
+/**
+ * The name of a capture's Parquet file in each partition: its base name and a hash of its path (two
+ * rotation directories may share names); several files read as one capture: the first one's name, +N.
+ */
+export function partFileName(file: string | readonly string[], shard?: Shard): string {
+  const files = typeof file === "string" ? [file] : file;
+  const stem = path.basename(files[0]).replace(/\.(pcapng|pcap|cap)(\.gz)?$/i, "").replace(/[^\w.-]+/g, "_") || "capture";
+  const h = crypto.createHash("sha1").update(files.map((f) => path.resolve(f)).join("\n")).digest("hex").slice(0, 8);
+  return `${stem}${files.length > 1 ? `+${files.length - 1}` : ""}-${h}${shard ? `-shard${shard.index}of${shard.count}` : ""}.parquet`;
 }
 
 /** Hour index of every row; rows without a timestamp take the hour of the row before (or of the first timed row). */
@@ -115,13 +113,17 @@ function rowHours(cap: Capture): Int32Array {
   return out;
 }
 
-/** Convert one capture in this thread. `onBytes(n)` reports how far into the file the written packets reach. */
-export function convertFile(file: string, options: ConvertOptions, onBytes?: (bytes: number, packets: number) => void): ConvertFileResult {
+/**
+ * Convert one capture in this thread (a list of files: read as one capture). `onBytes(n)` reports how far
+ * into the input the written packets reach.
+ */
+export function convertFile(input: string | readonly string[], options: ConvertOptions, onBytes?: (bytes: number, packets: number) => void): ConvertFileResult {
   const t0 = performance.now();
+  const file = typeof input === "string" ? input : input.join(", ");
   const res: ConvertFileResult = { file, packets: 0, flows: 0, written: [], warnings: [], ms: 0 };
   let cap: Capture;
   try {
-    cap = readCapture(file);
+    cap = readCapture(typeof input === "string" ? input : [...input]);
   } catch (e) {
     if (!(e instanceof Error) || !(e instanceof CaptureError || "code" in e)) throw e;
     res.failed = true;
@@ -129,10 +131,14 @@ export function convertFile(file: string, options: ConvertOptions, onBytes?: (by
     res.ms = performance.now() - t0;
     return res;
   }
-  for (const w of cap.meta.warnings) res.warnings.push({ file, byteOffset: w.byteOffset, message: w.message });
+  for (const w of cap.meta.warnings) res.warnings.push({ file: w.file ?? file, byteOffset: w.byteOffset, message: w.message });
+  // input bytes up to a row: the files before it and its offset in its file
+  const before = new Float64Array(cap.meta.files.length);
+  for (let k = 1; k < before.length; k++) before[k] = before[k - 1] + cap.meta.files[k - 1].fileSize;
+  const bytesAt = (r: number) => (cap.packets.fileIndex ? before[cap.packets.fileIndex[r]] : 0) + cap.packets.fileOffset[r];
   const batchRows = Math.max(1, options.batchRows ?? 65536);
   const shard = options.shard;
-  const name = partFileName(file, shard);
+  const name = partFileName(input, shard);
   const writers = new Map<number, ParquetFileWriter>();
   const writerFor = (kind: "packets" | "flows", hour: number): ParquetFileWriter => {
     const key = kind === "packets" ? hour : -1 - hour;
@@ -153,9 +159,9 @@ export function convertFile(file: string, options: ConvertOptions, onBytes?: (by
       let uniform = !keep;
       if (uniform) for (let r = s + 1; r < e && uniform; r++) uniform = hours[r] === hours[s];
       if (uniform) {
-        writerFor("packets", hours[s]).append(packetStore(cap, { start: s, end: e, pcapFile: file }));
+        writerFor("packets", hours[s]).append(packetStore(cap, { start: s, end: e }));
         res.packets += e - s;
-        onBytes?.(cap.packets.fileOffset[e - 1], res.packets);
+        onBytes?.(bytesAt(e - 1), res.packets);
         continue;
       }
       const groups = new Map<number, number[]>();
@@ -166,10 +172,10 @@ export function convertFile(file: string, options: ConvertOptions, onBytes?: (by
         g.push(r);
       }
       for (const [h, rows] of groups) {
-        writerFor("packets", h).append(packetStore(cap, { rows, pcapFile: file }));
+        writerFor("packets", h).append(packetStore(cap, { rows }));
         res.packets += rows.length;
       }
-      onBytes?.(cap.packets.fileOffset[e - 1], res.packets);
+      onBytes?.(bytesAt(e - 1), res.packets);
     }
     if (options.flows !== false) {
       const flows = buildFlows(cap);
@@ -187,7 +193,10 @@ export function convertFile(file: string, options: ConvertOptions, onBytes?: (by
       for (const [h, rows] of groups) {
         const w = writerFor("flows", h);
         for (let k = 0; k < rows.length; k += batchRows) {
-          w.append(flowStore(flows, { rows: rows.slice(k, k + batchRows), constants: { pcap_file: file } }));
+          const part = rows.slice(k, k + batchRows);
+          const t = flowStore(flows, { rows: part });
+          t.columns.push(flowFiles(cap, flows, part));
+          w.append(t);
         }
         res.flows += rows.length;
       }
@@ -199,6 +208,15 @@ export function convertFile(file: string, options: ConvertOptions, onBytes?: (by
   return res;
 }
 
+/** The `pcap_file` of flow rows: the file of each flow's first packet. */
+function flowFiles(cap: Capture, flows: ReturnType<typeof buildFlows>, rows: number[]): StoreColumn {
+  const first = flows.raw("first_frame") as Float64Array;
+  const fileIndex = cap.packets.fileIndex;
+  const codes = new Uint32Array(rows.length);
+  if (fileIndex) for (let k = 0; k < rows.length; k++) codes[k] = fileIndex[first[rows[k]] - 1] ?? 0;
+  return { name: "pcap_file", type: "string", values: codes, dictionary: cap.meta.files.map((f) => f.source), description: "capture file of the flow's first packet" };
+}
+
 /** The worker script (compiled JavaScript next to this module), or null when running from TypeScript sources. */
 export function convertWorkerScript(): string | null {
   const p = path.join(__dirname, "convert-worker.js");
@@ -206,51 +224,53 @@ export function convertWorkerScript(): string | null {
 }
 
 /** Convert captures (in parallel worker threads when there are several and the compiled worker exists). */
+/**
+ * Convert captures: each file on its own (in parallel worker threads when there are several and the
+ * compiled worker exists), or with `oneCapture` all of them read as one capture.
+ */
 export async function convert(files: string[], options: ConvertOptions): Promise<ConvertResult> {
   if (!options.out) throw new TypeError("convert: an output directory is required (--out DIR)");
   fs.mkdirSync(options.out, { recursive: true });
   const script = convertWorkerScript();
   const cores = typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
-  const nWorkers = Math.min(files.length, options.workers ?? cores);
-  const results: ConvertFileResult[] = new Array(files.length);
-  const sizes = files.map((f) => {
+  // the jobs: one per file, or one for all of them
+  const jobs: (string | string[])[] = options.oneCapture && files.length > 1 ? [files] : files;
+  const nWorkers = Math.min(jobs.length, options.workers ?? cores);
+  const results: ConvertFileResult[] = new Array(jobs.length);
+  const size = (f: string) => {
     try {
       return fs.statSync(f).size;
     } catch {
       return 0;
     }
-  });
+  };
+  const sizes = jobs.map((j) => (typeof j === "string" ? size(j) : j.reduce((a, f) => a + size(f), 0)));
   const bytesTotal = sizes.reduce((a, b) => a + b, 0);
   const started = performance.now();
-  const fileBytes = new Float64Array(files.length);
-  const filePackets = new Float64Array(files.length);
+  const jobBytes = new Float64Array(jobs.length);
+  const jobPackets = new Float64Array(jobs.length);
   let filesDone = 0;
   const progress = (i: number, bytes: number, packets: number) => {
-    fileBytes[i] = Math.min(sizes[i], bytes);
-    filePackets[i] = packets;
+    jobBytes[i] = Math.min(sizes[i], bytes);
+    jobPackets[i] = packets;
     if (!options.onProgress) return;
     let bytesDone = 0;
     let pk = 0;
-    for (let k = 0; k < files.length; k++) {
-      bytesDone += fileBytes[k];
-      pk += filePackets[k];
+    for (let k = 0; k < jobs.length; k++) {
+      bytesDone += jobBytes[k];
+      pk += jobPackets[k];
     }
-    const elapsedMs = performance.now() - started;
-    const bytesPerSecond = elapsedMs > 0 ? (bytesDone * 1000) / elapsedMs : 0;
-    options.onProgress({
-      bytesDone, bytesTotal, packets: pk, filesDone, files: files.length, elapsedMs, bytesPerSecond,
-      etaMs: bytesPerSecond > 0 ? ((bytesTotal - bytesDone) * 1000) / bytesPerSecond : null,
-    });
+    options.onProgress(progressAt(started, bytesDone, bytesTotal, pk, filesDone, files.length));
   };
   const done = (i: number, r: ConvertFileResult) => {
     results[i] = r;
-    filesDone++;
+    filesDone += typeof jobs[i] === "string" ? 1 : jobs[i].length;
     progress(i, sizes[i], r.packets);
     options.onFile?.(r);
   };
   const plain = { out: options.out, batchRows: options.batchRows, shard: options.shard, flows: options.flows };
   if (!script || nWorkers <= 1) {
-    files.forEach((f, i) => done(i, convertFile(f, plain, (b, p) => progress(i, b, p))));
+    jobs.forEach((f, i) => done(i, convertFile(f, plain, (b, p) => progress(i, b, p))));
   } else {
     let next = 0;
     await Promise.all(
@@ -259,13 +279,13 @@ export async function convert(files: string[], options: ConvertOptions): Promise
           const w = new Worker(script, { workerData: plain });
           let current = -1;
           const feed = () => {
-            if (next >= files.length) {
+            if (next >= jobs.length) {
               void w.terminate();
               resolve();
               return;
             }
             current = next++;
-            w.postMessage({ file: files[current] });
+            w.postMessage({ file: jobs[current] });
           };
           w.on("message", (m: { result?: ConvertFileResult; error?: string; bytes?: number; packets?: number }) => {
             if (m.bytes !== undefined) {
@@ -274,7 +294,7 @@ export async function convert(files: string[], options: ConvertOptions): Promise
             }
             if (m.error !== undefined) {
               void w.terminate();
-              reject(new Error(`convert ${files[current]}: ${m.error}`));
+              reject(new Error(`convert ${String(jobs[current])}: ${m.error}`));
               return;
             }
             done(current, m.result!);

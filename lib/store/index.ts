@@ -8,5 +8,4 @@ export { convert, convertFile, partitionOf, partFileName, type ConvertProgress, 
 export { parseShard, packetHashes, flowHashes, connectionHash, shardOf, type Shard } from "./shard";
 export { sql, datasetView, type SqlTable } from "./sql";
 export { writeStoreCSV, storeToCSV } from "./csv";
-export { formatProgress } from "./progress";
 export { asStoreTable, type Storable } from "./adapt";

@@ -36,7 +36,7 @@ export interface PacketStoreOptions {
   rows?: Uint32Array | number[];
   /** Column names (default: every packet column, then the extras). */
   columns?: string[];
-  /** Text of the `pcap_file` column (default: the capture's source). */
+  /** Text of the `pcap_file` column (default: the file each row came from, `meta.files`). */
   pcapFile?: string;
 }
 
@@ -62,12 +62,16 @@ export function packetStore(cap: Capture, options: PacketStoreOptions = {}): Sto
   for (const name of names) {
     if (name === "time_ns") columns.push(timeNs(cap, n, rowAt));
     else if (name === "pcap_file") {
-      columns.push({ name, type: "string", values: new Uint32Array(n), dictionary: [options.pcapFile ?? cap.meta.source], description: "capture file the packet was read from" });
+      const fileIndex = cap.packets.fileIndex;
+      const codes = new Uint32Array(n);
+      if (fileIndex && options.pcapFile === undefined) for (let k = 0; k < n; k++) codes[k] = fileIndex[rowAt(k)];
+      const dictionary = options.pcapFile !== undefined ? [options.pcapFile] : cap.meta.files.map((f) => f.source);
+      columns.push({ name, type: "string", values: codes, dictionary, description: "capture file the packet was read from" });
     } else if (name === "file_offset") {
       const src = cap.packets.fileOffset;
       const out = new BigInt64Array(n);
       for (let k = 0; k < n; k++) out[k] = BigInt(src[rowAt(k)]);
-      columns.push({ name, type: "int64", values: out, description: "byte offset of the packet's record in its file" });
+      columns.push({ name, type: "int64", values: out, description: "byte offset of the packet's data in its file" });
     } else {
       const def = PACKET_COLUMNS.find((c) => c.name === name);
       if (!def) throw new TypeError(`unknown packet column "${name}"; available: ${packetStoreColumnNames().join(", ")}`);

@@ -336,7 +336,7 @@ describe("progress", () => {
     const last = seen[seen.length - 1];
     expect(last).toMatchObject({ bytesDone: total, bytesTotal: total, filesDone: 3, files: 3 });
     expect(last.packets).toBe(files.reduce((s, f) => s + readCapture(f).length, 0));
-    const { formatProgress } = await import("../../lib/store/progress");
+    const { formatProgress } = await import("../../lib/base/progress");
     expect(formatProgress({ ...last, bytesDone: total / 2, etaMs: 65_000, bytesPerSecond: 2e6 }, 10)).toMatch(/^\[#####-----\]  50% .* MB \/ .* MB, .* packets, 3\/3 files, 2\.0 MB\/s, ETA 1:05$/);
   });
 });
