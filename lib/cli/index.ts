@@ -298,7 +298,12 @@ async function cmdConvert(args: Args): Promise<number> {
     if (!fs.existsSync(f)) throw new Error(`convert: no such file: ${f}`);
     for (const x of resolveInputs(f)) if (typeof x === "string") files.push(x);
   }
-  const num = (k: string) => (typeof args.flags[k] === "string" ? Number(args.flags[k]) : undefined);
+  const num = (k: string) => {
+    const v = args.flags[k];
+    if (v === undefined) return undefined;
+    if (typeof v !== "string" || !/^\d+$/.test(v)) throw new Error(`convert: --${k} wants a whole number, not "${v === true ? "" : v}"`);
+    return Number(v);
+  };
   // a progress bar on stderr when it is a terminal, quiet otherwise
   const bar = terminalProgress(process.stderr);
   const res = await store.convert(files, {

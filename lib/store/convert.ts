@@ -16,6 +16,8 @@ import { Worker } from "node:worker_threads";
 import { readCapture, type Capture } from "../capture/capture";
 import { CaptureError } from "../base/errors";
 import { progressAt, type Progress } from "../base/progress";
+import { parseOptions } from "../base/options";
+import { z } from "zod";
 import { buildFlows } from "../flows/build";
 import { Layer } from "../table/layers";
 import type { StoreColumn } from "./column";
@@ -72,6 +74,19 @@ export interface ConvertResult {
 }
 
 const HOUR = 3600;
+
+const ConvertOptionsSchema = z
+  .object({
+    out: z.string().min(1, "an output directory is required (--out DIR)"),
+    batchRows: z.number().int().positive().optional(),
+    shard: z.object({ index: z.number().int().positive(), count: z.number().int().positive() }).refine((s) => s.index <= s.count, "index must be ≤ count").optional(),
+    workers: z.number().int().nonnegative().optional(),
+    flows: z.boolean().optional(),
+    oneCapture: z.boolean().optional(),
+    onFile: z.custom<(r: ConvertFileResult) => void>((v) => typeof v === "function", "expected a function").optional(),
+    onProgress: z.custom<(p: Progress) => void>((v) => typeof v === "function", "expected a function").optional(),
+  })
+  .strict();
 
 /** Hour index of rows whose partition is unknown (no timestamp in the whole capture). */
 export const NO_HOUR = -0x80000000;
@@ -228,8 +243,9 @@ export function convertWorkerScript(): string | null {
  * Convert captures: each file on its own (in parallel worker threads when there are several and the
  * compiled worker exists), or with `oneCapture` all of them read as one capture.
  */
-export async function convert(files: string[], options: ConvertOptions): Promise<ConvertResult> {
-  if (!options.out) throw new TypeError("convert: an output directory is required (--out DIR)");
+export async function convert(files: string[], opts: ConvertOptions): Promise<ConvertResult> {
+  const options = parseOptions("convert", ConvertOptionsSchema, opts) as ConvertOptions;
+  if (!Array.isArray(files) || files.some((f) => typeof f !== "string")) throw new TypeError("convert: expected a list of capture file paths");
   fs.mkdirSync(options.out, { recursive: true });
   const script = convertWorkerScript();
   const cores = typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;

@@ -62,6 +62,8 @@ describe.skipIf(!built)("pcapframe convert / sql (built CLI)", () => {
     expect(cli(["convert", "--out", tmp]).stderr).toMatch(/no capture files/);
     expect(cli(["convert", "data/lab-lossy.pcapng", "--out", tmp, "--shard", "4/3"]).stderr).toMatch(/--shard wants i\/n/);
     expect(cli(["sql", tmp]).stderr).toMatch(/usage: pcapframe sql DIR/);
+    expect(cli(["convert", "data/lab-lossy.pcapng", "--out", tmp, "--batch-rows", "abc"]).stderr).toMatch(/--batch-rows wants a whole number/);
+    expect(cli(["convert", "data/lab-lossy.pcapng", "--out", tmp, "--batch-rows", "0"]).stderr).toMatch(/batchRows/);
     const bad = cli(["sql", path.join(tmp, "par"), "SELECT nope FROM packets"]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/nope/);

@@ -226,6 +226,12 @@ describe("partitions and row groups", () => {
 });
 
 describe("shards", () => {
+  it("convert validates its options with one clear message", async () => {
+    await expect(convert([path.join(DATA_DIR, "lab-lossy.pcapng")], { out: tmp, batchrows: 5 } as never)).rejects.toThrow(/convert: unknown option "batchrows"/);
+    await expect(convert([path.join(DATA_DIR, "lab-lossy.pcapng")], { out: "" })).rejects.toThrow(/output directory is required/);
+    await expect(convert([path.join(DATA_DIR, "lab-lossy.pcapng")], { out: tmp, shard: { index: 4, count: 3 } })).rejects.toThrow(/shard/);
+  });
+
   it("parses i/n and refuses nonsense", () => {
     expect(parseShard("2/3")).toEqual({ index: 2, count: 3 });
     for (const bad of ["0/3", "4/3", "1/0", "x", "1/3/4", ""]) expect(() => parseShard(bad)).toThrow(/--shard/);
