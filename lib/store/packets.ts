@@ -68,9 +68,7 @@ export function packetStore(cap: Capture, options: PacketStoreOptions = {}): Sto
       const dictionary = options.pcapFile !== undefined ? [options.pcapFile] : cap.meta.files.map((f) => f.source);
       columns.push({ name, type: "string", values: codes, dictionary, description: "capture file the packet was read from" });
     } else if (name === "file_offset") {
-      const src = cap.packets.fileOffset;
-      const out = new BigInt64Array(n);
-      for (let k = 0; k < n; k++) out[k] = BigInt(src[rowAt(k)]);
+      const out = int64FromDoubles(cap.packets.fileOffset, n, rowAt);
       columns.push({ name, type: "int64", values: out, description: "byte offset of the packet's data in its file" });
     } else {
       const def = PACKET_COLUMNS.find((c) => c.name === name);
@@ -82,8 +80,42 @@ export function packetStore(cap: Capture, options: PacketStoreOptions = {}): Sto
   return { length: n, columns, overflow };
 }
 
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+const TWO32 = 4294967296;
+
+/**
+ * words[2k], words[2k+1] (the int64 at k) = sec·10^9 + nsec for 0 ≤ sec < 2^34, in doubles without a BigInt
+ * per row: sec = hi·2^16 + lo, so sec·10^9 + nsec = (hi·10^9)·2^16 + (lo·10^9 + nsec), each part exact (< 2^53).
+ */
+function setNs(words: Uint32Array, k: number, sec: number, nsec: number): void {
+  const lo = sec % 65536;
+  const y = ((sec - lo) / 65536) * 1e9; // < 2^48
+  const yLo = y % 65536;
+  const low = yLo * 65536 + lo * 1e9 + nsec; // < 2^48
+  const lo32 = low % TWO32;
+  const hi32 = (y - yLo) / 65536 + (low - lo32) / TWO32;
+  words[2 * k + (LITTLE_ENDIAN ? 0 : 1)] = lo32;
+  words[2 * k + (LITTLE_ENDIAN ? 1 : 0)] = hi32;
+}
+
+/** An int64 column of non-negative safe integers (as doubles) without a BigInt per row. */
+export function int64FromDoubles(src: ArrayLike<number>, n: number, at: (k: number) => number): BigInt64Array {
+  const out = new BigInt64Array(n);
+  const words = new Uint32Array(out.buffer);
+  for (let k = 0; k < n; k++) {
+    const v = src[at(k)];
+    if (v >= 0 && v <= Number.MAX_SAFE_INTEGER) {
+      const lo32 = v % TWO32;
+      words[2 * k + (LITTLE_ENDIAN ? 0 : 1)] = lo32;
+      words[2 * k + (LITTLE_ENDIAN ? 1 : 0)] = (v - lo32) / TWO32;
+    } else out[k] = BigInt(Math.trunc(v) || 0);
+  }
+  return out;
+}
+
 function timeNs(cap: Capture, n: number, rowAt: (k: number) => number): StoreColumn {
   const out = new BigInt64Array(n);
+  const words = new Uint32Array(out.buffer);
   const nulls = new Uint8Array(n);
   let anyNull = false;
   const { tsSec, tsNsec } = cap.packets;
@@ -93,7 +125,8 @@ function timeNs(cap: Capture, n: number, rowAt: (k: number) => number): StoreCol
     if (!cap.hasTime(r) || !(Math.abs(tsSec[r]) < 9.2e9)) {
       nulls[k] = 1;
       anyNull = true;
-    } else out[k] = BigInt(tsSec[r]) * 1_000_000_000n + BigInt(tsNsec[r]);
+    } else if (tsSec[r] >= 0) setNs(words, k, tsSec[r], tsNsec[r]);
+    else out[k] = BigInt(tsSec[r]) * 1_000_000_000n + BigInt(tsNsec[r]);
   }
   return { name: "time_ns", type: "int64", values: out, nulls: anyNull ? nulls : undefined, description: "epoch time in nanoseconds (exact; null outside 1678..2262)" };
 }

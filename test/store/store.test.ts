@@ -361,3 +361,17 @@ describe("any table", () => {
     expect(() => writeParquet([] as never, f)).toThrow(TypeError);
   });
 });
+
+describe("int64 without a BigInt per row", () => {
+  it("int64FromDoubles is exact up to 2^53; time_ns is sec·10^9 + nsec exactly", async () => {
+    const { int64FromDoubles } = await import("../../lib/store/packets");
+    const vals = [0, 1, 2 ** 31, 2 ** 32 - 1, 2 ** 32, 2 ** 40 + 12345, Number.MAX_SAFE_INTEGER, -5];
+    expect([...int64FromDoubles(vals, vals.length, (k) => k)]).toEqual(vals.map((v) => BigInt(v)));
+    const t0 = 4102444799; // 2099-12-31T23:59:59Z
+    const file = path.join(tmp, "ns.pcap");
+    fs.writeFileSync(file, pcap([{ t: t0 + 0.999999, src: "10.0.0.1", dst: "10.0.0.2", sport: 1, dport: 2, seq: 1, flags: "S" }]));
+    const cap = readCapture(file);
+    const ns = packetStore(cap, { columns: ["time_ns"] }).columns[0].values as BigInt64Array;
+    expect(ns[0]).toBe(BigInt(cap.packets.tsSec[0]) * 1_000_000_000n + BigInt(cap.packets.tsNsec[0]));
+  });
+});
