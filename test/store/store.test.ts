@@ -375,3 +375,14 @@ describe("int64 without a BigInt per row", () => {
     expect(ns[0]).toBe(BigInt(cap.packets.tsSec[0]) * 1_000_000_000n + BigInt(cap.packets.tsNsec[0]));
   });
 });
+
+const BIG = path.join(DATA_DIR, "..", "bench", "big.pcap");
+describe.skipIf(!process.env.PCAPFRAME_BIG || !fs.existsSync(BIG))("convert: the 1 M-packet benchmark capture (PCAPFRAME_BIG=1, after node bench/make-big.js)", () => {
+  it("DuckDB reads back the packet and flow CSVs", async () => {
+    const out = path.join(tmp, "big-ds");
+    await convert([BIG], { out, workers: 1 });
+    const { packets, flows } = await expectSameAsCsv(out, BIG);
+    expect(packets).toBe(1_000_001);
+    expect(flows).toBeGreaterThan(1000);
+  }, 900_000);
+});
