@@ -140,9 +140,9 @@ export function convertFile(input: string | readonly string[], options: ConvertO
   try {
     cap = readCapture(typeof input === "string" ? input : [...input]);
   } catch (e) {
-    if (!(e instanceof Error) || !(e instanceof CaptureError || "code" in e)) throw e;
+    if (!(e instanceof CaptureError)) throw e;
     res.failed = true;
-    res.warnings.push({ file, byteOffset: e instanceof CaptureError ? e.byteOffset : 0, message: e.message });
+    res.warnings.push({ file, byteOffset: e.byteOffset, message: e.message });
     res.ms = performance.now() - t0;
     return res;
   }
