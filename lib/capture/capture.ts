@@ -1,5 +1,6 @@
 import { loadCapture, type CaptureMeta, type LoadedCapture } from "../read/load";
 import { compileFilter } from "../filter/index";
+import type { CaptureInput } from "../read/inputs";
 import type { TraceResult } from "../tcptrace/stream-trace";
 import { PACKET_COLUMNS, findColumn, type CellValue, type ColumnDef } from "./columns";
 import { type PacketTable } from "../table/packet-table";
@@ -282,11 +283,13 @@ export const DEFAULT_CSV_COLUMNS = [
 
 
 /**
- * Read a pcap / pcapng (optionally gzip-compressed) file, or its bytes, into a Capture.
+ * Read a pcap / pcapng (optionally gzip-compressed) file, or its bytes, into a Capture. A list of files,
+ * or a directory (tcpdump -C/-G rotations, natural name order), reads as one capture: a connection that
+ * crosses a file boundary is one stream (`meta.files` and the `fileIndex` storage say where rows came from).
  * Format is detected from the magic number. Framing faults keep every packet before them and
  * are reported in `meta.warnings` (or thrown as CaptureError with `{ strict: true }`).
  */
-export function readCapture(pathOrBytes: string | Uint8Array, options?: ReadOptions): Capture {
+export function readCapture(pathOrBytes: CaptureInput, options?: ReadOptions): Capture {
   const parts = loadCapture(pathOrBytes, options);
   return new Capture(pathOrBytes instanceof Uint8Array ? { ...parts, sourceBytes: pathOrBytes } : parts);
 }

@@ -4,6 +4,8 @@ import { spawnSync } from "node:child_process";
 import { readCapture, DEFAULT_CSV_COLUMNS, Capture } from "../capture/capture";
 import { CaptureError } from "../base/errors";
 import { compileFilter, FilterError } from "../filter/index";
+import { terminalProgress } from "../base/progress";
+import { resolveInputs } from "../read/inputs";
 import { buildFlows, writeFlowsCSV } from "../flows/build";
 import { flowColumns } from "../flows/schema";
 import { plotCommand, type PlotCommandOptions } from "../plot/command";
@@ -19,7 +21,7 @@ const USAGE = `pcapframe — packet captures as tables, TCP analysis, flows and 
 
 Usage:
   pcapframe info FILE                      capture metadata (format, interfaces, time span, packets)
-  pcapframe packets FILE [-Y FILTER] [--csv] [--columns a,b,…] [--limit N] [--strict]
+  pcapframe packets FILE… [-Y FILTER] [--csv] [--columns a,b,…] [--limit N] [--strict]
                                            the packet list (Wireshark's columns + TCP analysis);
                                            -Y/--filter: only frames matching a Wireshark display filter
   pcapframe flows FILE [--csv]             one row per TCP stream / UDP flow, with RTT and retransmission stats
@@ -35,10 +37,18 @@ Usage:
                                            set up DIR (default notebooks/) for tslab notebooks: tslab, a
                                            kernelspec in DIR/.jupyter, a starter notebook importing "pcapframe"
 
+  pcapframe convert FILES… --out DIR [--one-capture] [--shard i/n] [--batch-rows N] [--workers N] [--no-flows]
+                                           captures → Hive-partitioned Parquet (DIR/packets, DIR/flows); each file
+                                           on its own, in parallel, or --one-capture: all as one (rotations)
+  pcapframe sql DIR "SELECT …"             SQL (DuckDB) over a converted dataset: views packets, flows; CSV out
+
+
 FILE may be pcap (µs/ns, either byte order), pcapng, or either gzip-compressed; the format is
 detected from the magic number. Framing errors keep the packets before them (warning on stderr);
---strict turns them into an error. --keylog KEYS (info, packets, flows, plot, objects): decrypt TLS
-with an NSS key log (SSLKEYLOGFILE); pcapng Decryption Secrets Blocks are used without it.`;
+--strict turns them into an error. Several FILEs, or a directory (tcpdump -C/-G rotations, in natural
+name order), read as one capture. On a terminal, a progress bar (bytes, packets, rate, ETA) shows on stderr.
+--keylog KEYS (info, packets, flows, plot, objects): decrypt TLS with an NSS key log (SSLKEYLOGFILE);
+pcapng Decryption Secrets Blocks are used without it.`;
 
 interface Args {
   cmd: string;
@@ -49,7 +59,7 @@ interface Args {
 function parseArgs(argv: string[]): Args {
   const positional: string[] = [];
   const flags: Record<string, string | boolean> = {};
-  const valued = new Set(["capture", "columns", "limit", "stream", "kind", "o", "out", "loss", "tls", "name", "student", "direction", "Y", "filter", "keylog"]);
+  const valued = new Set(["capture", "shard", "batch-rows", "workers", "columns", "limit", "stream", "kind", "o", "out", "loss", "tls", "name", "student", "direction", "Y", "filter", "keylog"]);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a.startsWith("--") || (a.startsWith("-") && a.length === 2)) {
@@ -94,6 +104,10 @@ export async function main(argv: string[]): Promise<number> {
         return await cmdStart(args);
       case "init-notebooks":
         return cmdInitNotebooks(args);
+      case "convert":
+        return await cmdConvert(args);
+      case "sql":
+        return await cmdSql(args);
       case "columns":
         if (args.flags.flows) {
           for (const c of flowColumns()) out(`${c.name.padEnd(26)} ${c.type.padEnd(8)} ${(c.unit ?? "").padEnd(6)} ${c.mirrors.padEnd(24)} ${c.description}\n`);
@@ -144,12 +158,21 @@ function needFile(args: Args): string {
   return f;
 }
 
+/** Read FILE (or several FILEs / a directory of rotations, as one capture), with a progress bar on a terminal's stderr. */
 function load(args: Args): Capture {
-  const file = needFile(args);
+  needFile(args);
+  for (const f of args.positional) if (!fs.existsSync(f)) throw new Error(`${args.cmd}: no such file: ${f}`);
+  const input = args.positional.length > 1 ? args.positional : args.positional[0];
   const keylog = typeof args.flags.keylog === "string" ? args.flags.keylog : undefined;
   if (args.flags.keylog === true) throw new Error(`${args.cmd}: --keylog needs a file`);
-  const cap = readCapture(file, { strict: args.flags.strict === true, ...(keylog !== undefined ? { keylog } : {}) });
-  for (const w of cap.meta.warnings) process.stderr.write(`pcapframe: warning: ${w.message} [${w.code}]\n`);
+  const bar = terminalProgress(process.stderr);
+  let cap: Capture;
+  try {
+    cap = readCapture(input, { strict: args.flags.strict === true, onProgress: bar?.update, ...(keylog !== undefined ? { keylog } : {}) });
+  } finally {
+    bar?.done();
+  }
+  for (const w of cap.meta.warnings) process.stderr.write(`pcapframe: warning: ${w.file ? `${w.file}: ` : ""}${w.message} [${w.code}]\n`);
   return cap;
 }
 
@@ -323,4 +346,52 @@ async function cmdStart(args: Args): Promise<number> {
     stdio: "inherit",
   });
   return r.status ?? 1;
+}
+
+async function cmdConvert(args: Args): Promise<number> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const store = require("../store/index") as typeof import("../store/index");
+  const outDir = args.flags.out;
+  if (typeof outDir !== "string") throw new Error("convert: --out DIR is required");
+  if (args.positional.length === 0) throw new Error("convert: no capture files given");
+  const files: string[] = [];
+  for (const f of args.positional) {
+    if (!fs.existsSync(f)) throw new Error(`convert: no such file: ${f}`);
+    for (const x of resolveInputs(f)) if (typeof x === "string") files.push(x);
+  }
+  const num = (k: string) => {
+    const v = args.flags[k];
+    if (v === undefined) return undefined;
+    if (typeof v !== "string" || !/^\d+$/.test(v)) throw new Error(`convert: --${k} wants a whole number, not "${v === true ? "" : v}"`);
+    return Number(v);
+  };
+  // a progress bar on stderr when it is a terminal, quiet otherwise
+  const bar = terminalProgress(process.stderr);
+  const res = await store.convert(files, {
+    out: outDir,
+    shard: typeof args.flags.shard === "string" ? store.parseShard(args.flags.shard) : undefined,
+    batchRows: num("batch-rows"),
+    workers: num("workers"),
+    flows: args.flags["no-flows"] !== true,
+    oneCapture: args.flags["one-capture"] === true,
+    onFile: (r) => {
+      bar?.done();
+      for (const w of r.warnings) process.stderr.write(`pcapframe: warning: ${w.file}: ${w.message}\n`);
+      if (bar) process.stderr.write(`converted ${r.file}: ${r.packets} packets, ${r.flows} flows (${(r.ms / 1000).toFixed(1)} s)\n`);
+    },
+    onProgress: bar?.update,
+  });
+  bar?.done();
+  out(`${res.files.length} files, ${res.packets} packets, ${res.flows} flows → ${outDir}\n`);
+  return res.files.some((f) => f.failed) ? 1 : 0;
+}
+
+async function cmdSql(args: Args): Promise<number> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const store = require("../store/index") as typeof import("../store/index");
+  const [dir, query] = args.positional;
+  if (!dir || !query) throw new Error('sql: usage: pcapframe sql DIR "SELECT …"');
+  const t = await store.sql(dir, query);
+  store.writeStoreCSV(t, (s) => out(s));
+  return 0;
 }

@@ -33,6 +33,8 @@ export interface CaptureWarning {
   byteOffset: number;
   recordIndex: number;
   message: string;
+  /** The file, when several files are read as one capture (byteOffset and recordIndex are within it). */
+  file?: string;
 }
 
 /** What a capture reader feeds: interfaces as they are declared, then packets in file order. */

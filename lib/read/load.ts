@@ -1,5 +1,7 @@
 import { Anomaly, CaptureError, TRUNCATION_ANOMALIES } from "../base/errors";
-import { readRecords } from "../file/reader";
+import { readRecords, type ReadResult } from "../file/reader";
+import { progressAt } from "../base/progress";
+import { resolveInputs, type CaptureInput } from "./inputs";
 import type { CaptureWarning, DecryptionSecrets, InterfaceInfo } from "../file/types";
 import { Dissector } from "../decode/dissect";
 import { PacketTable } from "../table/packet-table";
@@ -15,8 +17,10 @@ import { KeyStore, loadKeyLog } from "../decrypt/keylog";
 import { TlsDecryptor } from "../decrypt/tls-decrypt";
 
 export interface CaptureMeta {
-  /** Path of the file, or "<bytes>". */
+  /** Path of the file, or "<bytes>"; several files read as one capture: their paths joined with ", ". */
   source: string;
+  /** The input files in reading order (one entry for one file): rows firstRow… came from each (column fileIndex). */
+  files: { source: string; fileSize: number; firstRow: number; packets: number }[];
   format: "pcap" | "pcap-nsec" | "pcapng";
   compressed: boolean;
   byteOrder: "little" | "big";
@@ -57,24 +61,23 @@ export interface LoadedCapture {
  * frame → dissect → TCP analysis → application layers, per record, with no object per packet. For large
  * captures the TCP analysis runs in a worker thread beside the dissection (option `threads`).
  */
-export function loadCapture(input: string | Uint8Array, options?: ReadOptions): LoadedCapture {
+export function loadCapture(input: CaptureInput, options?: ReadOptions): LoadedCapture {
   const opts = parseOptions("readCapture", ReadOptionsSchema, options);
-  if (typeof input !== "string" && !(input instanceof Uint8Array)) {
-    throw new TypeError("readCapture: expected a file path (string) or the capture's bytes (Uint8Array)");
-  }
-  const size = typeof input === "string" ? safeSize(input) : input.length;
+  const inputs = resolveInputs(input);
+  const sizes = inputs.map((i) => (typeof i === "string" ? safeSize(i, inputs.length > 1) : i.length));
+  const size = sizes.reduce((a, b) => a + b, 0);
   if (opts.tcpAnalysis && useParallel(opts.threads, size)) {
     try {
-      return load(input, opts, size, true);
+      return load(inputs, sizes, opts, size, true);
     } catch (e) {
       // the worker could not start or failed: read again in one thread (same results)
       if (!(e instanceof ParallelFailure)) throw e;
     }
   }
-  return load(input, opts, size, false);
+  return load(inputs, sizes, opts, size, false);
 }
 
-function load(input: string | Uint8Array, opts: ResolvedReadOptions, size: number, parallel: boolean): LoadedCapture {
+function load(inputs: (string | Uint8Array)[], sizes: number[], opts: ResolvedReadOptions, size: number, parallel: boolean): LoadedCapture {
   // Capacity estimate: ~1 row per 60 bytes of file; pages never written are never touched.
   const table = new PacketTable(Math.min(Math.max(1024, Math.ceil(size / 60)), 1 << 26), parallel);
   const dissector = new Dissector(table);
@@ -84,12 +87,12 @@ function load(input: string | Uint8Array, opts: ResolvedReadOptions, size: numbe
   const keys = new KeyStore();
   if (opts.keylog !== undefined) loadKeyLog(keys, opts.keylog);
   const dec = new TlsDecryptor(app, keys, opts.keylog !== undefined);
-  // TCP analysis in a worker thread (lib/tcp/parallel.ts): batches go to the worker, and their
+  // TCP analysis in a worker thread (parallel.ts): batches go to the worker, and their
   // application layers wait (with a copy of their bytes) until the worker has finished them.
   const par = parallel ? new ParallelAnalysis(table, tcp.explain) : null;
   if (par) table.sharing!.beforeGrow = () => par.drain();
   try {
-    return loadWith(input, opts, table, dissector, tcp, app, par, keys, dec);
+    return loadWith(inputs, sizes, opts, table, dissector, tcp, app, par, keys, dec);
   } catch (e) {
     par?.stop();
     throw e;
@@ -97,7 +100,8 @@ function load(input: string | Uint8Array, opts: ResolvedReadOptions, size: numbe
 }
 
 function loadWith(
-  input: string | Uint8Array,
+  inputs: (string | Uint8Array)[],
+  sizes: number[],
   opts: ResolvedReadOptions,
   table: PacketTable,
   dissector: Dissector,
@@ -167,10 +171,22 @@ function loadWith(
     b.set(src.subarray(lo, hi));
     return b;
   };
+  // progress: bytes of the files before this one + the offset of the latest record in it
+  const onProgress = opts.onProgress;
+  const started = performance.now();
+  const bytesTotal = sizes.reduce((a, b) => a + b, 0);
+  let bytesBefore = 0;
+  let fileNo = 0;
+  const report = (bytesInFile: number) => {
+    if (!onProgress) return;
+    const done = bytesBefore + Math.min(bytesInFile, sizes[fileNo] ?? 0);
+    onProgress(progressAt(started, done, bytesTotal, table.length, fileNo, inputs.length));
+  };
   const flush = () => {
     const n = bLen;
     bLen = 0;
     if (n === 0) return;
+    if (onProgress) report(table.fileOffset[bRow[n - 1]]);
     if (par === null) {
       if (tcpAnalysis) analyzer.analyzeRows(bRow, n);
       if (appLayers) appBatch(n, bBuf!, bRow, bOff, bCap);
@@ -254,8 +270,11 @@ function loadWith(
     },
     beforeRefill: flush,
   };
-  const result = readRecords(input, sink, { strict: opts.strict });
-  flush();
+  const result = readAll(inputs, sizes, sink, opts.strict, table, flush, (k, before) => {
+    fileNo = k;
+    bytesBefore = before;
+  });
+  if (onProgress) onProgress(progressAt(started, bytesTotal, bytesTotal, table.length, inputs.length, inputs.length));
   if (par !== null) {
     runPending(true);
     table.sharing!.beforeGrow = null;
@@ -269,7 +288,8 @@ function loadWith(
   const minT = minSec + minNsec / 1e9;
   const maxT = maxSec + maxNsec / 1e9;
   const meta: CaptureMeta = {
-    source: typeof input === "string" ? input : "<bytes>",
+    source: result.files.map((f) => f.source).join(", "),
+    files: result.files,
     format: result.format,
     compressed: result.compressed,
     byteOrder: result.byteOrder,
@@ -296,10 +316,102 @@ function loadWith(
   return { table, tcp, app, meta, trace };
 }
 
-function safeSize(path: string): number {
+/** A file's size; with several files, one that cannot be opened counts 0 (its read gives a warning). */
+function safeSize(path: string, several = false): number {
   try {
     return require("node:fs").statSync(path).size;
   } catch (e) {
+    if (several) return 0;
     throw new CaptureError("io_error", 0, 0, `cannot open capture ${path}: ${(e as Error).message}`);
   }
+}
+
+type Sink = Parameters<typeof readRecords>[1];
+
+/**
+ * Read the inputs one after another into one sink: a single input exactly as before; several as one capture
+ * (tcpdump -C/-G rotations): interfaces numbered across the files, an interface identical to one of an
+ * earlier file (link type, snaplen, resolution, offset, name) taken as the same (as mergecap -a does), each
+ * row's file in the `fileIndex` column, each file's warnings naming it. In lax mode a file that cannot be
+ * read at all (missing, not a capture) is a warning and the read goes on with the next file.
+ */
+function readAll(
+  inputs: (string | Uint8Array)[],
+  sizes: number[],
+  sink: Sink,
+  strict: boolean,
+  table: PacketTable,
+  flush: () => void,
+  atFile: (k: number, bytesBefore: number) => void,
+): ReadResult & { files: CaptureMeta["files"] } {
+  const name = (i: string | Uint8Array) => (typeof i === "string" ? i : "<bytes>");
+  if (inputs.length === 1) {
+    const r = readRecords(inputs[0], sink, { strict });
+    flush();
+    return { ...r, files: [{ source: name(inputs[0]), fileSize: r.fileSize, firstRow: 0, packets: table.length }] };
+  }
+  const out: ReadResult & { files: CaptureMeta["files"] } = {
+    format: "pcap", compressed: false, byteOrder: "little", version: "", interfaces: [], sections: 0, comments: [],
+    secrets: [], nameRecords: [], interfaceStats: [], packets: 0, warnings: [], fileSize: 0, files: [],
+  };
+  const keyOf = (i: InterfaceInfo) => `${i.linkType}|${i.snapLen}|${i.tsResolution}|${i.tsOffset}|${i.name ?? ""}|${i.description ?? ""}`;
+  let bytesBefore = 0;
+  for (let k = 0; k < inputs.length; k++) {
+    atFile(k, bytesBefore);
+    const firstRow = table.length;
+    const local: number[] = []; // this file's interface index → the capture's
+    const usedHere = new Set<number>();
+    const fileSink: Sink = {
+      onInterface(info) {
+        const key = keyOf(info);
+        let g = out.interfaces.findIndex((x, j) => !usedHere.has(j) && keyOf(x) === key);
+        if (g < 0) {
+          g = out.interfaces.length;
+          out.interfaces.push({ ...info, index: g, packets: 0 });
+        }
+        usedHere.add(g);
+        local[info.index] = g;
+        sink.onInterface({ ...info, index: g });
+      },
+      onCustomBlock(pen, copyable, dataLen, fileOffset) {
+        const before = table.length;
+        sink.onCustomBlock?.(pen, copyable, dataLen, fileOffset);
+        if (k > 0 && table.length > before) table.touch("fileIndex")[before] = k;
+      },
+      onPacket(buf, off, capLen, wireLen, tsSec, tsNsec, ifIndex, fileOffset) {
+        const before = table.length;
+        sink.onPacket(buf, off, capLen, wireLen, tsSec, tsNsec, local[ifIndex] ?? ifIndex, fileOffset);
+        if (k > 0 && table.length > before) table.touch("fileIndex")[before] = k;
+      },
+      beforeRefill: sink.beforeRefill,
+    };
+    let r: ReadResult | null = null;
+    try {
+      r = readRecords(inputs[k], fileSink, { strict });
+    } catch (e) {
+      if (strict || !(e instanceof CaptureError)) throw e;
+      out.warnings.push({ code: e.code, byteOffset: e.byteOffset, recordIndex: e.recordIndex, message: e.message, file: name(inputs[k]) });
+    }
+    flush();
+    const packets = table.length - firstRow;
+    out.files.push({ source: name(inputs[k]), fileSize: r ? r.fileSize : 0, firstRow, packets });
+    bytesBefore += sizes[k];
+    if (!r) continue;
+    if (k === 0 || out.version === "") {
+      out.format = r.format;
+      out.byteOrder = r.byteOrder;
+      out.version = r.version;
+    }
+    out.compressed ||= r.compressed;
+    out.sections += r.sections;
+    out.fileSize += r.fileSize;
+    out.packets += r.packets;
+    out.comments.push(...r.comments);
+    out.secrets.push(...r.secrets.map((s) => ({ ...s, afterPacket: s.afterPacket + firstRow })));
+    out.nameRecords.push(...r.nameRecords);
+    out.interfaceStats.push(...r.interfaceStats.map((s) => ({ ...s, ifIndex: local[s.ifIndex] ?? s.ifIndex })));
+    for (const i of r.interfaces) if (local[i.index] !== undefined) out.interfaces[local[i.index]].packets += i.packets;
+    out.warnings.push(...r.warnings.map((w) => ({ ...w, file: name(inputs[k]) })));
+  }
+  return out;
 }

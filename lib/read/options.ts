@@ -1,5 +1,6 @@
 /** readCapture's options. */
 import { z } from "zod";
+import type { Progress } from "../base/progress";
 
 export const ReadOptionsSchema = z
   .object({
@@ -22,6 +23,11 @@ export const ReadOptionsSchema = z
      * Decryption Secrets Blocks, used automatically) TLS records are decrypted while reading.
      */
     keylog: z.union([z.string(), z.instanceof(Uint8Array)]).optional(),
+    /**
+     * Called as the read advances (every few thousand packets, and after each file) with the bytes read of
+     * the total: packets, rate and ETA beside it. For a gzip-compressed file the count jumps at its end.
+     */
+    onProgress: z.custom<(p: Progress) => void>((v) => typeof v === "function", "expected a function").optional(),
   })
   .strict();
 

@@ -62,6 +62,8 @@ export const INTERNAL_STORAGE = [
   { key: "tsSec", array: Float64Array },
   { key: "tsNsec", array: Uint32Array },
   { key: "fileOffset", array: Float64Array },
+  /** Which input file the row came from, when several files are read as one capture (index into meta.files). */
+  { key: "fileIndex", array: Uint32Array, lazy: true },
   /** Layer bits: which per-layer columns are valid in a row (see Layer). */
   { key: "layers", array: Uint32Array },
   /** Anomaly bits (see lib/base/errors.ts Anomaly). */
