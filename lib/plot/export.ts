@@ -141,10 +141,35 @@ export async function figureToImage(fig: Figure, format: ImageFormat, opts: Save
   }
   const job = queue.then(async () => {
     const { page } = await getSession();
+    // Draw the figure at the asked size; while plotly had to clip the legend (its content is taller
+    // than the room it got), grow the image by the missing height and draw again, then export.
     const url = await page.evaluate(
       async ({ fig, o }) => {
-        const P = (globalThis as unknown as { Plotly: { toImage(f: unknown, o: unknown): Promise<string> } }).Plotly;
-        return P.toImage(fig, o);
+        type LegendBox = { _height?: number; _effHeight?: number } | undefined;
+        type Gd = { remove(): void; _fullLayout?: Record<string, LegendBox> };
+        const doc = (globalThis as unknown as { document: { createElement(tag: string): Gd; body: { appendChild(e: Gd): void } } }).document;
+        const P = (globalThis as unknown as {
+          Plotly: { newPlot(gd: Gd, d: unknown, l: unknown, c: unknown): Promise<Gd>; toImage(gd: Gd, o: unknown): Promise<string>; purge(gd: Gd): void };
+        }).Plotly;
+        const gd = doc.createElement("div");
+        doc.body.appendChild(gd);
+        try {
+          let height = o.height;
+          for (let attempt = 0; attempt < 4; attempt++) {
+            await P.newPlot(gd, fig.data, { ...fig.layout, width: o.width, height }, { ...fig.config, responsive: false, staticPlot: true });
+            let missing = 0;
+            for (const [key, l] of Object.entries(gd._fullLayout ?? {})) {
+              if (!/^legend\d*$/.test(key) || !l || typeof l._height !== "number" || typeof l._effHeight !== "number") continue;
+              missing = Math.max(missing, l._height - l._effHeight);
+            }
+            if (missing <= 1) break;
+            height += Math.ceil(missing) + 10;
+          }
+          return await P.toImage(gd, { format: o.format, width: o.width, height, scale: o.scale });
+        } finally {
+          P.purge(gd);
+          gd.remove();
+        }
       },
       { fig: plain, o: { format, width, height, scale } },
     );
