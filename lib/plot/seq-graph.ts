@@ -382,7 +382,8 @@ export function seqGraph(cap: Capture, options: SeqGraphOptions): Figure {
     exponentformat: "none",
     anchor: n === 1 ? "y" : `y${n}`,
     domain: [0, 1],
-    ...(o.time ? { range: [o.time[0], o.time[1]] } : {}),
+    // a time window is the x range, with 2% room each side so markers at its edges stay whole
+    ...(o.time ? { range: [o.time[0] - ((o.time[1] - o.time[0]) * 0.02 || 1e-3), o.time[1] + ((o.time[1] - o.time[0]) * 0.02 || 1e-3)] } : {}),
   };
   layout.height = o.height ?? Math.max(420, 120 + 300 * n);
   layout.showlegend = true;
