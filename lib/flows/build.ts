@@ -105,6 +105,7 @@ export function analyzeFlows(cap: Capture): FlowAnalysis {
   const zwCount = [new Uint32Array(nFlows), new Uint32Array(nFlows)];
   const rtCount = [new Uint32Array(nFlows), new Uint32Array(nFlows)];
   const ws = {
+    all: [new Float64Array(nFlows), new Float64Array(nFlows)],
     retrans: [new Float64Array(nFlows), new Float64Array(nFlows)],
     fast: [new Float64Array(nFlows), new Float64Array(nFlows)],
     spurious: [new Float64Array(nFlows), new Float64Array(nFlows)],
@@ -283,6 +284,7 @@ export function analyzeFlows(cap: Capture): FlowAnalysis {
     numA(`zwnd_probes_${dn}`, ttStat(d, TcbField.zwndProbes));
     numA(`dup_acks_tt_${dn}`, ttStat(d, TcbField.rttDupack));
     const wsv = (arr: Float64Array[]) => (i: number) => (isTcp(i) && anyAnalysis ? arr[d][i] : NaN);
+    num(`ws_retrans_all_${dn}`, wsv(ws.all));
     num(`ws_retrans_${dn}`, wsv(ws.retrans));
     num(`ws_fast_retrans_${dn}`, wsv(ws.fast));
     num(`ws_spurious_${dn}`, wsv(ws.spurious));

@@ -60,7 +60,7 @@ export interface MainPassState {
   lastRstSeq: F64s;
   lastSynSeq: F64s;
   zwCount: Uint32Array[];
-  ws: Record<"retrans" | "fast" | "spurious" | "ooo" | "dupack" | "zwp" | "lost", F64s>;
+  ws: Record<"all" | "retrans" | "fast" | "spurious" | "ooo" | "dupack" | "zwp" | "lost", F64s>;
 }
 
 /**
@@ -108,6 +108,8 @@ export function mainPass(P: MainPassState): void {
     // Wireshark analysis kinds
     const ta = tcpAnalysis[r];
     if (ta & TA.FLAG_MASK) {
+      // tcp.analysis.retransmission is set on every kind (Wireshark adds it to fast and spurious ones)
+      if (ta & TA.RETRANSMISSION) ws.all[d][f]++;
       if (ta & TA.SPURIOUS_RETRANSMISSION) ws.spurious[d][f]++;
       else if (ta & TA.FAST_RETRANSMISSION) ws.fast[d][f]++;
       else if (ta & TA.RETRANSMISSION) ws.retrans[d][f]++;

@@ -174,3 +174,25 @@ export function baseLayout(title: string): Record<string, unknown> {
 }
 
 export const AXIS_STYLE = { showline: true, linecolor: "#444", mirror: true, gridcolor: "#e5e5e5", zeroline: false } as const;
+
+/** Height in CSS pixels that one legend entry takes (measured: 29 px per entry with plotly's default 12 px font, marker glyphs and gaps). */
+export const LEGEND_ENTRY_PX = 30;
+
+/**
+ * Grow `layout.height` so that a vertical legend beside the plot shows every entry: plotly gives a
+ * legend at most the plot area's height and clips the rest (a scroll bar on a page, cut off in a PNG or
+ * SVG). Horizontal legends wrap into rows and are left alone (the export measures them). Entries are
+ * traces shown in the legend (`showlegend` not false). Returns the figure.
+ */
+export function fitLegend<F extends { data: Record<string, unknown>[]; layout: Record<string, unknown> }>(fig: F, defaultHeight = 450): F {
+  const layout = fig.layout;
+  const legend = (layout.legend ?? {}) as { orientation?: string };
+  if (layout.showlegend === false || legend.orientation === "h") return fig;
+  const entries = fig.data.filter((t) => t.showlegend !== false).length;
+  if (entries < 2 && layout.showlegend !== true) return fig;
+  const m = (layout.margin ?? {}) as { t?: number; b?: number };
+  const need = (m.t ?? 100) + (m.b ?? 80) + entries * LEGEND_ENTRY_PX + 20;
+  const h = typeof layout.height === "number" ? layout.height : defaultHeight;
+  if (need > h) layout.height = need;
+  return fig;
+}

@@ -127,6 +127,26 @@ function decodeDataUrl(url: string): Buffer {
   return meta.endsWith(";base64") ? Buffer.from(body, "base64") : Buffer.from(decodeURIComponent(body), "utf8");
 }
 
+/**
+ * The traces of a figure cut to their first few points (per-point arrays sliced, other properties
+ * kept): what the legend is drawn from, cheap to render whatever the figure's size.
+ */
+export function legendProbe(data: readonly Record<string, unknown>[]): Record<string, unknown>[] {
+  const cut = (v: unknown): unknown => (Array.isArray(v) ? v.slice(0, 3) : v);
+  return data.map((t) => {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(t)) if (k !== "meta") out[k] = k === "marker" || k === "line" || k === "textfont" ? cutObject(v, cut) : cut(v);
+    return out;
+  });
+}
+
+function cutObject(v: unknown, cut: (v: unknown) => unknown): unknown {
+  if (!v || typeof v !== "object" || Array.isArray(v)) return cut(v);
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) out[k] = cut(x);
+  return out;
+}
+
 /** Render `fig` to PNG or SVG bytes with plotly.js in the shared headless Chromium. */
 export async function figureToImage(fig: Figure, format: ImageFormat, opts: SavePlotOptions = {}): Promise<Buffer> {
   const plain = toPlainJson({ data: fig.data ?? [], layout: fig.layout ?? {}, config: fig.config ?? {} });
@@ -141,12 +161,39 @@ export async function figureToImage(fig: Figure, format: ImageFormat, opts: Save
   }
   const job = queue.then(async () => {
     const { page } = await getSession();
+    // Draw a light copy of the figure (every trace with its first points only: the legend does not
+    // depend on the data) at the asked size; while plotly had to clip the legend (its content is taller
+    // than the room it got), grow the image by the missing height and measure again. Then render the
+    // whole figure once at the final size.
     const url = await page.evaluate(
-      async ({ fig, o }) => {
-        const P = (globalThis as unknown as { Plotly: { toImage(f: unknown, o: unknown): Promise<string> } }).Plotly;
-        return P.toImage(fig, o);
+      async ({ fig, light, o }) => {
+        type LegendBox = { _height?: number; _effHeight?: number } | undefined;
+        type Gd = { remove(): void; _fullLayout?: Record<string, LegendBox> };
+        const doc = (globalThis as unknown as { document: { createElement(tag: string): Gd; body: { appendChild(e: Gd): void } } }).document;
+        const P = (globalThis as unknown as {
+          Plotly: { newPlot(gd: Gd, d: unknown, l: unknown, c: unknown): Promise<Gd>; toImage(f: unknown, o: unknown): Promise<string>; purge(gd: Gd): void };
+        }).Plotly;
+        const gd = doc.createElement("div");
+        doc.body.appendChild(gd);
+        let height = o.height;
+        try {
+          for (let attempt = 0; attempt < 4; attempt++) {
+            await P.newPlot(gd, light, { ...fig.layout, width: o.width, height }, { ...fig.config, responsive: false, staticPlot: true });
+            let missing = 0;
+            for (const [key, l] of Object.entries(gd._fullLayout ?? {})) {
+              if (!/^legend\d*$/.test(key) || !l || typeof l._height !== "number" || typeof l._effHeight !== "number") continue;
+              missing = Math.max(missing, l._height - l._effHeight);
+            }
+            if (missing <= 1) break;
+            height += Math.ceil(missing) + 10;
+          }
+        } finally {
+          P.purge(gd);
+          gd.remove();
+        }
+        return P.toImage({ ...fig, layout: { ...fig.layout, height } }, { format: o.format, width: o.width, height, scale: o.scale });
       },
-      { fig: plain, o: { format, width, height, scale } },
+      { fig: plain, light: legendProbe(plain.data), o: { format, width, height, scale } },
     );
     return decodeDataUrl(url);
   });

@@ -1,7 +1,7 @@
 /** Figure builders (plain plotly JSON, no DOM), the coloured packet list and plot export. */
-export { seqGraph, SEQ_MARKERS, type SeqGraphOptions, type TraceMeta } from "./seq-graph";
+export { seqGraph, SEQ_MARKERS, type MarkerKind, type SeqGraphOptions, type TraceMeta } from "./seq-graph";
 export { rttPlot, throughputPlot, inflightPlot, movingRate, movingRateSteps, type RttPlotOptions, type ThroughputPlotOptions, type InflightPlotOptions } from "./stream-graphs";
-export { ioGraph, type IoGraphOptions, type RowPredicate } from "./io-graph";
+export { ioGraph, IO_MAX_BINS, type IoGraphOptions, type RowPredicate } from "./io-graph";
 export { ladderDiagram, type LadderOptions } from "./ladder";
 export { packetListHtml, colorRule, WIRESHARK_COLOR_RULES, type ColorRule, type PacketListOptions } from "./packet-list";
 export { plotCommand, buildPlot, PLOT_KINDS, type PlotKind, type PlotCommandOptions } from "./command";

@@ -18,7 +18,7 @@
 import { z } from "zod";
 import type { Capture } from "../capture/capture";
 import type { Figure } from "./figure";
-import { AXIS_STYLE, baseLayout, downsample, GL_THRESHOLD, hasFlag, hasTcpFlag, hoverText, scatterType, srcEndpoint, dstEndpoint, streamColor, streamIndex, streamList, streamRows } from "./common";
+import { AXIS_STYLE, baseLayout, fitLegend, downsample, GL_THRESHOLD, hasFlag, hasTcpFlag, hoverText, scatterType, srcEndpoint, dstEndpoint, streamColor, streamIndex, streamList, streamRows } from "./common";
 import { parseOptions } from "../base/options";
 import { TA } from "../tcp/flags";
 import { TcpFlag } from "../table/layers";
@@ -46,16 +46,33 @@ export const SeqGraphOptions = z.strictObject({
    * may leave the top; double-click autoscales), "all" includes the window line too.
    */
   yRange: z.enum(["data", "all"]).default("data"),
+  /**
+   * Only the packets sent in this time window: [from, to] in seconds since the first packet of the
+   * capture (the x axis), both ends included. The y axes fit the data inside it, so a long transfer's
+   * detail is not squeezed by a retransmission much later.
+   */
+  time: z.tuple([z.number(), z.number()]).refine(([a, b]) => a <= b, "expected [from, to] with from ≤ to").optional(),
+  /** Only the packets with frame numbers in [first, last] (1-based, inclusive); combines with `time`. */
+  frames: z.tuple([z.number().int().positive(), z.number().int().positive()]).refine(([a, b]) => a <= b, "expected [first, last] with first ≤ last").optional(),
   title: z.string().optional(),
   height: z.number().int().positive().optional(),
 });
 export type SeqGraphOptions = z.input<typeof SeqGraphOptions>;
 
-/** Marker kinds: label text, colour, symbol, and whether it sits on the data (fwd) or the ACK line (rev). */
-interface MarkerKind {
+/**
+ * Marker kinds: the text drawn next to the marker (tcptrace's letter where tcptrace has one), what it
+ * means, colour, glyph, and whether it sits on the data (fwd) or the ACK/window line (rev). Every kind
+ * has its own colour and its own glyph (test/plot/figures.test.ts checks both), and its legend entry
+ * (`name`) starts with exactly the text drawn on the plot.
+ */
+export interface MarkerKind {
   key: string;
+  /** Legend entry: `"<label>: <what>"`, or `<what>` alone for kinds drawn without text. */
   name: string;
+  /** Text drawn next to the marker ("" = none). */
   label: string;
+  /** What the marker means. */
+  what: string;
   color: string;
   symbol: string;
   side: "fwd" | "rev";
@@ -66,33 +83,49 @@ interface MarkerKind {
 
 const RETX_ANY = TA.RETRANSMISSION | TA.FAST_RETRANSMISSION | TA.SPURIOUS_RETRANSMISSION;
 
-/** The markers drawn, in legend order. Retransmission kinds are disjoint: R = neither fast nor spurious. */
+type KindSpec = Omit<MarkerKind, "name">;
+const kind = (k: KindSpec): MarkerKind => ({ ...k, name: k.label ? `${k.label}: ${k.what}` : k.what });
+/** Wireshark's duplicate-ACK number of the row (1, 2, 3, …; 0 when not a dup ACK). */
+const dupAckNum = (c: Capture, r: number): number => c.packets.tcpDupAckNum?.[r] ?? 0;
+
+/**
+ * The markers drawn, in legend order. Retransmission kinds are disjoint: R = neither fast nor spurious.
+ * Duplicate ACKs are split in two kinds: the third one (tcptrace's "3", where a sender using fast
+ * retransmit resends) and the others.
+ */
 export const SEQ_MARKERS: readonly MarkerKind[] = [
-  {
-    key: "retransmission", name: "R retransmission", label: "R", color: "#e00000", symbol: "square-open", side: "fwd", at: "top",
+  kind({
+    key: "retransmission", label: "R", what: "retransmission", color: "#e6194b", symbol: "square-open", side: "fwd", at: "top",
     test: (c, r) => hasFlag(c, r, TA.RETRANSMISSION) && !hasFlag(c, r, TA.FAST_RETRANSMISSION | TA.SPURIOUS_RETRANSMISSION),
-  },
-  { key: "fast_retransmission", name: "F fast retransmission", label: "F", color: "#a00000", symbol: "diamond-open", side: "fwd", at: "top", test: (c, r) => hasFlag(c, r, TA.FAST_RETRANSMISSION) },
-  {
-    key: "spurious_retransmission", name: "S spurious retransmission", label: "Sp", color: "#ff6a00", symbol: "star-open", side: "fwd", at: "top",
+  }),
+  kind({ key: "fast_retransmission", label: "F", what: "fast retransmission", color: "#800000", symbol: "diamond-open", side: "fwd", at: "top", test: (c, r) => hasFlag(c, r, TA.FAST_RETRANSMISSION) }),
+  kind({
+    key: "spurious_retransmission", label: "Sp", what: "spurious retransmission", color: "#f58231", symbol: "star-open", side: "fwd", at: "top",
     test: (c, r) => hasFlag(c, r, TA.SPURIOUS_RETRANSMISSION) && !hasFlag(c, r, TA.FAST_RETRANSMISSION),
-  },
-  { key: "out_of_order", name: "O out-of-order", label: "O", color: "#ff4fa7", symbol: "circle-open", side: "fwd", at: "top", test: (c, r) => hasFlag(c, r, TA.OUT_OF_ORDER) },
-  { key: "lost_segment", name: "previous segment not captured", label: "?", color: "#7f7f7f", symbol: "triangle-down-open", side: "fwd", at: "seq", test: (c, r) => hasFlag(c, r, TA.LOST_SEGMENT) },
-  { key: "window_full", name: "W window full", label: "W", color: "#8b4513", symbol: "triangle-up", side: "fwd", at: "top", test: (c, r) => hasFlag(c, r, TA.WINDOW_FULL) },
-  { key: "zero_window_probe", name: "P zero-window probe", label: "P", color: "#ff8c00", symbol: "hourglass", side: "fwd", at: "top", test: (c, r) => hasFlag(c, r, TA.ZERO_WINDOW_PROBE) },
-  { key: "keep_alive", name: "K keep-alive", label: "K", color: "#505050", symbol: "circle", side: "fwd", at: "seq", test: (c, r) => hasFlag(c, r, TA.KEEP_ALIVE) },
-  { key: "reused_ports", name: "port reuse (new SYN)", label: "PR", color: "#ff8c00", symbol: "star", side: "fwd", at: "seq", test: (c, r) => hasFlag(c, r, TA.REUSED_PORTS) },
-  { key: "syn", name: "SYN", label: "SYN", color: "#ff8c00", symbol: "diamond", side: "fwd", at: "seq", test: (c, r) => hasTcpFlag(c, r, TcpFlag.SYN) },
-  { key: "fin", name: "FIN", label: "FIN", color: "#ff8c00", symbol: "square", side: "fwd", at: "seq", test: (c, r) => hasTcpFlag(c, r, TcpFlag.FIN) },
-  { key: "rst", name: "RST (sent)", label: "RST_OUT", color: "#d000d0", symbol: "x", side: "fwd", at: "seq", test: (c, r) => hasTcpFlag(c, r, TcpFlag.RST) },
-  { key: "duplicate_ack", name: "3 duplicate ACK", label: "", color: "#006400", symbol: "line-ew-open", side: "rev", at: "ack", test: (c, r) => hasFlag(c, r, TA.DUPLICATE_ACK) },
-  { key: "zero_window", name: "Z zero window", label: "Z", color: "#d000d0", symbol: "x-thin-open", side: "rev", at: "win", test: (c, r) => hasFlag(c, r, TA.ZERO_WINDOW) },
-  { key: "window_update", name: "window update", label: "", color: "#c8a600", symbol: "triangle-up-open", side: "rev", at: "win", test: (c, r) => hasFlag(c, r, TA.WINDOW_UPDATE) },
-  { key: "zero_window_probe_ack", name: "zero-window probe ACK", label: "", color: "#ff8c00", symbol: "hourglass-open", side: "rev", at: "win", test: (c, r) => hasFlag(c, r, TA.ZERO_WINDOW_PROBE_ACK) },
-  { key: "keep_alive_ack", name: "keep-alive ACK", label: "", color: "#505050", symbol: "circle-open", side: "rev", at: "ack", test: (c, r) => hasFlag(c, r, TA.KEEP_ALIVE_ACK) },
-  { key: "ack_lost_segment", name: "A ACKed unseen segment", label: "A", color: "#7f7f7f", symbol: "triangle-up-open", side: "rev", at: "ack", test: (c, r) => hasFlag(c, r, TA.ACK_LOST_SEGMENT) },
-  { key: "rst_in", name: "RST (received)", label: "RST_IN", color: "#d000d0", symbol: "x", side: "rev", at: "ack", test: (c, r) => hasTcpFlag(c, r, TcpFlag.RST) },
+  }),
+  kind({ key: "out_of_order", label: "O", what: "out-of-order", color: "#ff69b4", symbol: "circle-open", side: "fwd", at: "top", test: (c, r) => hasFlag(c, r, TA.OUT_OF_ORDER) }),
+  kind({ key: "lost_segment", label: "?", what: "previous segment not captured", color: "#808080", symbol: "triangle-down-open", side: "fwd", at: "seq", test: (c, r) => hasFlag(c, r, TA.LOST_SEGMENT) }),
+  kind({ key: "window_full", label: "W", what: "window full", color: "#9a6324", symbol: "star-triangle-up", side: "fwd", at: "top", test: (c, r) => hasFlag(c, r, TA.WINDOW_FULL) }),
+  kind({ key: "zero_window_probe", label: "P", what: "zero-window probe", color: "#006400", symbol: "hourglass", side: "fwd", at: "top", test: (c, r) => hasFlag(c, r, TA.ZERO_WINDOW_PROBE) }),
+  kind({ key: "keep_alive", label: "K", what: "keep-alive", color: "#000000", symbol: "asterisk-open", side: "fwd", at: "seq", test: (c, r) => hasFlag(c, r, TA.KEEP_ALIVE) }),
+  kind({ key: "reused_ports", label: "PR", what: "port reuse (new SYN)", color: "#9370db", symbol: "pentagon", side: "fwd", at: "seq", test: (c, r) => hasFlag(c, r, TA.REUSED_PORTS) }),
+  kind({ key: "syn", label: "SYN", what: "SYN sent", color: "#008080", symbol: "star-diamond", side: "fwd", at: "seq", test: (c, r) => hasTcpFlag(c, r, TcpFlag.SYN) }),
+  kind({ key: "fin", label: "FIN", what: "FIN sent", color: "#000075", symbol: "hexagon", side: "fwd", at: "seq", test: (c, r) => hasTcpFlag(c, r, TcpFlag.FIN) }),
+  kind({ key: "rst", label: "RST_OUT", what: "RST sent", color: "#f032e6", symbol: "x", side: "fwd", at: "seq", test: (c, r) => hasTcpFlag(c, r, TcpFlag.RST) }),
+  kind({
+    key: "duplicate_ack", label: "", what: "duplicate ACK (other than the 3rd)", color: "#3cb44b", symbol: "line-ew-open", side: "rev", at: "ack",
+    test: (c, r) => hasFlag(c, r, TA.DUPLICATE_ACK) && dupAckNum(c, r) !== 3,
+  }),
+  kind({
+    key: "dup_ack_3", label: "3", what: "3 dup ACKs (fast retransmit trigger)", color: "#4363d8", symbol: "y-down-open", side: "rev", at: "ack",
+    test: (c, r) => hasFlag(c, r, TA.DUPLICATE_ACK) && dupAckNum(c, r) === 3,
+  }),
+  kind({ key: "zero_window", label: "Z", what: "zero window advertised", color: "#00a5c8", symbol: "hexagram", side: "rev", at: "win", test: (c, r) => hasFlag(c, r, TA.ZERO_WINDOW) }),
+  kind({ key: "window_update", label: "", what: "window update", color: "#7cb800", symbol: "arrow-up-open", side: "rev", at: "win", test: (c, r) => hasFlag(c, r, TA.WINDOW_UPDATE) }),
+  kind({ key: "zero_window_probe_ack", label: "", what: "zero-window probe ACK", color: "#c9a000", symbol: "hash-open", side: "rev", at: "win", test: (c, r) => hasFlag(c, r, TA.ZERO_WINDOW_PROBE_ACK) }),
+  kind({ key: "keep_alive_ack", label: "", what: "keep-alive ACK", color: "#2f4f4f", symbol: "circle-x-open", side: "rev", at: "ack", test: (c, r) => hasFlag(c, r, TA.KEEP_ALIVE_ACK) }),
+  kind({ key: "ack_lost_segment", label: "A", what: "ACKed unseen segment", color: "#5b2c9f", symbol: "square-x-open", side: "rev", at: "ack", test: (c, r) => hasFlag(c, r, TA.ACK_LOST_SEGMENT) }),
+  kind({ key: "rst_in", label: "RST_IN", what: "RST received", color: "#8b008b", symbol: "cross", side: "rev", at: "ack", test: (c, r) => hasTcpFlag(c, r, TcpFlag.RST) }),
 ];
 
 /** Trace `meta` written by the builders (used by tests and by callers that post-process figures). */
@@ -125,7 +158,7 @@ export const MARKER_INFO_LIMIT = 2_000;
 export function seqGraph(cap: Capture, options: SeqGraphOptions): Figure {
   const o = parseOptions("seqGraph", SeqGraphOptions, options);
   const streams = streamList("seqGraph", o);
-  const byStream = streamRows(cap, streams);
+  const byStream = windowRows(cap, streamRows(cap, streams), o.time, o.frames);
   const tcp = cap.tcp;
   const dirs = o.direction === "a2b" ? [0] : o.direction === "b2a" ? [1] : [0, 1];
   const panels: Panel[] = [];
@@ -329,15 +362,11 @@ export function seqGraph(cap: Capture, options: SeqGraphOptions): Figure {
         if (m.at === "ack") return ackOf(r);
         return ackOf(r) + tcp.winCalc(r);
       };
-      const label =
-        m.key === "duplicate_ack"
-          ? (r: number) => ((cap.packets.tcpDupAckNum?.[r] ?? 0) === 3 ? "3" : "")
-          : () => m.label;
       markerTraces.push({
         type, mode: "markers+text", name: m.name, legendgroup: m.key, showlegend: showOnce(m.key), yaxis: yName,
         x: mRows.map((r) => cap.relativeTime(r)), y: mRows.map(yAt),
-        text: mRows.map(label), textposition: "top center", textfont: { color: m.color, size: 10 },
-        marker: { color: m.color, symbol: m.symbol, size: m.key === "duplicate_ack" ? 8 : 9, line: { color: m.color, width: 1.5 } },
+        text: mRows.map(() => m.label), textposition: "top center", textfont: { color: m.color, size: 10 },
+        marker: { color: m.color, symbol: m.symbol, size: 9, line: { color: m.color, width: 1.5 } },
         ...hoverProps(() => mRows.map(hover), m.name, infoHover || mRows.length <= MARKER_INFO_LIMIT), customdata: mRows.map((r) => r + 1),
         meta: { kind: m.key, stream: panel.stream, dir: panel.dir, rows: mRows } satisfies TraceMeta,
       });
@@ -353,10 +382,46 @@ export function seqGraph(cap: Capture, options: SeqGraphOptions): Figure {
     exponentformat: "none",
     anchor: n === 1 ? "y" : `y${n}`,
     domain: [0, 1],
+    // a time window is the x range, with 2% room each side so markers at its edges stay whole
+    ...(o.time ? { range: [o.time[0] - ((o.time[1] - o.time[0]) * 0.02 || 1e-3), o.time[1] + ((o.time[1] - o.time[0]) * 0.02 || 1e-3)] } : {}),
   };
   layout.height = o.height ?? Math.max(420, 120 + 300 * n);
   layout.showlegend = true;
-  return { data, layout, config: { responsive: true, displaylogo: false } };
+  return fitLegend({ data, layout, config: { responsive: true, displaylogo: false } });
+}
+
+/**
+ * Rows of each stream inside the time window (seconds since the first packet) and the frame range
+ * (1-based, inclusive). A stream with no packet inside is a RangeError naming the stream's own span.
+ */
+function windowRows(
+  cap: Capture, byStream: Map<number, Int32Array>, time: [number, number] | undefined, frames: [number, number] | undefined,
+): Map<number, Int32Array> {
+  if (!time && !frames) return byStream;
+  const out = new Map<number, Int32Array>();
+  for (const [s, rows] of byStream) {
+    const keep = new Int32Array(rows.length);
+    let k = 0;
+    let tMin = Infinity;
+    let tMax = -Infinity;
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i];
+      const t = cap.relativeTime(r);
+      if (t < tMin) tMin = t;
+      if (t > tMax) tMax = t;
+      if (time && (t < time[0] || t > time[1])) continue;
+      if (frames && (r + 1 < frames[0] || r + 1 > frames[1])) continue;
+      keep[k++] = r;
+    }
+    if (k === 0) {
+      const want = [time ? `time [${time[0]}, ${time[1]}] s` : "", frames ? `frames ${frames[0]}…${frames[1]}` : ""].filter(Boolean).join(" and ");
+      throw new RangeError(
+        `seqGraph: stream ${s} has no packets in ${want} (its packets are frames ${rows[0] + 1}…${rows[rows.length - 1] + 1}, at ${+tMin.toFixed(6)}…${+tMax.toFixed(6)} s)`,
+      );
+    }
+    out.set(s, keep.subarray(0, k));
+  }
+  return out;
 }
 
 function defaultTitle(cap: Capture, streams: number[], byStream: Map<number, Int32Array>, style: string): string {

@@ -6,7 +6,7 @@
 import { z } from "zod";
 import type { Capture } from "../capture/capture";
 import type { Figure } from "./figure";
-import { AXIS_STYLE, baseLayout, GL_THRESHOLD, hoverText, scatterType, srcEndpoint, dstEndpoint, streamIndex, streamRows } from "./common";
+import { AXIS_STYLE, baseLayout, fitLegend, GL_THRESHOLD, hoverText, scatterType, srcEndpoint, dstEndpoint, streamIndex, streamRows } from "./common";
 import { parseOptions } from "../base/options";
 import { TcpFlag } from "../table/layers";
 import type { TraceMeta } from "./seq-graph";
@@ -118,7 +118,7 @@ export function rttPlot(cap: Capture, options: RttPlotOptions): Figure {
   layout.xaxis = timeAxis();
   layout.yaxis = { ...AXIS_STYLE, title: { text: "RTT (ms)" }, rangemode: "tozero" };
   if (!data.length) layout.annotations = [noData("no RTT samples in this stream")];
-  return { data, layout, config: { responsive: true, displaylogo: false } };
+  return fitLegend({ data, layout, config: { responsive: true, displaylogo: false } });
 }
 
 function noData(text: string): Record<string, unknown> {

@@ -176,6 +176,8 @@ export const enum TcbField {
   lastAck,
   rttLast,
   rtt3whs,
+  /** 1 once this direction sent a packet with a non-zero "outstanding window" (tcptrace's owin_tot > 0). */
+  owinPos,
   COUNT,
 }
 
@@ -595,12 +597,19 @@ export class TcptraceEngine {
       effWin = win;
       // scaled only when both SYNs asked for it; zero stays zero either way
     }
-    if (SYN) v[me + TcbField.syn] = seq;
+    if (SYN) {
+      v[me + TcbField.syn] = seq;
+      // tcptrace sets the other side's "last ACK sent" to this SYN's seq (trace.c, "record sequence
+      // limits"), so the first ACK after a SYN is never a duplicate of an earlier one
+      v[other + TcbField.lastAck] = seq;
+    }
     if (dataLen > 0) {
       v[me + TcbField.dataPkts]++;
       v[me + TcbField.dataBytes] += dataLen;
     }
     v[me + TcbField.packets]++;
+    let outOrder = false;
+    let retrans = false;
     if (SYN || FIN || dataLen > 0) {
       let len = dataLen;
       if (SYN) len++;
@@ -612,7 +621,8 @@ export class TcptraceEngine {
         v[me + TcbField.zwndProbes]++;
         v[me + TcbField.zwndProbeBytes] += dataLen;
       } else rexBytes = this.rexmit(mb, seq, len, now, row);
-      if (this.outOrder && !probe) v[me + TcbField.outOrderPkts]++;
+      outOrder = this.outOrder && !probe;
+      if (outOrder) v[me + TcbField.outOrderPkts]++;
       let cnt = rexBytes;
       if (SYN) {
         len--;
@@ -624,19 +634,34 @@ export class TcptraceEngine {
       }
       if (!probe && cnt < len) v[me + TcbField.uniqueBytes] += len - cnt;
       if (rexBytes > 0) {
+        retrans = true;
         v[me + TcbField.rexmitPkts]++;
         v[me + TcbField.rexmitBytes] += rexBytes;
         if (this.sink) this.sink.rexmit(this.ids[c], dir, row, rexBytes, this.overlap[0], this.overlap[1] >= 0 ? now - this.overlap[1] : NaN);
       }
     }
     if (ACK) {
-      const bsdDup = dataLen === 0 && !SYN && !RST && ack === v[me + TcbField.lastAck] && effWin === v[me + TcbField.winLast];
+      // tcptrace's BSD duplicate-ACK test (rexmit.c ack_in, the default): no payload, the same ACK number
+      // as this side's last ACK and the same window as its last packet, and the data sender has had data
+      // outstanding at some point (owin_tot > 0). SYN, FIN and RST segments qualify (a retransmitted
+      // SYN/ACK is a duplicate ACK once the client has sent a non-SYN packet); an RST updates neither the
+      // last ACK nor the last window (tcptrace returns before recording them).
+      const bsdDup = dataLen === 0 && ack === v[me + TcbField.lastAck] && effWin === v[me + TcbField.winLast] && v[other + TcbField.owinPos] !== 0;
       this.ackin(c, 1 - dir, ob, ack, now, row, bsdDup);
-      v[me + TcbField.lastAck] = ack;
+      if (!RST) v[me + TcbField.lastAck] = ack;
       if (ack === (v[other + TcbField.syn] + 1) >>> 0 && v[other + TcbField.synCount] === 1) v[other + TcbField.rtt3whs] = v[other + TcbField.rttLast];
     }
     if (RST) return;
     v[me + TcbField.winLast] = effWin;
+    // tcptrace's outstanding window (trace.c, "estimated congestion window"): for a segment that is not a
+    // SYN, not out of order and not retransmitted, end − (peer's last ACK − 1), or its length before the
+    // peer has ACKed anything; only whether the sum ever became positive matters here.
+    if (!SYN && !outOrder && !retrans && v[me + TcbField.owinPos] === 0) {
+      const end = (seq + dataLen) >>> 0;
+      const peerAck = v[other + TcbField.lastAck];
+      const owin = peerAck <= 0 ? end - seq : (end - ((peerAck - 1) >>> 0)) >>> 0;
+      if (owin !== 0) v[me + TcbField.owinPos] = 1;
+    }
   }
 }
 

@@ -92,7 +92,10 @@ describe.each(CAPTURES)("seqGraph on %s", (file) => {
       );
       expect(points(fig, "fast_retransmission"), ctx).toBe(fwd.filter((r) => a(r) & TA.FAST_RETRANSMISSION).length);
       expect(points(fig, "out_of_order"), ctx).toBe(fwd.filter((r) => a(r) & TA.OUT_OF_ORDER).length);
-      expect(points(fig, "duplicate_ack"), ctx).toBe(rev.filter((r) => a(r) & TA.DUPLICATE_ACK).length);
+      // duplicate ACKs: the 3rd ("3", fast retransmit trigger) and the others are two kinds
+      const dupNum = (r: number) => c.packets.tcpDupAckNum?.[r] ?? 0;
+      expect(points(fig, "duplicate_ack"), ctx).toBe(rev.filter((r) => a(r) & TA.DUPLICATE_ACK && dupNum(r) !== 3).length);
+      expect(points(fig, "dup_ack_3"), ctx).toBe(rev.filter((r) => a(r) & TA.DUPLICATE_ACK && dupNum(r) === 3).length);
       expect(points(fig, "zero_window"), ctx).toBe(rev.filter((r) => a(r) & TA.ZERO_WINDOW).length);
       expect(points(fig, "syn"), ctx).toBe(fwd.filter((r) => c.packets.tcpFlags[r] & TcpFlag.SYN).length);
       expect(points(fig, "fin"), ctx).toBe(fwd.filter((r) => c.packets.tcpFlags[r] & TcpFlag.FIN).length);
@@ -123,7 +126,8 @@ describe.each(CAPTURES)("seqGraph on %s", (file) => {
     for (const stream of streams) {
       const fig = seqGraph(c, { stream });
       const rows = [...rowsOf(c, stream, 0), ...rowsOf(c, stream, 1)].sort((x, y) => x - y);
-      const frames = (kind: string) => traces(fig, kind).flatMap((t) => t.customdata as number[]).sort((x, y) => x - y);
+      const kinds = (kind: string) => (kind === "duplicate_ack" ? ["duplicate_ack", "dup_ack_3"] : [kind]);
+      const frames = (kind: string) => kinds(kind).flatMap((k) => traces(fig, k)).flatMap((t) => t.customdata as number[]).sort((x, y) => x - y);
       const ctx = `${path.basename(file)} stream ${stream}`;
       for (const bit of [...fwdFlags, ...revFlags]) {
         expect(frames(kindOf.get(bit)!), `${ctx} ${kindOf.get(bit)}`).toEqual(rows.filter((r) => c.packets.tcpAnalysis[r] & bit).map((r) => r + 1));
