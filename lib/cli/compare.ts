@@ -11,10 +11,14 @@ function pct(agree: number, compared: number): string {
   return `${s.padStart(6)}%`;
 }
 
-/** The summary: one line per compared field and per analysis flag, then the first disagreements. */
+/** The summary: the first disagreements, then one line per compared field and per analysis flag (last). */
 export function formatCompare(res: CompareResult, maxDiffs = 10): string {
   const lines: string[] = [];
   lines.push(`${res.source}: ${res.frames} frames in tshark, ${res.rows} rows here, ${res.tcpRows} TCP rows compared`);
+  if (res.diffs.length) {
+    lines.push(`first disagreements (${Math.min(maxDiffs, res.diffs.length)} of ${res.diffs.length}; --json for all):`);
+    for (const d of res.diffs.slice(0, maxDiffs)) lines.push(`  frame ${d.frame} ${d.field}: here ${JSON.stringify(d.ours)}, tshark ${JSON.stringify(d.tshark)}`);
+  }
   const width = Math.max(...Object.keys(res.fields).map((f) => f.length), "tcp.analysis.flags (whole set)".length, ...Object.keys(res.flags).map((f) => f.length + 14));
   for (const [f, st] of Object.entries(res.fields)) lines.push(`${f.padEnd(width)} ${pct(st.agree, st.compared)}  ${st.agree}/${st.compared} agree`);
   lines.push(`${"tcp.analysis.flags (whole set)".padEnd(width)} ${pct(res.flagSet.agree, res.flagSet.compared)}  ${res.flagSet.agree}/${res.flagSet.compared} agree`);
@@ -23,10 +27,6 @@ export function formatCompare(res: CompareResult, maxDiffs = 10): string {
     if (both === 0) continue;
     lines.push(`${`tcp.analysis.${name}`.padEnd(width)} ${pct(fl.tp, both)}  ${fl.tp} both, ${fl.fn} only tshark, ${fl.fp} only here`);
   }
-  if (res.diffs.length) {
-    lines.push(`first disagreements (of ${res.diffs.length} kept; --json for all):`);
-    for (const d of res.diffs.slice(0, maxDiffs)) lines.push(`  frame ${d.frame} ${d.field}: here ${JSON.stringify(d.ours)}, tshark ${JSON.stringify(d.tshark)}`);
-  } else lines.push("no disagreements");
   return lines.join("\n");
 }
 
