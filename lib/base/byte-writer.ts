@@ -44,19 +44,23 @@ export class ByteWriter {
   }
 
   byte(b: number): void {
-    this.room(1)[this.pos++] = b;
+    if (this.pos < this.buf.length) this.buf[this.pos++] = b;
+    else this.room(1)[this.pos++] = b;
   }
 
   bytes(b: Uint8Array): void {
-    const buf = this.room(b.length);
-    buf.set(b, this.pos);
-    this.pos += b.length;
+    const n = b.length;
+    const buf = this.room(n);
+    if (n > 64) buf.set(b, this.pos);
+    else for (let i = 0, p = this.pos; i < n; i++) buf[p + i] = b[i]; // set() costs more than a short copy
+    this.pos += n;
   }
 
   /** A string as UTF-8, as is. */
   str(s: string): void {
-    const buf = this.room(s.length * 3);
-    this.pos += buf.write(s, this.pos, "utf8");
+    const buf = this.room(s.length * 3) as Buffer & { utf8Write(s: string, offset: number, length: number): number };
+    // Buffer#write's own encoder, without its argument checks (the room is known)
+    this.pos += buf.utf8Write(s, this.pos, buf.length - this.pos);
   }
 
   /** `n` spaces. */
@@ -109,15 +113,31 @@ export class ByteWriter {
     this.pos += width;
   }
 
+  private epochSec = NaN;
+  private epochPrefix: Uint8Array = new Uint8Array(0);
+
   /** Seconds + nanoseconds exactly as epochString prints them ("1234567890.123456789"). */
   epoch(sec: number, nsec: number): void {
     if (!Number.isInteger(sec) || !(nsec >= 0 && nsec < 1e9) || !Number.isInteger(nsec)) {
       this.str(`${sec}.${"000000000".slice(String(nsec).length)}${nsec}`);
       return;
     }
-    this.int(sec);
-    this.byte(46);
-    this.zeroPadded(nsec, 9);
+    // consecutive packets share their second: its digits and the point once
+    if (sec !== this.epochSec) {
+      this.epochSec = sec;
+      this.epochPrefix = Buffer.from(`${sec}.`, "latin1");
+    }
+    const p = this.epochPrefix;
+    const buf = this.room(p.length + 9);
+    let i = this.pos;
+    for (let k = 0; k < p.length; k++) buf[i++] = p[k];
+    let v = nsec | 0;
+    for (let k = i + 8; k >= i; k--) {
+      const q = (v / 10) | 0;
+      buf[k] = 48 + v - q * 10;
+      v = q;
+    }
+    this.pos = i + 9;
   }
 
   /** One CSV cell exactly as csvCell(v, fixed9) prints it. */

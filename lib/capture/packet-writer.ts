@@ -98,7 +98,19 @@ function emitter(cap: WritableCapture, def: ColumnDef, w: ByteWriter, dict: Stri
       if (present(when, layers[r], opt ? opt[r] : 0)) w.int(col ? col[r] : 0);
     };
   }
-  return (r) => cell(def.get(cap, r));
+  const get = def.get;
+  if (def.kind === "number") {
+    // integers as digits; seconds with nine decimals and other fractions through csvCell's formatting
+    if (fixed9) return (r) => { const v = get(cap, r) as number | null; if (v !== null) w.csv(v, true); };
+    return (r) => {
+      const v = get(cap, r) as number | null;
+      if (v !== null) {
+        if (Number.isInteger(v)) w.int(v);
+        else w.csv(v);
+      }
+    };
+  }
+  return (r) => cell(get(cap, r));
 }
 
 function defsOf(columns: readonly string[]): ColumnDef[] {
