@@ -1,6 +1,7 @@
 /** What the commands that read a capture share: the FILE argument, the read options, loading with warnings, column checks. */
 import * as fs from "node:fs";
 import { readCapture, Capture } from "../capture/capture";
+import type { ReadOptions } from "../read/options";
 import { type CommandIO, type OptionSpec, type ParsedArgs, type PositionalSpec, UsageError, suggest } from "./args";
 
 export const FILE_ARG: PositionalSpec = { name: "FILE", description: "pcap / pcapng, optionally gzip-compressed" };
@@ -20,10 +21,10 @@ export const FILTER_OPTION: OptionSpec = {
 };
 
 /** Read FILE with the read options; framing warnings go to stderr, where the user looks. */
-export function loadCapture(cmd: string, args: ParsedArgs, io: CommandIO): Capture {
+export function loadCapture(cmd: string, args: ParsedArgs, io: CommandIO, extra: Omit<ReadOptions, "strict"> = {}): Capture {
   const file = args.positional[0];
   if (!fs.existsSync(file)) throw new UsageError(cmd, `no such file: ${file}`);
-  const cap = readCapture(file, { strict: args.opts.strict === true });
+  const cap = readCapture(file, { ...extra, strict: args.opts.strict === true });
   const text = cap.warningsText();
   if (text) io.err(text.replace(/^/gm, "pcapframe: ") + "\n");
   return cap;

@@ -5,6 +5,9 @@ import { flowColumns } from "../flows/schema";
 import type { CommandSpec } from "./args";
 import { FILE_ARG, FILTER_OPTION, READ_OPTIONS, checkFlowColumns, filterRows, loadCapture } from "./common";
 
+/** Flow columns filled from the application-layer dissectors (TLS, HTTP, Zeek's service): only they need them read. */
+const APP_COLUMNS = new Set(flowColumns().filter((c) => c.mirrors === "dissector" || c.name === "app").map((c) => c.name));
+
 /** An endpoint as text: IPv6 addresses in brackets (`[2001:db8::1]:443`), as URLs and Wireshark write them. */
 function endpoint(addr: unknown, port: unknown): string {
   const a = addr === null || addr === undefined ? "" : String(addr);
@@ -59,7 +62,9 @@ export const flows: CommandSpec = {
   run(args, io) {
     const cols = args.opts.columns as string[] | undefined;
     if (cols) checkFlowColumns("flows", cols, flowColumns().map((c) => c.name));
-    const cap = loadCapture("flows", args, io);
+    // the command pays only for what its columns need: without application columns, no application layers
+    const needsApp = !cols || cols.some((c) => APP_COLUMNS.has(c));
+    const cap = loadCapture("flows", args, io, needsApp ? {} : { appLayers: false });
     filterRows("flows", cap, args.opts.filter as string | undefined);
     const table = buildFlows(cap);
     if (args.opts.csv) {

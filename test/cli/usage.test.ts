@@ -194,3 +194,21 @@ describe("compare", () => {
     ]);
   });
 });
+
+describe("flows pays only for what its columns need", () => {
+  it("without application columns the flow CSV is the same with and without the application layers", async () => {
+    const { readCapture } = await import("../../lib/capture/capture");
+    const { buildFlows } = await import("../../lib/flows/build");
+    const { flowColumns } = await import("../../lib/flows/schema");
+    const fs = await import("node:fs");
+    const cols = flowColumns().filter((c) => c.mirrors !== "dissector" && c.name !== "app").map((c) => c.name);
+    for (const f of fs.readdirSync(DATA).filter((x) => /\.(pcap|pcapng)$/.test(x) && !x.startsWith("bad-"))) {
+      const p = path.join(DATA, f);
+      const full = buildFlows(readCapture(p, { threads: false })).toCSV(cols);
+      const lean = buildFlows(readCapture(p, { threads: false, appLayers: false })).toCSV(cols);
+      expect(lean, f).toBe(full);
+    }
+    const r = await run("flows", CAP, "--csv", "--columns", cols.join(","));
+    expect(r.out).toBe(buildFlows(readCapture(CAP)).toCSV(cols));
+  }, 120_000);
+});

@@ -5,7 +5,7 @@
 // but a CaptureError escapes, a case hangs, or a classic pcap cut at some byte loses or invents records.
 //
 //   node test/fuzz/fuzz.js [--cases 100000] [--seed 1] [--workers 2] [--timeout 30000] [--sweep all|small|none]
-//                          [--out fuzz-out] [--json]
+//                          [--out test-output/fuzz] [--json]
 //
 // --sweep: also cut each classic pcap seed at every byte (all seeds, only those ≤ 4 KB, or none) and check
 // that exactly the complete records are kept (lax) and that strict mode throws unless the cut is at a
@@ -28,7 +28,7 @@ const SEED = Number(arg("seed", 1));
 const WORKERS = Math.max(1, Number(arg("workers", Math.min(2, os.availableParallelism ? os.availableParallelism() : os.cpus().length))));
 const TIMEOUT = Number(arg("timeout", 30000));
 const SWEEP = arg("sweep", "small");
-const OUT = path.resolve(arg("out", path.join(ROOT, "fuzz-out")));
+const OUT = path.resolve(arg("out", path.join(ROOT, "test-output", "fuzz")));
 const JSON_OUT = process.argv.includes("--json");
 
 if (!fs.existsSync(DIST)) {
