@@ -25,7 +25,7 @@ function fuzz(args: string[], env: Record<string, string> = {}): { code: number 
 
 describe.skipIf(!built)("fuzz harness (short)", () => {
   it("mutated captures: only CaptureError escapes, nothing hangs, cut pcaps keep exactly their complete records", () => {
-    const { code, summary } = fuzz(["--cases", "150", "--seed", String(1 + (Date.now() % 1000)), "--sweep", "small", "--timeout", "20000"]);
+    const { code, summary } = fuzz(["--cases", "150", "--seed", "7", "--sweep", "small", "--timeout", "20000"]);
     expect(summary.failures, JSON.stringify(summary.failures)).toEqual([]);
     expect(summary.escapes).toBe(0);
     expect(summary.hangs).toBe(0);
