@@ -5,11 +5,12 @@
 // but a CaptureError escapes, a case hangs, or a classic pcap cut at some byte loses or invents records.
 //
 //   node test/fuzz/fuzz.js [--cases 100000] [--seed 1] [--workers 2] [--timeout 30000] [--sweep all|small|none]
-//                          [--out test-output/fuzz] [--json]
+//                          [--out test-output/fuzz] [--replay DIR|none] [--json]
 //
 // --sweep: also cut each classic pcap seed at every byte (all seeds, only those ≤ 4 KB, or none) and check
 // that exactly the complete records are kept (lax) and that strict mode throws unless the cut is at a
-// record boundary. Failing cases are written to --out (bytes + what failed) for reproduction.
+// record boundary. Failing cases are written to --out (bytes + what failed) for reproduction; cases kept
+// in --replay (default test/fuzz/regressions: inputs that once failed) run first, every time.
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
@@ -30,6 +31,7 @@ const TIMEOUT = Number(arg("timeout", 30000));
 const SWEEP = arg("sweep", "small");
 const OUT = path.resolve(arg("out", path.join(ROOT, "test-output", "fuzz")));
 const JSON_OUT = process.argv.includes("--json");
+const REPLAY = arg("replay", path.join(__dirname, "regressions"));
 
 if (!fs.existsSync(DIST)) {
   console.error("fuzz: dist/ is missing; run `npm run build` first");
@@ -52,8 +54,14 @@ function* sweepCases() {
   }
 }
 
+function* replayCases() {
+  if (REPLAY === "none" || !fs.existsSync(REPLAY)) return;
+  for (const f of fs.readdirSync(REPLAY).sort()) if (f.endsWith(".bin")) yield { seed: f, kinds: ["replay"], bytes: new Uint8Array(fs.readFileSync(path.join(REPLAY, f))) };
+}
+
 function* allCases() {
   let id = 0;
+  for (const c of replayCases()) yield { id: id++, sweep: false, ...c };
   for (const c of sweepCases()) yield { id: id++, sweep: true, ...c };
   for (let i = 0; i < CASES; i++) yield { id: id++, sweep: false, ...makeCase(seeds, SEED, i) };
 }
