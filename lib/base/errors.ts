@@ -3,7 +3,10 @@
  *
  * Only `CaptureError` ever escapes `readCapture`: it is raised when the container (pcap / pcapng
  * framing) cannot be walked any further. In the default (lax) mode it is not thrown but recorded
- * as a warning, and every packet before the fault is kept. Problems inside one packet never throw:
+ * as a warning, and every packet before the fault is kept — except when the input is not a capture
+ * at all (empty, unknown magic number, no complete file or section header, unsupported version, a
+ * directory, gzip data that decompresses to nothing): there are no packets to keep, so it throws in
+ * both modes. Problems inside one packet never throw:
  * they set bits in the packet table's `anomaly` column (see ANOMALY_INFO).
  */
 

@@ -12,7 +12,7 @@ import type { DataFrame } from "danfojs-node";
 import type { DescribeSchema, GroupedTable, RowTest, Table } from "../frame/table";
 import { packetTable, type PacketColumn, type PacketTableSchema } from "./table";
 import { epochString } from "../base/format";
-import { csvCell } from "../base/csv";
+import { writePacketCSV } from "./packet-writer";
 
 export interface FrameOptions {
   /** Column names (see `Capture.columnNames`); default: Wireshark's packet-list columns. */
@@ -135,6 +135,15 @@ export class Capture {
     return PACKET_COLUMNS.map((c) => ({ name: c.name, kind: c.kind, type: c.type, unit: c.unit ?? "", wireshark: c.wireshark.join("/"), description: c.description }));
   }
 
+  /**
+   * The framing warnings of a lax read as text, one line each (`warning: … (at byte offset N, after K
+   * packets) [code]`), "" when the file was read to its end: what a notebook shows under the capture
+   * and the CLI prints on stderr.
+   */
+  warningsText(): string {
+    return this.meta.warnings.map((w) => `warning: ${w.message} [${w.code}]`).join("\n");
+  }
+
   /** Seconds since the first packet (Wireshark's frame.time_relative). */
   relativeTime(row: number): number {
     const t = this.packets;
@@ -250,29 +259,9 @@ export class Capture {
   /** Stream CSV lines to `write` (used by the CLI for large captures). */
   writeCSV(columns: string[], write: (chunk: string) => void, rows?: number[]): void {
     if (rows) this.selectRows(rows); // RangeError for a row out of range
-    const defs = columns.map((n) => this.requireColumn(n));
-    // seconds (float columns with unit s) with nine decimals, as tshark prints them
-    const fixed9 = defs.map((d) => d.type === "float64" && d.unit === "s");
-    write(columns.join(",") + "\n");
-    let buf = "";
-    const n = rows ? rows.length : this.packets.length;
-    for (let k = 0; k < n; k++) {
-      const r = rows ? rows[k] : k;
-      let line = "";
-      for (let j = 0; j < defs.length; j++) {
-        const d = defs[j];
-        let cell: string;
-        if (d.name === "time") cell = this.epoch(r);
-        else cell = csvCell(d.get(this, r), fixed9[j]);
-        line += (j ? "," : "") + cell;
-      }
-      buf += line + "\n";
-      if (buf.length > 1 << 16) {
-        write(buf);
-        buf = "";
-      }
-    }
-    if (buf) write(buf);
+    for (const n of columns) this.requireColumn(n);
+    // chunks end at a line or cell boundary, so each is whole UTF-8
+    writePacketCSV(this, columns, (b) => write(Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("utf8")), rows ? { rows } : {});
   }
 }
 

@@ -3,7 +3,7 @@
  * Requires tshark on the PATH (or opts.tshark); throws a clear error otherwise.
  */
 import { spawnSync } from "node:child_process";
-import { loadCapture } from "../read/load";
+import { readCapture, type Capture } from "../capture/capture";
 import { type PacketTable } from "../table/packet-table";
 import { Layer } from "../table/layers";
 import { TA, TA_NAMES } from "../tcp/flags";
@@ -85,12 +85,6 @@ export const NO_APP_ARGS = [
 
 const TIME_FIELDS = new Set(["tcp.analysis.ack_rtt", "tcp.analysis.initial_rtt", "tcp.analysis.rto"]);
 
-interface CaptureLike {
-  meta: { source: string };
-  packets?: PacketTable;
-  table?: PacketTable;
-  tcp: TcpAnalysis;
-}
 
 function runTshark(bin: string, path: string, args: string[]): string[][] {
   const r = spawnSync(bin, ["-2", "-n", "-r", path, ...args], { maxBuffer: 1 << 30, encoding: "utf8" });
@@ -160,13 +154,9 @@ function same(field: string, ours: string, theirs: string): boolean {
 }
 
 /** Compare our analysis of a capture (path, or an object with .meta.source and .tcp + .packets/.table) with tshark. */
-export function compareWithTshark(input: string | CaptureLike, opts: CompareOptions = {}): CompareResult {
-  let cap: CaptureLike;
-  if (typeof input === "string") {
-    const c = loadCapture(input);
-    cap = { meta: c.meta, packets: c.table, tcp: c.tcp };
-  } else cap = input;
-  const t = (cap.packets ?? cap.table)!;
+export function compareWithTshark(input: string | Capture, opts: CompareOptions = {}): CompareResult {
+  const cap = typeof input === "string" ? readCapture(input) : input;
+  const t = cap.packets;
   const tcp = cap.tcp;
   const path = cap.meta.source;
   if (!path || path === "<bytes>") throw new Error("compareWithTshark: the capture has no file path (meta.source)");

@@ -47,6 +47,14 @@ class Walker {
     this.warnings.push({ code, byteOffset: offset, recordIndex: this.packets, message: err.message });
     this.stopped = true;
   }
+  /**
+   * A fault before the first record could be framed (no capture header, an unknown magic number, an
+   * unsupported version): the input is not a capture we can read, there are no packets to keep, so it
+   * throws in lax mode too.
+   */
+  fatal(code: CaptureErrorCode, offset: number, detail: string): never {
+    throw new CaptureError(code, offset, this.packets, detail);
+  }
 }
 
 function isGzip(b: Uint8Array): boolean {
@@ -90,21 +98,21 @@ export function readRecords(input: string | Uint8Array, sink: RecordSink, opts: 
       try {
         out = zlib.gunzipSync(whole, { finishFlush: zlib.constants.Z_SYNC_FLUSH });
       } catch (e) {
-        // Corrupt deflate data: nothing can be framed. (A merely truncated stream decompresses to
-        // the bytes before the cut, which the capture reader then frames as far as possible.)
-        walker.fault("gzip_error", 0, `gzip data could not be decompressed: ${(e as Error).message}`);
-        out = Buffer.alloc(0);
+        // Corrupt deflate data (or a bad CRC): keep the longest prefix that decompresses, as a lax read
+        // keeps the packets before a fault; nothing at all means it is not a (readable) capture.
+        out = gunzipPrefix(whole);
+        if (out.length === 0) walker.fatal("gzip_error", 0, `gzip data could not be decompressed: ${(e as Error).message}`);
+        walker.fault("gzip_error", 0, `gzip data is corrupt after ${out.length} decompressed bytes: ${(e as Error).message}`);
+        walker.stopped = false; // frame what was decompressed (its own faults follow)
       }
       compressed = true;
       src = ByteSource.fromBytes(new Uint8Array(out.buffer, out.byteOffset, out.byteLength));
     }
     result.compressed = compressed;
     if (sink.beforeRefill) src.onRefill = () => sink.beforeRefill!();
-    if (walker.stopped) {
-      // gzip fault already recorded
-    } else if (!src.ensure(0, 4)) {
-      if (src.size === 0) walker.fault("empty_file", 0, "empty file: not a capture");
-      else walker.fault("truncated_file_header", 0, `file too short to hold a capture header (${src.size} bytes)`);
+    if (!src.ensure(0, 4)) {
+      if (src.size === 0) walker.fatal("empty_file", 0, `empty ${compressed ? "gzip-compressed " : ""}file: not a capture`);
+      else walker.fatal("truncated_file_header", 0, `file too short to hold a capture header (${src.size} bytes${compressed ? " after decompression" : ""})`);
     } else {
       const le = src.view.getUint32(0, true);
       const be = src.view.getUint32(0, false);
@@ -115,14 +123,43 @@ export function readRecords(input: string | Uint8Array, sink: RecordSink, opts: 
         readPcap(src, sink, walker, result);
       } else {
         const hex = Array.from(src.buf.subarray(0, 4), (b) => b.toString(16).padStart(2, "0")).join(" ");
-        walker.fault("bad_magic", 0, `not a pcap, pcapng or gzip file (magic bytes ${hex})`);
+        walker.fatal("bad_magic", 0, `not a pcap, pcapng or gzip file (${compressed ? "decompressed data starts with" : "magic bytes"} ${hex})`);
       }
     }
+  } catch (e) {
+    if (e instanceof CaptureError) throw e;
+    // An I/O error while reading on (EIO, a file that shrank…): not a capture-level bug, a typed error.
+    const err = e as NodeJS.ErrnoException;
+    if (typeof err?.code === "string") throw new CaptureError("io_error", src.base + src.filled, walker.packets, `cannot read capture: ${err.message}`);
+    throw e;
   } finally {
     src.close();
   }
   result.packets = walker.packets;
   return result;
+}
+
+/** The longest decompressible prefix of corrupt gzip data (binary search on the input length). */
+function gunzipPrefix(whole: Uint8Array): Buffer {
+  const tryLen = (n: number): Buffer | null => {
+    try {
+      return zlib.gunzipSync(whole.subarray(0, n), { finishFlush: zlib.constants.Z_SYNC_FLUSH });
+    } catch {
+      return null;
+    }
+  };
+  let lo = 0;
+  let best: Buffer = Buffer.alloc(0);
+  let hi = whole.length;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1;
+    const b = tryLen(mid);
+    if (b) {
+      lo = mid;
+      best = b;
+    } else hi = mid - 1;
+  }
+  return best;
 }
 
 function readAll(src: ByteSource): Uint8Array {
@@ -136,8 +173,7 @@ function readAll(src: ByteSource): Uint8Array {
 
 function readPcap(src: ByteSource, sink: RecordSink, w: Walker, r: ReadResult): void {
   if (!src.ensure(0, 24)) {
-    w.fault("truncated_file_header", 0, "pcap file header is shorter than 24 bytes");
-    return;
+    w.fatal("truncated_file_header", 0, `pcap file header is shorter than 24 bytes (${src.available(0)} bytes)`);
   }
   const magicLe = src.view.getUint32(0, true);
   const little = magicLe === PCAP_MAGIC_US || magicLe === PCAP_MAGIC_NS;
@@ -149,8 +185,7 @@ function readPcap(src: ByteSource, sink: RecordSink, w: Walker, r: ReadResult): 
   const minor = v.getUint16(6, little);
   r.version = `${major}.${minor}`;
   if (major !== 2) {
-    w.fault("unsupported_version", 4, `pcap version ${major}.${minor} is not supported`);
-    return;
+    w.fatal("unsupported_version", 4, `pcap version ${major}.${minor} is not supported`);
   }
   const snapLen = v.getUint32(16, little);
   const linkType = v.getUint32(20, little) & 0x0fffffff & 0xffff;
@@ -224,12 +259,14 @@ function readPcapng(src: ByteSource, sink: RecordSink, w: Walker, r: ReadResult)
   let ifaces: SectionIface[] = [];
   let firstSection = true;
   const decoder = new TextDecoder("utf-8", { fatal: false });
+  // Before the first section header is read there is nothing to keep: not a capture we can read.
+  const fault = (code: CaptureErrorCode, offset: number, detail: string): void => (firstSection ? w.fatal(code, offset, detail) : w.fault(code, offset, detail));
 
   for (;;) {
     if (w.stopped) break;
     if (!src.ensure(pos, 12)) {
       const left = src.available(pos);
-      if (left > 0) w.fault("truncated_block", pos, `pcapng block header cut short: ${left} bytes left`);
+      if (left > 0) fault("truncated_block", pos, `pcapng block header cut short: ${left} bytes left`);
       break;
     }
     let o = pos - src.base;
@@ -240,33 +277,33 @@ function readPcapng(src: ByteSource, sink: RecordSink, w: Walker, r: ReadResult)
       if (bom === BYTE_ORDER_MAGIC) little = true;
       else if (src.view.getUint32(o + 8, false) === BYTE_ORDER_MAGIC) little = false;
       else {
-        w.fault("bad_magic", pos + 8, "pcapng section header has no valid byte-order magic");
+        fault("bad_magic", pos + 8, "pcapng section header has no valid byte-order magic");
         break;
       }
       if (firstSection) r.byteOrder = little ? "little" : "big";
     } else if (firstSection) {
-      w.fault("no_section_header", pos, "pcapng file does not start with a section header block");
+      fault("no_section_header", pos, "pcapng file does not start with a section header block");
       break;
     }
     const type = src.view.getUint32(o, little);
     const len = src.view.getUint32(o + 4, little);
     if (len < 12 || len % 4 !== 0) {
-      w.fault("bad_block_length", pos, `pcapng block of type 0x${type.toString(16)} has invalid length ${len}`);
+      fault("bad_block_length", pos, `pcapng block of type 0x${type.toString(16)} has invalid length ${len}`);
       break;
     }
     if (len > MAX_RECORD_CAPLEN + 4096 && type !== 0x0a && type !== 4) {
-      w.fault("bad_block_length", pos, `pcapng block of type 0x${type.toString(16)} claims ${len} bytes`);
+      fault("bad_block_length", pos, `pcapng block of type 0x${type.toString(16)} claims ${len} bytes`);
       break;
     }
     if (!src.ensure(pos, len)) {
-      w.fault("truncated_block", pos, `pcapng block of type 0x${type.toString(16)} needs ${len} bytes, ${src.available(pos)} left`);
+      fault("truncated_block", pos, `pcapng block of type 0x${type.toString(16)} needs ${len} bytes, ${src.available(pos)} left`);
       break;
     }
     o = pos - src.base;
     const v = src.view;
     const trailer = v.getUint32(o + len - 4, little);
     if (trailer !== len) {
-      w.fault("block_length_mismatch", pos, `pcapng block of type 0x${type.toString(16)}: trailing length ${trailer} ≠ leading length ${len}`);
+      fault("block_length_mismatch", pos, `pcapng block of type 0x${type.toString(16)}: trailing length ${trailer} ≠ leading length ${len}`);
       break;
     }
     const body = o + 8;
@@ -277,7 +314,7 @@ function readPcapng(src: ByteSource, sink: RecordSink, w: Walker, r: ReadResult)
         const minor = v.getUint16(body + 6, little);
         if (firstSection) r.version = `${major}.${minor}`;
         if (major !== 1) {
-          w.fault("unsupported_version", pos, `pcapng section version ${major}.${minor} is not supported`);
+          fault("unsupported_version", pos, `pcapng section version ${major}.${minor} is not supported`);
           break;
         }
         r.sections++;
@@ -339,11 +376,11 @@ function readPcapng(src: ByteSource, sink: RecordSink, w: Walker, r: ReadResult)
         const wireLen = v.getUint32(body + 16, little);
         const data = body + 20;
         if (ifId >= ifaces.length) {
-          w.fault("unknown_interface", pos, `packet block refers to interface ${ifId}, but the section declares ${ifaces.length}`);
+          fault("unknown_interface", pos, `packet block refers to interface ${ifId}, but the section declares ${ifaces.length}`);
           break;
         }
         if (data + capLen > bodyEnd) {
-          w.fault("bad_caplen", pos, `packet block captured length ${capLen} runs past the block (${bodyEnd - data} bytes of data)`);
+          fault("bad_caplen", pos, `packet block captured length ${capLen} runs past the block (${bodyEnd - data} bytes of data)`);
           break;
         }
         const ifc = ifaces[ifId];
@@ -356,7 +393,7 @@ function readPcapng(src: ByteSource, sink: RecordSink, w: Walker, r: ReadResult)
       case 3: {
         // Simple Packet Block: interface 0, no timestamp (signalled to the sink as tsSec = NaN).
         if (ifaces.length === 0) {
-          w.fault("unknown_interface", pos, "simple packet block before any interface description block");
+          fault("unknown_interface", pos, "simple packet block before any interface description block");
           break;
         }
         const wireLen = v.getUint32(body, little);

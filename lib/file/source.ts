@@ -33,7 +33,12 @@ export class ByteSource {
 
   static fromFile(path: string, chunkSize = 4 << 20): ByteSource {
     const fd = fs.openSync(path, "r");
-    const size = fs.fstatSync(fd).size;
+    const st = fs.fstatSync(fd);
+    if (!st.isFile() && !st.isFIFO() && !st.isCharacterDevice()) {
+      fs.closeSync(fd);
+      throw new Error(`${path} is ${st.isDirectory() ? "a directory" : "not a regular file"}`);
+    }
+    const size = st.size;
     const buf = new Uint8Array(Math.max(64 << 10, Math.min(chunkSize, size + 16)));
     const src = new ByteSource(fd, buf, 0, size);
     return src;

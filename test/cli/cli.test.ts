@@ -14,7 +14,7 @@ import { writeFlowsCSV } from "../../lib/flows/index";
 const ROOT = path.resolve(__dirname, "..", "..");
 const BIN = path.join(ROOT, "bin", "pcapframe.js");
 const DATA = path.join(ROOT, "data");
-const built = fs.existsSync(path.join(ROOT, "dist", "cli.js"));
+const built = fs.existsSync(path.join(ROOT, "dist", "cli", "index.js"));
 const CAPTURES = fs
   .readdirSync(DATA)
   .filter((f) => /\.(pcap|pcapng)$/.test(f) && !f.startsWith("bad-") && !f.startsWith("my-"))
@@ -99,7 +99,7 @@ describe.skipIf(!built)("pcapframe CLI", () => {
     expect(r.stdout).toMatch(/#0: Ethernet \(link type 1\)/);
   });
 
-  it("bad input: a warning naming the byte offset (exit 0), or with --strict a typed error (exit 1)", () => {
+  it("bad input: a warning naming the byte offset (exit 0), or with --strict a typed error (exit 1); not a capture: exit 1", () => {
     const file = path.join(DATA, "bad-truncated.pcap");
     const lax = cli(["packets", file, "--csv"]);
     expect(lax.code).toBe(0);
@@ -111,8 +111,12 @@ describe.skipIf(!built)("pcapframe CLI", () => {
     const strict = cli(["packets", file, "--csv", "--strict"]);
     expect(strict.code).toBe(1);
     expect(strict.stderr).toMatch(/\[truncated_record\]/);
-    const notCap = cli(["info", path.join(DATA, "not-a-capture.txt"), "--strict"]);
-    expect(notCap.code).toBe(1);
-    expect(notCap.stderr).toMatch(/bad_magic/);
+    for (const mode of [[], ["--strict"]]) {
+      const notCap = cli(["info", path.join(DATA, "not-a-capture.txt"), ...mode]);
+      expect(notCap.code).toBe(1);
+      expect(notCap.stderr.trim().split("\n")).toHaveLength(1);
+      expect(notCap.stderr).toMatch(/^pcapframe info: not a pcap, pcapng or gzip file .*\[bad_magic\]$/m);
+      expect(notCap.stdout).toBe("");
+    }
   });
 });

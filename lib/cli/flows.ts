@@ -1,0 +1,85 @@
+/** `pcapframe flows FILE [--csv] [--columns …]`: one row per TCP stream / UDP flow. */
+import { buildFlows, FLOW_CSV_COLUMNS } from "../flows/build";
+import type { FlowTable } from "../flows/table";
+import { flowColumns } from "../flows/schema";
+import type { CommandSpec } from "./args";
+import { FILE_ARG, FILTER_OPTION, READ_OPTIONS, checkFlowColumns, filterRows, loadCapture } from "./common";
+
+/** Flow columns filled from the application-layer dissectors (TLS, HTTP, Zeek's service): only they need them read. */
+const APP_COLUMNS = new Set(flowColumns().filter((c) => c.mirrors === "dissector" || c.name === "app").map((c) => c.name));
+
+/** An endpoint as text: IPv6 addresses in brackets (`[2001:db8::1]:443`), as URLs and Wireshark write them. */
+function endpoint(addr: unknown, port: unknown): string {
+  const a = addr === null || addr === undefined ? "" : String(addr);
+  const host = a.includes(":") ? `[${a}]` : a;
+  return port === null || port === undefined ? host || "-" : `${host}:${port}`;
+}
+
+const ms = (v: unknown) => (typeof v === "number" ? (v * 1000).toFixed(3) : "-");
+const n = (v: unknown) => (v === null || v === undefined ? "-" : String(v));
+const pair = (a: unknown, b: unknown) => `${n(a)}/${n(b)}`;
+
+/** The default text view: identity, volume, state, RTT and retransmissions (a2b/b2a pairs). */
+const TEXT_VIEW: { head: string; cell: (t: FlowTable, i: number) => string; right?: boolean }[] = [
+  { head: "stream", cell: (t, i) => n(t.get("stream", i)), right: true },
+  { head: "proto", cell: (t, i) => n(t.get("proto", i)) },
+  { head: "A", cell: (t, i) => endpoint(t.get("addr_a", i), t.get("port_a", i)) },
+  { head: "B", cell: (t, i) => endpoint(t.get("addr_b", i), t.get("port_b", i)) },
+  { head: "pkts a/b", cell: (t, i) => pair(t.get("pkts_a2b", i), t.get("pkts_b2a", i)), right: true },
+  { head: "bytes a/b", cell: (t, i) => pair(t.get("bytes_a2b", i), t.get("bytes_b2a", i)), right: true },
+  { head: "dur s", cell: (t, i) => { const d = t.get("duration", i); return typeof d === "number" ? d.toFixed(3) : "-"; }, right: true },
+  { head: "state", cell: (t, i) => n(t.get("state", i)) },
+  { head: "history", cell: (t, i) => n(t.get("history", i)) },
+  { head: "irtt ms", cell: (t, i) => ms(t.get("irtt", i)), right: true },
+  { head: "rtt avg ms a/b", cell: (t, i) => `${ms(t.get("rtt_avg_a2b", i))}/${ms(t.get("rtt_avg_b2a", i))}`, right: true },
+  { head: "retrans a/b", cell: (t, i) => pair(t.get("retrans_pkts_a2b", i), t.get("retrans_pkts_b2a", i)), right: true },
+  { head: "ws retrans a/b", cell: (t, i) => {
+    const s = (d: string) => ["ws_retrans", "ws_fast_retrans", "ws_spurious"].reduce((acc, c) => acc + ((t.get(`${c}_${d}`, i) as number | null) ?? 0), 0);
+    return t.get("proto", i) === "tcp" ? `${s("a2b")}/${s("b2a")}` : "-";
+  }, right: true },
+  { head: "dup acks a/b", cell: (t, i) => pair(t.get("ws_dup_acks_a2b", i), t.get("ws_dup_acks_b2a", i)), right: true },
+  { head: "app", cell: (t, i) => n(t.get("sni", i) ?? t.get("http_host", i) ?? t.get("app", i)) },
+];
+
+/** An aligned text table with a header line. */
+function textTable(heads: string[], rows: string[][], right: boolean[]): string {
+  const w = heads.map((h, j) => Math.max(h.length, ...rows.map((r) => r[j].length)));
+  const line = (cells: string[]) =>
+    cells.map((c, j) => (j === cells.length - 1 && !right[j] ? c : right[j] ? c.padStart(w[j]) : c.padEnd(w[j]))).join("  ").trimEnd() + "\n";
+  return line(heads) + rows.map(line).join("");
+}
+
+export const flows: CommandSpec = {
+  name: "flows",
+  summary: "one row per TCP stream / UDP flow: volume, state, RTT and retransmission statistics",
+  positional: [FILE_ARG],
+  options: [
+    { name: "csv", type: "flag", description: "CSV with a header (default: the CLI's flow columns; --columns for others)" },
+    { name: "columns", short: "c", type: "list", value: "a,b,…", description: "these flow columns (`pcapframe columns --flows` lists them)" },
+    FILTER_OPTION,
+    ...READ_OPTIONS,
+  ],
+  run(args, io) {
+    const cols = args.opts.columns as string[] | undefined;
+    if (cols) checkFlowColumns("flows", cols, flowColumns().map((c) => c.name));
+    // the command pays only for what its columns need: without application columns, no application layers
+    const needsApp = !cols || cols.some((c) => APP_COLUMNS.has(c));
+    const cap = loadCapture("flows", args, io, needsApp ? {} : { appLayers: false });
+    filterRows("flows", cap, args.opts.filter as string | undefined);
+    const table = buildFlows(cap);
+    if (args.opts.csv) {
+      table.writeCSV(cols ?? [...FLOW_CSV_COLUMNS], (s) => io.out(s));
+      return 0;
+    }
+    if (cols) {
+      const rows: string[][] = [];
+      for (let i = 0; i < table.length; i++) rows.push(cols.map((c) => n(table.get(c, i))));
+      io.out(textTable(cols, rows, cols.map((c) => table.describeColumns().find((d) => d.name === c)?.kind === "number")));
+      return 0;
+    }
+    const rows: string[][] = [];
+    for (let i = 0; i < table.length; i++) rows.push(TEXT_VIEW.map((v) => v.cell(table, i)));
+    io.out(textTable(TEXT_VIEW.map((v) => v.head), rows, TEXT_VIEW.map((v) => v.right === true)));
+    return 0;
+  },
+};
