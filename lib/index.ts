@@ -29,3 +29,12 @@ export * from "./plot/index";
 export { cipherSuiteName, extensionName } from "./app/tls-names";
 export { AppDissector } from "./app/index";
 export { compareWithTshark } from "./check/compare";
+export { compileFilter, CompiledFilter, FilterError, parseFilter, fieldNames, findField, schemaColumnOf } from "./filter/index";
+export type { FilterSource, FilterMeta, FieldDef } from "./filter/index";
+export {
+  tlsRecords, tlsPlaintext, tlsSessions, tlsKeyLog, httpExchanges, http2Messages, http2Frames, exportObjects, ObjectTable,
+  RecordStatus, RECORD_STATUS_NAMES, type TlsRecordTable, type HttpObject, type HttpExchange, type H2Message, type H2Frame, type KeyLogWarning,
+} from "./decrypt/index";
+export * from "./store/index";
+export { formatProgress, terminalProgress, type Progress } from "./base/progress";
+export type { CaptureInput } from "./read/inputs";

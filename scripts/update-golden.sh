@@ -303,3 +303,10 @@ for (const name of names) {
 console.error(`parsed ${names.length} captures`);
 NODE
 echo "done: $(wc -l <"$LIST") captures -> $OUT" >&2
+
+# display filters (frame sets of every filter of test/golden/filters/filters.txt) and TLS decryption with the
+# key logs (Protocol/Info, HTTP messages, exported objects): their own scripts, skipped for GOLDEN_ONLY runs
+if [ -z "${GOLDEN_ONLY:-}" ]; then
+  node "$ROOT/scripts/golden-filters.js"
+  bash "$ROOT/scripts/golden-tls.sh"
+fi
