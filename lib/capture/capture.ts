@@ -13,6 +13,9 @@ import type { DescribeSchema, GroupedTable, RowTest, Table } from "../frame/tabl
 import { packetTable, type PacketColumn, type PacketTableSchema } from "./table";
 import { epochString } from "../base/format";
 import { writePacketCSV } from "./packet-writer";
+import { summarize, summaryHtml, summaryText, type CaptureSummary } from "./summary";
+import { displayBundle } from "../base/tslab";
+import * as util from "node:util";
 
 export interface FrameOptions {
   /** Column names (see `Capture.columnNames`); default: Wireshark's packet-list columns. */
@@ -140,6 +143,29 @@ export class Capture {
    * packets) [code]`), "" when the file was read to its end: what a notebook shows under the capture
    * and the CLI prints on stderr.
    */
+  /** The summary card: format, packets, time span, protocols, TCP streams, analysis flags, warnings. */
+  summary(): CaptureSummary {
+    return summarize(this.packets, this.meta, this.tcp.streamCount, this.meta.warnings.map((w) => `warning: ${w.message} [${w.code}]`));
+  }
+
+  /** The summary card as text (what console.log prints) and as HTML (what a notebook cell shows). */
+  toString(): string {
+    return summaryText(this.summary());
+  }
+
+  /** Display the summary card in a notebook; outside a kernel returns the MIME bundle. */
+  show(): Record<string, string> | undefined {
+    const s = this.summary();
+    const bundle = { "text/html": summaryHtml(s), "text/plain": summaryText(s) };
+    return displayBundle(bundle) ? undefined : bundle;
+  }
+
+  /** A cell ending in `cap` shows the summary card (never the internals); console.log prints its text. */
+  [util.inspect.custom](depth: number, options: { depth?: number | null }): string {
+    if (depth === (options?.depth ?? 2) && this.show() === undefined) return "";
+    return this.toString();
+  }
+
   warningsText(): string {
     return this.meta.warnings.map((w) => `warning: ${w.message} [${w.code}]`).join("\n");
   }

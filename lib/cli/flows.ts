@@ -1,5 +1,5 @@
 /** `pcapframe flows FILE [--csv] [--columns …]`: one row per TCP stream / UDP flow. */
-import { buildFlows, FLOW_CSV_COLUMNS } from "../flows/build";
+import { analyzeFlows, buildFlows, FLOW_CSV_COLUMNS } from "../flows/build";
 import type { FlowTable } from "../flows/table";
 import { flowColumns } from "../flows/schema";
 import type { CommandSpec } from "./args";
@@ -49,6 +49,13 @@ function textTable(heads: string[], rows: string[][], right: boolean[]): string 
   return line(heads) + rows.map(line).join("");
 }
 
+/** The flows (ascending) that the given packet rows belong to. */
+function flowsOfRows(flowOfRow: Int32Array, rows: readonly number[]): number[] {
+  const seen = new Set<number>();
+  for (const r of rows) if (flowOfRow[r] >= 0) seen.add(flowOfRow[r]);
+  return [...seen].sort((a, b) => a - b);
+}
+
 export const flows: CommandSpec = {
   name: "flows",
   summary: "one row per TCP stream / UDP flow: volume, state, RTT and retransmission statistics",
@@ -65,20 +72,22 @@ export const flows: CommandSpec = {
     // the command pays only for what its columns need: without application columns, no application layers
     const needsApp = !cols || cols.some((c) => APP_COLUMNS.has(c));
     const cap = loadCapture("flows", args, io, needsApp ? {} : { appLayers: false });
-    filterRows("flows", cap, args.opts.filter as string | undefined);
+    const matching = filterRows("flows", cap, args.opts.filter as string | undefined);
     const table = buildFlows(cap);
+    // -Y: the flows that have a matching packet
+    const keep = matching ? flowsOfRows(analyzeFlows(cap).flowOfRow, matching) : Array.from({ length: table.length }, (_, i) => i);
     if (args.opts.csv) {
-      table.writeCSV(cols ?? [...FLOW_CSV_COLUMNS], (s) => io.out(s));
+      table.writeCSV(cols ?? [...FLOW_CSV_COLUMNS], (s) => io.out(s), matching ? keep : undefined);
       return 0;
     }
     if (cols) {
       const rows: string[][] = [];
-      for (let i = 0; i < table.length; i++) rows.push(cols.map((c) => n(table.get(c, i))));
+      for (const i of keep) rows.push(cols.map((c) => n(table.get(c, i))));
       io.out(textTable(cols, rows, cols.map((c) => table.describeColumns().find((d) => d.name === c)?.kind === "number")));
       return 0;
     }
     const rows: string[][] = [];
-    for (let i = 0; i < table.length; i++) rows.push(TEXT_VIEW.map((v) => v.cell(table, i)));
+    for (const i of keep) rows.push(TEXT_VIEW.map((v) => v.cell(table, i)));
     io.out(textTable(TEXT_VIEW.map((v) => v.head), rows, TEXT_VIEW.map((v) => v.right === true)));
     return 0;
   },

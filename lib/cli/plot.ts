@@ -2,7 +2,7 @@
 import { PLOT_KINDS, plotCommand } from "../plot/command";
 import { closeBrowser } from "../plot/export";
 import { type CommandSpec, UsageError } from "./args";
-import { FILE_ARG, FILTER_OPTION, READ_OPTIONS, filterRows, loadCapture } from "./common";
+import { FILE_ARG, READ_OPTIONS, loadCapture } from "./common";
 
 export const plot: CommandSpec = {
   name: "plot",
@@ -15,14 +15,12 @@ export const plot: CommandSpec = {
     { name: "direction", type: "string", choices: ["a2b", "b2a", "both"], description: "which direction's data (default: the stream's)" },
     { name: "width", type: "int", min: 1, value: "PX", description: "figure width in pixels" },
     { name: "height", type: "int", min: 1, value: "PX", description: "figure height in pixels" },
-    FILTER_OPTION,
     ...READ_OPTIONS,
   ],
   async run(args, io) {
     const out = args.opts.out as string;
     if (!/\.(png|svg|html?)$/i.test(out)) throw new UsageError("plot", `--out must end in .png, .svg or .html, got "${out}"`);
     const cap = loadCapture("plot", args, io);
-    filterRows("plot", cap, args.opts.filter as string | undefined);
     const stream = args.opts.stream as number;
     if (stream >= cap.tcp.streamCount)
       throw new UsageError("plot", `--stream ${stream}: the capture has ${cap.tcp.streamCount === 0 ? "no TCP streams" : `TCP streams 0–${cap.tcp.streamCount - 1}`}`);

@@ -98,8 +98,22 @@ export class Tunnels {
   /** Rows whose Protocol column is wrapped as "GTP <inner>" once the application layers are done. */
   readonly gtpRows: number[] = [];
 
+  // the IP layer bits of the last row's outermost IP header (see afterRow)
+  private outerRow = -1;
+  private outerBits = 0;
+
   constructor(private readonly t: PacketTable, private readonly d: InnerDecoder) {
     this.strings = t.strings;
+  }
+
+  /**
+   * After a tunnelled row is dissected: when the tunnel carried no IP packet of its own (PPP control,
+   * an enhanced-GRE acknowledgement, a GTP echo…), the outer IP header is the row's IP layer again, as in
+   * Wireshark (its `ip` and `ip.*` fields match the outer header then).
+   */
+  afterRow(row: number): void {
+    const t = this.t;
+    if (row === this.outerRow && (t.layers[row] & (Layer.IPV4 | Layer.IPV6)) === 0) t.layers[row] |= this.outerBits;
   }
 
   // ---- bookkeeping -------------------------------------------------------------------------
@@ -112,6 +126,8 @@ export class Tunnels {
       // the outermost IP header: the tunnel endpoints
       t.touch("outerSrc")[row] = t.ipSrc[row];
       t.touch("outerDst")[row] = t.ipDst[row];
+      this.outerRow = row;
+      this.outerBits = layers & (Layer.IPV4 | Layer.IPV6 | Layer.IP_FRAGMENT);
     }
     t.layers[row] = (layers & ~(Layer.IPV4 | Layer.IPV6 | Layer.UDP | Layer.IP_FRAGMENT)) | Layer.TUNNEL;
     let code = this.codes.get(name);

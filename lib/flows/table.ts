@@ -153,11 +153,13 @@ export class FlowTable {
   }
 
   /** Stream CSV (header + one line per flow) to `write`. */
-  writeCSV(columns: string[] = this.columnNames, write: (chunk: string) => void): void {
+  writeCSV(columns: string[] = this.columnNames, write: (chunk: string) => void, rows?: readonly number[]): void {
     const defs = columns.map((n) => this.need(n));
     write(columns.join(",") + "\n");
     let buf = "";
-    for (let i = 0; i < this.length; i++) {
+    const n = rows ? rows.length : this.length;
+    for (let k = 0; k < n; k++) {
+      const i = rows ? rows[k] : k;
       let line = "";
       for (let j = 0; j < defs.length; j++) line += (j ? "," : "") + csvCell(this.get(defs[j].name, i));
       buf += line + "\n";

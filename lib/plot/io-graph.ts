@@ -35,7 +35,7 @@ export const IoGraphOptions = z.strictObject({
 export type IoGraphOptions = z.input<typeof IoGraphOptions>;
 
 /** At most this many intervals in one graph. */
-export const IO_MAX_BINS = 5_000_000;
+export const IO_MAX_BINS = 1_000_000;
 
 /**
  * Packets/bytes per `interval` seconds. Intervals are aligned on the first packet's time: interval k

@@ -258,6 +258,7 @@ function loadWith(
       if (capLen < wireLen) table.layers[row] |= Layer.TRUNCATED;
       else if (capLen > wireLen) table.flag(row, Anomaly.CAPLEN_EXCEEDS_LEN);
       dissector.dissect(row, buf, off, capLen, linkTypes[ifIndex]);
+      if (table.layers[row] & Layer.TUNNEL) dissector.tunnels.afterRow(row);
       // A header cut by the snaplen is "[Packet size limited during capture]", not a malformed packet.
       if (capLen < wireLen && table.anomaly && table.anomaly[row] & TRUNCATION_ANOMALIES) table.anomaly[row] &= ~TRUNCATION_ANOMALIES;
       if (!tcpAnalysis && !appLayers) return;

@@ -41,9 +41,30 @@ describe.skipIf(!built)("pcapframe packets -Y", () => {
     expect(r.stderr).toContain('"tcp.prot" is neither a field nor a protocol name. Did you mean tcp.port?');
     expect(r.stderr).toContain("^~~~~~~~");
   });
+  it("an invalid filter on flows too: exit 2, the problem on the first line, then the caret and the usage", () => {
+    const r = cli(["flows", "data/lab-clean.pcapng", "-Y", "tcp.port in {80 443}"]);
+    expect(r.status).toBe(2);
+    const lines = r.stderr.split("\n");
+    expect(lines[0]).toMatch(/^pcapframe flows: invalid display filter: /);
+    expect(r.stderr).toMatch(/\n {2}tcp\.port in \{80 443\}\n {2} *\^/);
+    expect(r.stderr).toContain("usage: pcapframe flows");
+  });
   it("an unknown option is an error, not ignored", () => {
     const r = cli(["packets", "data/lab-clean.pcapng", "--fliter", "tcp"]);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain("unknown option --fliter");
+  });
+});
+
+describe.skipIf(!built)("pcapframe flows -Y", () => {
+  it("keeps the flows that have a matching packet", () => {
+    const all = cli(["flows", "data/lab-lossy.pcapng", "--csv", "--columns", "stream,proto"]);
+    const some = cli(["flows", "data/lab-lossy.pcapng", "--csv", "--columns", "stream,proto", "-Y", "tcp.stream == 1 || arp"]);
+    expect(all.status).toBe(0);
+    expect(some.status).toBe(0);
+    const lines = some.stdout.trim().split("\n");
+    expect(lines[0]).toBe("stream,proto");
+    expect(lines.slice(1)).toEqual(["1,tcp"]);
+    expect(all.stdout.trim().split("\n").length).toBeGreaterThan(lines.length);
   });
 });

@@ -46,7 +46,7 @@ function skipReason(argv: string[], sudo: boolean): string | null {
  * that does not exist (`why`) runs with the corrected text until the README has it. Delete an entry once
  * the README no longer contains its `from`.
  */
-const PENDING_README_FIXES: { from: string; to: string }[] = [{ from: "--columns no,time,info,sack,why", to: "--columns no,time,info,sack,analysis" }];
+const PENDING_README_FIXES: { from: string; to: string }[] = [];
 
 const examples = readmeExamples(fs.readFileSync(path.join(ROOT, "README.md"), "utf8")).map((ex) => {
   let command = ex.command;

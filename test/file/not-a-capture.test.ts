@@ -51,10 +51,12 @@ describe("not a capture: CaptureError in lax and strict mode", () => {
     });
   }
 
-  it("a directory and a missing file: io_error, not a raw EISDIR/ENOENT", () => {
-    expect(codeOf(os.tmpdir(), false)).toBe("io_error");
+  it("an empty directory and a missing file: io_error, not a raw ENOENT (a directory of captures reads as one capture)", () => {
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), "pf-dir-"));
+    expect(codeOf(empty, false)).toBe("io_error");
     expect(codeOf(path.join(os.tmpdir(), "pcapframe-no-such-file.pcap"), false)).toBe("io_error");
-    expect(() => readCapture(os.tmpdir())).toThrowError(/is a directory/);
+    expect(() => readCapture(empty)).toThrowError(/no files in directory/);
+    fs.rmSync(empty, { recursive: true, force: true });
   });
 
   it("an empty file on disk", () => {
