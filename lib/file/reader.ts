@@ -139,6 +139,18 @@ export function readRecords(input: string | Uint8Array, sink: RecordSink, opts: 
   return result;
 }
 
+/**
+ * Gzip-compressed capture bytes decompressed as the reader does: all of them, or the longest decompressible
+ * prefix of corrupt data (whose packets a lax read keeps). Used to read packet bytes back after the read.
+ */
+export function gunzipLax(whole: Uint8Array): Uint8Array {
+  try {
+    return zlib.gunzipSync(whole, { finishFlush: zlib.constants.Z_SYNC_FLUSH });
+  } catch {
+    return gunzipPrefix(whole);
+  }
+}
+
 /** The longest decompressible prefix of corrupt gzip data (binary search on the input length). */
 function gunzipPrefix(whole: Uint8Array): Buffer {
   const tryLen = (n: number): Buffer | null => {

@@ -6,7 +6,7 @@
  * (captures read from memory), only for the rows the filter reaches.
  */
 import * as fs from "node:fs";
-import * as zlib from "node:zlib";
+import { gunzipLax } from "../file/reader";
 import type { PacketTable } from "../table/packet-table";
 import type { TcpAnalysis } from "../tcp/analysis";
 import type { AppDissector } from "../app/index";
@@ -89,10 +89,10 @@ export class PacketBytes {
           this.failed = "the capture was read from memory and its bytes were not kept";
           return;
         }
-        this.whole = m.compressed ? gunzip(b) : b;
+        this.whole = m.compressed ? gunzipLax(b) : b;
         return;
       }
-      if (m.compressed) this.whole = gunzip(fs.readFileSync(m.source));
+      if (m.compressed) this.whole = gunzipLax(fs.readFileSync(m.source));
       else this.fd = fs.openSync(m.source, "r");
     } catch (e) {
       this.failed = `cannot read packet bytes from ${m.source}: ${(e as Error).message}`;
@@ -112,7 +112,3 @@ export class PacketBytes {
   }
 }
 
-function gunzip(b: Uint8Array): Uint8Array {
-  const out = zlib.gunzipSync(b, { finishFlush: zlib.constants.Z_SYNC_FLUSH });
-  return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
-}

@@ -30,7 +30,9 @@ function tsharkRetrans(file: string): Map<string, number> {
   for (const line of out.split("\n")) {
     const v = line.split("\t");
     if (v.length !== 4) continue;
-    const key = `${v[0].split(",")[0]} ${(v[1] || v[2]).split(",")[0]}:${v[3].split(",")[0]}`;
+    // the innermost occurrence: a tunnelled packet lists the outer IP header first
+    const last = (x: string) => x.split(",").at(-1)!;
+    const key = `${last(v[0])} ${last(v[1] || v[2])}:${last(v[3])}`;
     m.set(key, (m.get(key) ?? 0) + 1);
   }
   return m;

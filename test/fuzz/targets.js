@@ -16,8 +16,10 @@ module.exports = [
   // The ones below run on the lax read (`cap`), when it succeeded.
   { name: "every column (CSV, Info)", onCapture: (lib, cap) => cap.toCSV(lib.Capture.columnNames) },
   { name: "warningsText", onCapture: (lib, cap) => cap.warningsText() },
-  { name: "toRecords + why", onCapture: (lib, cap) => { cap.toRecords({ rows: [0, cap.length >> 1, cap.length - 1].filter((r) => r >= 0) }); for (let r = 0; r < Math.min(cap.length, 50); r++) cap.tcp.why(r); } },
+  { name: "toRecords + why", onCapture: (lib, cap) => { cap.toRecords({ rows: [0, cap.length >> 1, cap.length - 1].filter((r) => r >= 0 && r < cap.length) }); for (let r = 0; r < Math.min(cap.length, 50); r++) cap.tcp.why(r); } },
   { name: "buildFlows", onCapture: (lib, cap) => lib.buildFlows(cap).toCSV() },
+  { name: "display filters", onCapture: (lib, cap) => { cap.filterRows("tcp.analysis.flags || dns || ip.addr == 10.0.0.0/8"); cap.filterRows('frame contains "HTTP" || tcp.payload[0:2] == 16:03'); } },
+  { name: "table verbs and the summary", onCapture: (lib, cap) => { cap.valueCounts("protocol"); cap.groupBy("stream").agg({ length: "sum" }); cap.describe(); String(cap); cap.head(3).toHTML(); } },
   { name: "rttSamples/retransmissions", onCapture: (lib, cap) => { lib.rttSamples(cap).toCSV(); lib.retransmissions(cap).toCSV(); } },
   { name: "describeConnection", onCapture: (lib, cap) => firstStream(cap) >= 0 && lib.describeConnection(cap, 0).html },
   { name: "seqGraph stevens", onCapture: (lib, cap) => firstStream(cap) >= 0 && lib.seqGraph(cap, { stream: 0, style: "stevens" }) },
