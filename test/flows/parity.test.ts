@@ -76,7 +76,7 @@ export function parseTcptrace(text: string): TtConn[] {
 /** One tshark pass: per stream frames/bytes per direction (keyed by sender endpoint) + conv,tcp/udp row counts. */
 function tshark(file: string): { streams: Map<number, Map<string, { frames: number; bytes: number }>>; convTcp: number; convUdp: number } {
   const out = execFileSync("tshark", ["-n", "-r", file, "-Y", "tcp && !icmp && !icmpv6", "-T", "fields", "-E", "separator=/t",
-    "-e", "tcp.stream", "-e", "ip.src", "-e", "ipv6.src", "-e", "tcp.srcport", "-e", "frame.len", "-z", "conv,tcp", "-z", "conv,udp"],
+    "-e", "tcp.stream", "-e", "ip.src", "-e", "ipv6.src", "-e", "tcp.srcport", "-e", "frame.len", "-e", "frame.protocols", "-z", "conv,tcp", "-z", "conv,udp"],
     { maxBuffer: 1 << 30, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
   const streams = new Map<number, Map<string, { frames: number; bytes: number }>>();
   let section = "";
@@ -91,10 +91,15 @@ function tshark(file: string): { streams: Map<number, Map<string, { frames: numb
       continue;
     }
     const v = line.split("\t");
-    if (v.length !== 5) continue;
-    const [s, ip4, ip6, port, len] = v;
-    const st = Number(s.split(",")[0]);
-    const src = `${(ip4 || ip6).split(",")[0]}:${port.split(",")[0]}`;
+    if (v.length !== 6) continue;
+    const [s, ip4, ip6, port, len, protocols] = v;
+    // the innermost IP header and TCP header (a tunnelled packet lists the outer ones first): the last of
+    // ip/ipv6 in frame.protocols says which family is innermost
+    const layers = protocols.split(":");
+    const innerIs6 = layers.lastIndexOf("ipv6") > layers.lastIndexOf("ip");
+    const last = (x: string) => x.split(",").at(-1)!;
+    const st = Number(last(s));
+    const src = `${last(innerIs6 ? ip6 : ip4)}:${last(port)}`;
     let m = streams.get(st);
     if (!m) streams.set(st, (m = new Map()));
     const e = m.get(src) ?? { frames: 0, bytes: 0 };
