@@ -145,7 +145,7 @@ export class Capture {
    */
   /** The summary card: format, packets, time span, protocols, TCP streams, analysis flags, warnings. */
   summary(): CaptureSummary {
-    return summarize(this.packets, this.meta, this.tcp.streamCount, this.meta.warnings.map((w) => `warning: ${w.message} [${w.code}]`));
+    return summarize(this.packets, this.meta, this.tcp.streamCount, this.warningLines());
   }
 
   /** The summary card as text (what console.log prints) and as HTML (what a notebook cell shows). */
@@ -167,7 +167,11 @@ export class Capture {
   }
 
   warningsText(): string {
-    return this.meta.warnings.map((w) => `warning: ${w.message} [${w.code}]`).join("\n");
+    return this.warningLines().join("\n");
+  }
+
+  private warningLines(): string[] {
+    return this.meta.warnings.map((w) => `warning: ${w.message} [${w.code}]`);
   }
 
   /** Seconds since the first packet (Wireshark's frame.time_relative). */

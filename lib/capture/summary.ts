@@ -29,14 +29,14 @@ export function summarize(t: PacketTable, meta: CaptureMeta, tcpStreams: number,
   const flagCounts = new Float64Array(TA_NAMES.length);
   const proto = t.proto;
   const ta = t.tcpAnalysis;
+  let bytes = 0;
   for (let r = 0; r < t.length; r++) {
     const p = proto[r];
     counts.set(p, (counts.get(p) ?? 0) + 1);
+    bytes += t.wireLen[r];
     const bits = ta[r];
     if (bits !== 0) for (let k = 0; k < TA_NAMES.length; k++) if (bits & TA_NAMES[k][0]) flagCounts[k]++;
   }
-  let bytes = 0;
-  for (let r = 0; r < t.length; r++) bytes += t.wireLen[r];
   const protocols = [...counts].map(([id, n]): [string, number] => [t.strings.get(id) || "(none)", n]).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
   const analysis: [string, number][] = [];
   TA_NAMES.forEach(([, name], k) => {

@@ -7,7 +7,7 @@
 import { Table, type FilterCompiler } from "../frame/table";
 import { vectorFromValues, type ColumnType as FrameType, type LazyVector, type NumericArray, type Vector } from "../frame/vector";
 import { present, type ColumnType as PacketType, type PACKET_SCHEMA } from "../table/schema";
-import { PACKET_COLUMNS, type ColumnDef, type ColumnSource } from "./columns";
+import { PACKET_COLUMNS, findColumn, type ColumnDef, type ColumnSource } from "./columns";
 
 /** The frame column type of a packet column type (as a type). */
 export type FrameTypeOf<T extends PacketType> = T extends "time" ? "float64" : T extends "boolean" ? "bool" : T;
@@ -78,7 +78,7 @@ export function packetTable<K extends PacketColumn>(
 export function packetTable(src: ColumnSource, options: { columns?: readonly string[]; filterCompiler?: FilterCompiler } = {}): Table {
   const defs = options.columns
     ? options.columns.map((name) => {
-        const d = PACKET_COLUMNS.find((c) => c.name === name);
+        const d = findColumn(name);
         if (!d) throw new TypeError(`unknown packet column ${JSON.stringify(name)}; available: ${PACKET_COLUMNS.map((c) => c.name).join(", ")}`);
         return d;
       })

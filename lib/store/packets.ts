@@ -4,7 +4,7 @@
  * which the CSV prints as text and a double cannot hold), `pcap_file` and `file_offset`.
  */
 import type { Capture } from "../capture/capture";
-import { PACKET_COLUMNS, type ColumnDef } from "../capture/columns";
+import { PACKET_COLUMNS, findColumn, type ColumnDef } from "../capture/columns";
 import { present, type ColumnType } from "../table/schema";
 import { allocValues, type StoreColumn, type StoreTable, type StoreType, type StoreTypedValues } from "./column";
 
@@ -71,7 +71,7 @@ export function packetStore(cap: Capture, options: PacketStoreOptions = {}): Sto
       const out = int64FromDoubles(cap.packets.fileOffset, n, rowAt);
       columns.push({ name, type: "int64", values: out, description: "byte offset of the packet's data in its file" });
     } else {
-      const def = PACKET_COLUMNS.find((c) => c.name === name);
+      const def = findColumn(name);
       if (!def) throw new TypeError(`unknown packet column "${name}"; available: ${packetStoreColumnNames().join(", ")}`);
       const c = materialise(cap, def, n, rowAt, overflow);
       columns.push(c);

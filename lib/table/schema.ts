@@ -198,11 +198,6 @@ export const STORAGE: readonly StorageDef[] = [
   ...INTERNAL_STORAGE,
 ];
 
-/** The schema entry of a column name, or undefined. */
-export function packetColumn(name: string): PacketColumnDef | undefined {
-  return PACKET_SCHEMA.find((c) => c.name === name);
-}
-
 /** Does `row` have the column's value (its `when`)? */
 export function present(when: Presence | undefined, layers: number, optSeq: number): boolean {
   if (when === undefined) return true;
