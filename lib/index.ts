@@ -37,4 +37,5 @@ export {
 } from "./decrypt/index";
 export * from "./store/index";
 export { formatProgress, terminalProgress, type Progress } from "./base/progress";
+export { formatDuration, formatBytes } from "./base/format";
 export type { CaptureInput } from "./read/inputs";

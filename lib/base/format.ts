@@ -54,3 +54,35 @@ export function epochString(sec: number, nsec: number): string {
   const ns = String(nsec);
   return `${sec}.${"000000000".slice(ns.length)}${ns}`;
 }
+
+/**
+ * A duration for people: "850 µs", "12.345 ms", "1.234 s", "2 min 5.0 s" (three decimals below a minute;
+ * negative durations keep their sign; null/NaN → "—").
+ */
+export function formatDuration(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined || Number.isNaN(seconds)) return "—";
+  if (!Number.isFinite(seconds)) return seconds > 0 ? "∞" : "−∞";
+  const sign = seconds < 0 ? "-" : "";
+  const s = Math.abs(seconds);
+  if (s === 0) return "0 s";
+  if (s < 1e-3) return `${sign}${(s * 1e6).toFixed(s < 1e-5 ? 3 : 0)} µs`;
+  if (s < 1) return `${sign}${(s * 1e3).toFixed(3)} ms`;
+  if (s < 60) return `${sign}${s.toFixed(3)} s`;
+  const min = Math.floor(s / 60);
+  return `${sign}${min} min ${(s - min * 60).toFixed(1)} s`;
+}
+
+/** A byte count for people, in SI units as Wireshark's statistics show them: "512 B", "1.5 kB", "23.4 MB". */
+export function formatBytes(bytes: number | null | undefined): string {
+  if (bytes === null || bytes === undefined || Number.isNaN(bytes)) return "—";
+  const a = Math.abs(bytes);
+  if (a < 1000) return `${bytes} B`;
+  const units = ["kB", "MB", "GB", "TB", "PB"];
+  let v = bytes / 1000;
+  let i = 0;
+  while (Math.abs(v) >= 1000 && i < units.length - 1) {
+    v /= 1000;
+    i++;
+  }
+  return `${v.toFixed(Math.abs(v) < 10 ? 2 : 1)} ${units[i]}`;
+}

@@ -16,6 +16,50 @@ export function escapeHtml(value: unknown): string {
   return String(value).replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
 }
 
+/** HTML that is already safe (built by {@link html}): inserted as is where escaped text would go. */
+export class Markup {
+  constructor(readonly html: string) {}
+  toString(): string {
+    return this.html;
+  }
+}
+
+/** One interpolated value as HTML: Markup as is, arrays joined with ", ", null/undefined empty, the rest escaped. */
+function markupOf(value: unknown): string {
+  if (value instanceof Markup) return value.html;
+  if (value === null || value === undefined) return "";
+  if (Array.isArray(value)) return value.map(markupOf).join(", ");
+  return escapeHtml(value);
+}
+
+/**
+ * Tagged template for HTML: the literal parts are trusted markup, every `${value}` is escaped (a capture's
+ * strings can never inject tags), arrays are joined with ", ", a nested `html` result is kept as markup.
+ *
+ *   html`Frame <b>${frame}</b> from ${host}`
+ */
+export function html(strings: TemplateStringsArray, ...values: unknown[]): Markup {
+  let out = strings[0];
+  for (let i = 0; i < values.length; i++) out += markupOf(values[i]) + strings[i + 1];
+  return new Markup(out);
+}
+
+const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: " " };
+
+/** The text a reader sees in a piece of HTML: tags removed, character references decoded. */
+export function htmlToText(markup: string): string {
+  return markup
+    .replace(/<br\s*\/?>/gi, "\n")
+    .replace(/<[^>]*>/g, "")
+    .replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (m, e: string) => {
+      if (e[0] === "#") {
+        const code = e[1] === "x" || e[1] === "X" ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
+        return code >= 0 && code <= 0x10ffff ? String.fromCodePoint(code) : m;
+      }
+      return ENTITIES[e.toLowerCase()] ?? m;
+    });
+}
+
 /**
  * JSON replacer that makes values JSON-safe: typed arrays become plain arrays (JSON.stringify would
  * turn them into `{"0":…}` objects), bigints become numbers (or strings beyond 2^53), Maps/Sets become

@@ -6,6 +6,7 @@
 import type { Figure } from "../plot/figure";
 import { figureBundle, type FigureHtmlOptions, type MimeBundle } from "../plot/html";
 import { displayBundle, inKernel } from "../base/tslab";
+import { html, htmlToText, Markup } from "../base/html";
 import type { Capture } from "../capture/capture";
 import { packetListHtml, type PacketListOptions } from "../plot/packet-list";
 import { Table } from "../frame/table";
@@ -51,6 +52,20 @@ export function showFrame(table: FrameLike | Table, options: FrameHtmlOptions = 
 /** Display trusted HTML as is (escape untrusted parts with `escapeHtml`). */
 export function showHtml(html: string, plain = "[HTML]"): MimeBundle | undefined {
   const bundle = { "text/html": html, "text/plain": plain };
+  return displayBundle(bundle) ? undefined : bundle;
+}
+
+/**
+ * A paragraph of prose computed from a capture, for notebooks. As a tagged template the literal parts are
+ * trusted HTML and every `${value}` is escaped (see {@link html}); a plain string is shown as text (escaped).
+ * The plain-text fallback (CLI, text-only front ends) is the same sentence without tags.
+ *
+ *   say`Frame <b>${frame}</b> resends ${bytes} bytes, ${ms(dt)} after the hole was seen.`
+ */
+export function say(text: TemplateStringsArray | string | Markup, ...values: unknown[]): MimeBundle | undefined {
+  const markup =
+    text instanceof Markup ? text.html : typeof text === "string" ? html`${text}`.html : html(text, ...values).html;
+  const bundle = { "text/html": `<p>${markup}</p>`, "text/plain": htmlToText(markup) };
   return displayBundle(bundle) ? undefined : bundle;
 }
 

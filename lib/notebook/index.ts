@@ -1,5 +1,5 @@
 export * from "./display";
 export * from "./frame";
-export { escapeHtml, jsonForScript, scriptSafe, toPlainJson, jsonSafeReplacer } from "../base/html";
+export { escapeHtml, html, htmlToText, Markup, jsonForScript, scriptSafe, toPlainJson, jsonSafeReplacer } from "../base/html";
 export type { Figure } from "../plot/figure";
 export { figureHtml, figureBundle, figureText, plotlyJs, plotlyJsScriptTag, PLOTLY_MIME, type FigureHtmlOptions, type MimeBundle } from "../plot/html";

@@ -5,6 +5,9 @@ import * as util from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import {
   escapeHtml,
+  html,
+  htmlToText,
+  say,
   figureBundle,
   figureHtml,
   frameToHtml,
@@ -53,6 +56,25 @@ describe("escapeHtml / jsonForScript", () => {
     const text = jsonForScript(v);
     expect(text).not.toMatch(/[<>&\u2028\u2029]/);
     expect(JSON.parse(text)).toEqual({ s: v.s, n: 1, t: [1, 2] });
+  });
+});
+
+describe("html`…` / say`…`", () => {
+  it("keeps the literal markup, escapes every value, joins arrays and keeps nested html", () => {
+    const host = HOSTILE;
+    const m = html`Frame <b>${42}</b> from ${host} in ${[1, "<2>"]}${null}${html`<i>${"&"}</i>`}`;
+    expect(m.html).toBe(`Frame <b>42</b> from ${escapeHtml(HOSTILE)} in 1, &lt;2&gt;<i>&amp;</i>`);
+    expect(m.html).not.toContain("<img");
+  });
+
+  it("says a sentence as a paragraph with a plain-text fallback (outside a kernel: returns the bundle)", () => {
+    const b = say`Frame <b>${7}</b> says ${"a < b & \"c\""}<br>next`;
+    expect(b).toEqual({
+      "text/html": "<p>Frame <b>7</b> says a &lt; b &amp; &#34;c&#34;<br>next</p>",
+      "text/plain": 'Frame 7 says a < b & "c"\nnext',
+    });
+    expect(say("plain <text>")).toEqual({ "text/html": "<p>plain &lt;text&gt;</p>", "text/plain": "plain <text>" });
+    expect(htmlToText("&#x41;&#66;&bogus; &#99999999;")).toBe("AB&bogus; &#99999999;");
   });
 });
 
