@@ -6,7 +6,8 @@
  *   const cap = readCapture("../data/lab-lossy.pcapng");
  *   cap.toDataFrame({ columns: ["no", "time_relative", "src", "dst", "protocol", "length", "info"] });
  */
-export { readCapture, Capture, DEFAULT_COLUMNS, DEFAULT_CSV_COLUMNS, type FrameOptions } from "./capture/capture";
+export { readCapture, Capture, DEFAULT_COLUMNS, DEFAULT_CSV_COLUMNS, type FrameOptions, type PacketSelection, type WhyTableSchema } from "./capture/capture";
+export type { WhyItem } from "./tcp/analysis";
 export type { CaptureMeta } from "./read/load";
 export { CaptureError, Anomaly, ANOMALY_INFO, anomalyCodes, type CaptureErrorCode } from "./base/errors";
 export type { CaptureWarning, DecryptionSecrets, InterfaceInfo } from "./file/types";

@@ -9,7 +9,8 @@ import type { TcpAnalysis } from "../tcp/analysis";
 import type { AppDissector } from "../app/index";
 import type { ReadOptions } from "../read/options";
 import type { DataFrame } from "danfojs-node";
-import type { DescribeSchema, GroupedTable, RowTest, Table } from "../frame/table";
+import { Table, type DescribeSchema, type GroupedTable, type RowTest } from "../frame/table";
+import type { WhyItem } from "../tcp/analysis";
 import { packetTable, type PacketColumn, type PacketTableSchema } from "./table";
 import { epochString } from "../base/format";
 import { writePacketCSV } from "./packet-writer";
@@ -25,6 +26,15 @@ export interface FrameOptions {
 }
 
 export const DEFAULT_COLUMNS = ["no", "time_relative", "src", "dst", "protocol", "length", "info"];
+
+/**
+ * Packets chosen by the user: a Wireshark display filter (`"tcp.stream == 3 && tcp.len > 0"`), or a table of
+ * this capture's packets with its `no` column (what `cap.filter(…)`, `cap.head()`, a `sortBy` of them give).
+ */
+export type PacketSelection = string | Table;
+
+/** The schema of {@link Capture.whyTable}. */
+export type WhyTableSchema = { frame: "uint32"; flag: "string"; rule: "string"; depends_on: "string" };
 
 /**
  * A capture read into columns: `packets` (the typed-array table), `tcp` (the analysis), `app`
@@ -60,6 +70,81 @@ export class Capture {
     const out: number[] = [];
     for (let r = 0; r < this.packets.length; r++) if (expr(r, this)) out.push(r);
     return Uint32Array.from(out);
+  }
+
+  /**
+   * Selected packets as a mask over rows (1 = selected): a display filter, a table of this capture's packets
+   * (its `no` column), or a predicate on the 0-based row. Bad usage is a TypeError/RangeError, an invalid filter a
+   * FilterError.
+   */
+  selectionMask(selection: PacketSelection | ((row: number, cap: Capture) => boolean), what = "selection"): Uint8Array {
+    const n = this.packets.length;
+    if (typeof selection === "string") return compileFilter(selection).mask(this);
+    if (typeof selection === "function") {
+      const m = new Uint8Array(n);
+      for (let r = 0; r < n; r++) if (selection(r, this)) m[r] = 1;
+      return m;
+    }
+    if (selection instanceof Table) {
+      if (!selection.columnNames.includes("no")) {
+        throw new TypeError(`${what}: a table of packets needs its "no" column (frame numbers); columns: ${selection.columnNames.join(", ")}`);
+      }
+      const m = new Uint8Array(n);
+      for (let i = 0; i < selection.length; i++) {
+        const f = selection.get(i, "no") as number | null;
+        if (f === null || !(f >= 1 && f <= n)) throw new RangeError(`${what}: frame ${f} is not a frame of this capture (1…${n})`);
+        m[f - 1] = 1;
+      }
+      return m;
+    }
+    throw new TypeError(`${what}: expected a display filter (string), a table of packets (cap.filter(…)) or a predicate (row, cap) => boolean`);
+  }
+
+  /** Rows (0-based, ascending) of a selection (see {@link selectionMask}). */
+  rowsOf(selection: PacketSelection | ((row: number, cap: Capture) => boolean), what = "selection"): Uint32Array {
+    const m = this.selectionMask(selection, what);
+    let k = 0;
+    for (let r = 0; r < m.length; r++) k += m[r];
+    const out = new Uint32Array(k);
+    k = 0;
+    for (let r = 0; r < m.length; r++) if (m[r]) out[k++] = r;
+    return out;
+  }
+
+  private rowOfFrame(frame: number, what: string): number {
+    if (!Number.isInteger(frame) || frame < 1 || frame > this.packets.length) {
+      throw new RangeError(`${what}: frame ${frame} is not a frame of this capture (frames are numbered 1…${this.packets.length}, as in Wireshark)`);
+    }
+    return frame - 1;
+  }
+
+  /**
+   * Why Wireshark's TCP analysis set each flag of a frame (1-based frame number, as Wireshark shows): the flag
+   * (tcp.analysis.<name>), the rule that fired with the values it compared, and the frames it depended on.
+   * An unflagged frame gives []. (The 0-based row API is `cap.tcp.why(row)`.)
+   */
+  why(frame: number): WhyItem[] {
+    return this.tcp.why(this.rowOfFrame(frame, "why"));
+  }
+
+  /**
+   * Every analysis flag of the selected packets (default: every flagged packet) with its rule, one row per
+   * flag: frame, flag, rule, and the frames the decision depended on.
+   */
+  whyTable(selection: PacketSelection = "tcp.analysis.flags"): Table<WhyTableSchema> {
+    const frames: number[] = [];
+    const flags: string[] = [];
+    const rules: string[] = [];
+    const deps: string[] = [];
+    for (const r of this.rowsOf(selection, "whyTable")) {
+      for (const w of this.tcp.why(r)) {
+        frames.push(r + 1);
+        flags.push(w.flag);
+        rules.push(w.rule);
+        deps.push(w.frames.join(", "));
+      }
+    }
+    return Table.from({ frame: Uint32Array.from(frames), flag: flags, rule: rules, depends_on: deps }, { frame: "uint32", flag: "string", rule: "string", depends_on: "string" });
   }
 
   /**

@@ -1,5 +1,5 @@
 /** `pcapframe flows FILE [--csv] [--columns …]`: one row per TCP stream / UDP flow. */
-import { analyzeFlows, buildFlows, FLOW_CSV_COLUMNS } from "../flows/build";
+import { buildFlows, FLOW_CSV_COLUMNS } from "../flows/build";
 import type { FlowTable } from "../flows/table";
 import { flowColumns } from "../flows/schema";
 import type { CommandSpec } from "./args";
@@ -21,24 +21,24 @@ const pair = (a: unknown, b: unknown) => `${n(a)}/${n(b)}`;
 
 /** The default text view: identity, volume, state, RTT and retransmissions (a2b/b2a pairs). */
 const TEXT_VIEW: { head: string; cell: (t: FlowTable, i: number) => string; right?: boolean }[] = [
-  { head: "stream", cell: (t, i) => n(t.get("stream", i)), right: true },
-  { head: "proto", cell: (t, i) => n(t.get("proto", i)) },
-  { head: "A", cell: (t, i) => endpoint(t.get("addr_a", i), t.get("port_a", i)) },
-  { head: "B", cell: (t, i) => endpoint(t.get("addr_b", i), t.get("port_b", i)) },
-  { head: "pkts a/b", cell: (t, i) => pair(t.get("pkts_a2b", i), t.get("pkts_b2a", i)), right: true },
-  { head: "bytes a/b", cell: (t, i) => pair(t.get("bytes_a2b", i), t.get("bytes_b2a", i)), right: true },
-  { head: "dur s", cell: (t, i) => { const d = t.get("duration", i); return typeof d === "number" ? d.toFixed(3) : "-"; }, right: true },
-  { head: "state", cell: (t, i) => n(t.get("state", i)) },
-  { head: "history", cell: (t, i) => n(t.get("history", i)) },
-  { head: "irtt ms", cell: (t, i) => ms(t.get("irtt", i)), right: true },
-  { head: "rtt avg ms a/b", cell: (t, i) => `${ms(t.get("rtt_avg_a2b", i))}/${ms(t.get("rtt_avg_b2a", i))}`, right: true },
-  { head: "retrans a/b", cell: (t, i) => pair(t.get("retrans_pkts_a2b", i), t.get("retrans_pkts_b2a", i)), right: true },
+  { head: "stream", cell: (t, i) => n(t.get(i, "stream")), right: true },
+  { head: "proto", cell: (t, i) => n(t.get(i, "proto")) },
+  { head: "A", cell: (t, i) => endpoint(t.get(i, "addr_a"), t.get(i, "port_a")) },
+  { head: "B", cell: (t, i) => endpoint(t.get(i, "addr_b"), t.get(i, "port_b")) },
+  { head: "pkts a/b", cell: (t, i) => pair(t.get(i, "pkts_a2b"), t.get(i, "pkts_b2a")), right: true },
+  { head: "bytes a/b", cell: (t, i) => pair(t.get(i, "bytes_a2b"), t.get(i, "bytes_b2a")), right: true },
+  { head: "dur s", cell: (t, i) => { const d = t.get(i, "duration"); return typeof d === "number" ? d.toFixed(3) : "-"; }, right: true },
+  { head: "state", cell: (t, i) => n(t.get(i, "state")) },
+  { head: "history", cell: (t, i) => n(t.get(i, "history")) },
+  { head: "irtt ms", cell: (t, i) => ms(t.get(i, "irtt")), right: true },
+  { head: "rtt avg ms a/b", cell: (t, i) => `${ms(t.get(i, "rtt_avg_a2b"))}/${ms(t.get(i, "rtt_avg_b2a"))}`, right: true },
+  { head: "retrans a/b", cell: (t, i) => pair(t.get(i, "retrans_pkts_a2b"), t.get(i, "retrans_pkts_b2a")), right: true },
   { head: "ws retrans a/b", cell: (t, i) => {
-    const s = (d: string) => ["ws_retrans", "ws_fast_retrans", "ws_spurious"].reduce((acc, c) => acc + ((t.get(`${c}_${d}`, i) as number | null) ?? 0), 0);
-    return t.get("proto", i) === "tcp" ? `${s("a2b")}/${s("b2a")}` : "-";
+    const s = (d: string) => ["ws_retrans", "ws_fast_retrans", "ws_spurious"].reduce((acc, c) => acc + ((t.get(i, `${c}_${d}`) as number | null) ?? 0), 0);
+    return t.get(i, "proto") === "tcp" ? `${s("a2b")}/${s("b2a")}` : "-";
   }, right: true },
-  { head: "dup acks a/b", cell: (t, i) => pair(t.get("ws_dup_acks_a2b", i), t.get("ws_dup_acks_b2a", i)), right: true },
-  { head: "app", cell: (t, i) => n(t.get("sni", i) ?? t.get("http_host", i) ?? t.get("app", i)) },
+  { head: "dup acks a/b", cell: (t, i) => pair(t.get(i, "ws_dup_acks_a2b"), t.get(i, "ws_dup_acks_b2a")), right: true },
+  { head: "app", cell: (t, i) => n(t.get(i, "sni") ?? t.get(i, "http_host") ?? t.get(i, "app")) },
 ];
 
 /** An aligned text table with a header line. */
@@ -47,13 +47,6 @@ function textTable(heads: string[], rows: string[][], right: boolean[]): string 
   const line = (cells: string[]) =>
     cells.map((c, j) => (j === cells.length - 1 && !right[j] ? c : right[j] ? c.padStart(w[j]) : c.padEnd(w[j]))).join("  ").trimEnd() + "\n";
   return line(heads) + rows.map(line).join("");
-}
-
-/** The flows (ascending) that the given packet rows belong to. */
-function flowsOfRows(flowOfRow: Int32Array, rows: readonly number[]): number[] {
-  const seen = new Set<number>();
-  for (const r of rows) if (flowOfRow[r] >= 0) seen.add(flowOfRow[r]);
-  return [...seen].sort((a, b) => a - b);
 }
 
 export const flows: CommandSpec = {
@@ -72,17 +65,18 @@ export const flows: CommandSpec = {
     // the command pays only for what its columns need: without application columns, no application layers
     const needsApp = !cols || cols.some((c) => APP_COLUMNS.has(c));
     const cap = loadCapture("flows", args, io, needsApp ? {} : { appLayers: false });
-    const matching = filterRows("flows", cap, args.opts.filter as string | undefined);
-    const table = buildFlows(cap);
+    const filter = args.opts.filter as string | undefined;
+    if (filter !== undefined) filterRows("flows", cap, filter); // a bad filter is a usage error
     // -Y: the flows that have a matching packet
-    const keep = matching ? flowsOfRows(analyzeFlows(cap).flowOfRow, matching) : Array.from({ length: table.length }, (_, i) => i);
+    const table = buildFlows(cap, { filter });
     if (args.opts.csv) {
-      table.writeCSV(cols ?? [...FLOW_CSV_COLUMNS], (s) => io.out(s), matching ? keep : undefined);
+      table.writeCSV((s) => io.out(s), { columns: cols ?? FLOW_CSV_COLUMNS });
       return 0;
     }
+    const keep = Array.from({ length: table.length }, (_, i) => i);
     if (cols) {
       const rows: string[][] = [];
-      for (const i of keep) rows.push(cols.map((c) => n(table.get(c, i))));
+      for (const i of keep) rows.push(cols.map((c) => n(table.get(i, c))));
       io.out(textTable(cols, rows, cols.map((c) => table.describeColumns().find((d) => d.name === c)?.kind === "number")));
       return 0;
     }

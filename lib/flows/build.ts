@@ -5,7 +5,7 @@
  * is read). The columns are declared in schema.ts. See docs/flows-differences.md for how the numbers
  * relate to tshark and tcptrace.
  */
-import type { Capture } from "../capture/capture";
+import type { Capture, PacketSelection } from "../capture/capture";
 import type { HttpStreamSummary } from "../app/http";
 import type { TlsStreamSummary } from "../app/tls";
 import { serviceName } from "../app/ports";
@@ -312,13 +312,31 @@ export function analyzeFlows(cap: Capture): FlowAnalysis {
   return res;
 }
 
-/** The flow table of a capture (cached per Capture). */
-export function buildFlows(cap: Capture): FlowTable {
-  return analyzeFlows(cap).table;
+/**
+ * The flow table of a capture (cached per Capture). With `filter` (a display filter or a table of packets,
+ * as `pcapframe flows -Y`): only the flows that have a selected packet, each with the statistics of all its
+ * packets.
+ */
+export function buildFlows(cap: Capture, options: { filter?: PacketSelection } = {}): FlowTable {
+  if (options === null || typeof options !== "object") throw new TypeError("buildFlows: options must be an object ({ filter })");
+  for (const k of Object.keys(options)) if (k !== "filter") throw new TypeError(`buildFlows: unknown option "${k}" (known: filter)`);
+  const fa = analyzeFlows(cap);
+  if (options.filter === undefined) return fa.table;
+  return fa.table.take(flowsOfRows(fa.flowOfRow, cap.rowsOf(options.filter, 'buildFlows: option "filter"')));
+}
+
+/** Positions (ascending, distinct) of the flows that the given packet rows belong to. */
+export function flowsOfRows(flowOfRow: Int32Array, rows: ArrayLike<number>): number[] {
+  const seen = new Set<number>();
+  for (let k = 0; k < rows.length; k++) {
+    const f = flowOfRow[rows[k]];
+    if (f >= 0) seen.add(f);
+  }
+  return [...seen].sort((a, b) => a - b);
 }
 
 /** Write the CLI's flow CSV (`FLOW_CSV_COLUMNS`) to `write`. */
 export function writeFlowsCSV(cap: Capture, write: (chunk: string) => void): void {
-  buildFlows(cap).writeCSV([...FLOW_CSV_COLUMNS], write);
+  buildFlows(cap).writeCSV(write, { columns: FLOW_CSV_COLUMNS });
 }
 

@@ -1,6 +1,6 @@
 /** rttSamples, retransmissions and describeConnection — per-event views built on the flow analysis. */
-import type { Capture } from "../capture/capture";
-import { hasTcpOption, TcpFlag, TcpOpt, tcpFlagNames, tcpOptions } from "../table/layers";
+import type { Capture, PacketSelection } from "../capture/capture";
+import { hasTcpOption, Layer, TcpFlag, TcpOpt, tcpFlagNames, tcpOptions } from "../table/layers";
 import { TA } from "../tcp/flags";
 import { escapeHtml } from "../base/html";
 import { seqDiff } from "../base/seq";
@@ -125,19 +125,38 @@ function ms(s: number): string {
   return (s * 1000).toFixed(1) + " ms";
 }
 
+/** The one TCP stream a selection's packets belong to (a RangeError when they belong to none or to several). */
+function streamOfSelection(cap: Capture, selection: PacketSelection): number {
+  const rows = cap.rowsOf(selection, "describeConnection");
+  const streams = new Set<number>();
+  const { tcpStream, layers } = cap.packets;
+  for (let k = 0; k < rows.length; k++) {
+    const r = rows[k];
+    if (tcpStream[r] >= 0 && (layers[r] & Layer.TCP) !== 0 && (layers[r] & Layer.ICMP_QUOTED) === 0) streams.add(tcpStream[r]);
+  }
+  if (streams.size === 1) return [...streams][0];
+  const what = typeof selection === "string" ? `filter ${JSON.stringify(selection)}` : "selection";
+  if (!streams.size) throw new RangeError(`describeConnection: the ${what} selects no TCP packet (${rows.length} packets)`);
+  const list = [...streams].sort((a, b) => a - b);
+  throw new RangeError(
+    `describeConnection: the ${what} selects packets of ${list.length} TCP streams (${list.slice(0, 10).join(", ")}${list.length > 10 ? ", …" : ""}); narrow it (e.g. add "&& tcp.stream == ${list[0]}") or pass a stream number`,
+  );
+}
+
 /**
  * A lab-report style description of one TCP stream: handshake, TLS handshake, data phase, loss
  * episodes (dup ACKs → retransmission → recovery, with frame numbers) and teardown.
  * Returns plain text and HTML (every capture-derived string is escaped).
  */
-export function describeConnection(cap: Capture, stream: number): { text: string; html: string } {
+export function describeConnection(cap: Capture, connection: number | PacketSelection): { text: string; html: string } {
   const fa = analyzeFlows(cap);
+  const stream = typeof connection === "number" ? connection : streamOfSelection(cap, connection);
   if (!(stream >= 0 && stream < fa.flowOfStream.length) || fa.flowOfStream[stream] < 0) throw new RangeError(`no TCP stream ${stream}`);
   const f = fa.flowOfStream[stream];
   const ft = fa.table;
   const t = cap.packets;
   const rows = fa.rowsList.subarray(fa.rowsStart[f], fa.rowsStart[f + 1]);
-  const g = (c: string) => ft.get(c, f);
+  const g = (c: string) => ft.get(f, c);
   const A = `${g("addr_a")}:${g("port_a")}`;
   const B = `${g("addr_b")}:${g("port_b")}`;
   const who = (d: number) => (d ? "B" : "A");

@@ -1,8 +1,6 @@
-/** FlowTable: a small columnar table (one row per flow) with dataframe / records / CSV views. */
-import * as util from "node:util";
-import type { DataFrame } from "danfojs-node";
+/** FlowTable: the flow table (one row per flow) as a typed Table. */
 import { csvCell } from "../base/csv";
-import { Table, type DescribeSchema, type GroupedTable } from "../frame/table";
+import { Table, type CsvOptions } from "../frame/table";
 import { vectorFromValues, type Schema, type Vector } from "../frame/vector";
 import type { FlowColumnDef } from "./schema";
 
@@ -15,31 +13,47 @@ export interface FlowColumn extends FlowColumnDef {
   readonly data: Float64Array | (string | null)[] | (boolean | null)[];
 }
 
-export class FlowTable {
-  readonly length: number;
-  private readonly cols = new Map<string, FlowColumn>();
-  readonly columnNames: string[] = [];
+/**
+ * The flow table: a {@link Table} (every verb of the packet table — head, filter, sortBy, valueCounts, groupBy,
+ * describe, toRecords, toDataFrame, show…) over the built flow columns with their declared types, plus the
+ * schema entries (`describeColumns`) and the flow CSV's number format (nine decimals at most).
+ */
+export class FlowTable extends Table<Schema> {
+  private readonly defs: Map<string, FlowColumn>;
 
   constructor(length: number, columns: FlowColumn[]) {
-    this.length = length;
-    for (const c of columns) {
-      this.cols.set(c.name, c);
-      this.columnNames.push(c.name);
-    }
+    super(columns.map((c) => [c.name, flowVector(c)] as const), { length });
+    this.defs = new Map(columns.map((c) => [c.name, c]));
   }
 
-  /** Column descriptions. */
+  /** Column descriptions (name, type, unit, which tool the column mirrors, meaning). */
   describeColumns(): FlowColumnDef[] {
     return this.columnNames.map((n) => {
-      const { data: _data, ...def } = this.cols.get(n)!;
+      const { data: _data, ...def } = this.need(n);
       return def;
     });
   }
 
   private need(name: string): FlowColumn {
-    const c = this.cols.get(name);
+    const c = this.defs.get(name);
     if (!c) throw new TypeError(`unknown flow column "${name}"; available: ${this.columnNames.join(", ")}`);
     return c;
+  }
+
+  /** The flows at these positions (in that order), as a flow table. Out of range: RangeError. */
+  take(positions: ArrayLike<number>): FlowTable {
+    const idx: number[] = [];
+    for (let k = 0; k < positions.length; k++) {
+      const i = positions[k];
+      if (!Number.isInteger(i) || i < 0 || i >= this.length) throw new RangeError(`flow row ${i} out of range 0..${this.length - 1}`);
+      idx.push(i);
+    }
+    const cols = this.columnNames.map((n): FlowColumn => {
+      const c = this.need(n);
+      const data = c.kind === "number" ? Float64Array.from(idx, (i) => (c.data as Float64Array)[i]) : idx.map((i) => (c.data as (string | boolean | null)[])[i]);
+      return { ...c, data: data as FlowColumn["data"] };
+    });
+    return new FlowTable(idx.length, cols);
   }
 
   /** Raw column storage (Float64Array with NaN for absent numbers, or an array with nulls). */
@@ -47,121 +61,26 @@ export class FlowTable {
     return this.need(name).data;
   }
 
-  /** One value. */
-  get(name: string, i: number): FlowCell {
-    const c = this.need(name);
-    const v = c.data[i];
-    if (c.kind === "number") return Number.isNaN(v as number) ? null : (v as number);
-    return v as FlowCell;
-  }
-
-  /** A column as plain values (null where absent). */
-  column(name: string): FlowCell[] {
-    const c = this.need(name);
-    const out: FlowCell[] = new Array(this.length);
-    if (c.kind === "number") {
-      const d = c.data as Float64Array;
-      for (let i = 0; i < this.length; i++) out[i] = Number.isNaN(d[i]) ? null : d[i];
-    } else for (let i = 0; i < this.length; i++) out[i] = (c.data as FlowCell[])[i];
-    return out;
-  }
-
-  /** One flow as a plain object. */
-  row(i: number, columns: string[] = this.columnNames): Record<string, FlowCell> {
-    if (!(i >= 0 && i < this.length)) throw new RangeError(`flow row ${i} out of range 0..${this.length - 1}`);
-    const o: Record<string, FlowCell> = {};
-    for (const n of columns) o[n] = this.get(n, i);
-    return o;
-  }
-
-  /** Every flow as a plain object. */
-  toRecords(options: { columns?: string[] } = {}): Record<string, FlowCell>[] {
-    const cols = options.columns ?? this.columnNames;
-    const out: Record<string, FlowCell>[] = [];
-    for (let i = 0; i < this.length; i++) out.push(this.row(i, cols));
-    return out;
-  }
-
-  /** Indexes of the rows where `pred` is true. */
-  filter(pred: (row: Record<string, FlowCell>, i: number) => boolean): number[] {
-    const out: number[] = [];
-    for (let i = 0; i < this.length; i++) if (pred(this.row(i), i)) out.push(i);
-    return out;
-  }
-
-  private tableCache: Table | undefined;
-
-  /** The flows as a Table with the declared column types (pandas-like verbs, HTML/text display). */
-  table(): Table {
-    return (this.tableCache ??= new Table(
-      this.columnNames.map((n) => [n, flowVector(this.cols.get(n)!)] as const),
-      { length: this.length },
-    ));
-  }
-
-  /** The first n flows as a Table. */
-  head(n = 5): Table {
-    return this.table().head(n);
-  }
-
-  /** The last n flows as a Table. */
-  tail(n = 5): Table {
-    return this.table().tail(n);
-  }
-
-  /** These columns as a Table. */
-  select(columns: readonly string[]): Table {
-    return this.table().select(columns);
-  }
-
-  /** The flows ordered by columns (stable, nulls last). */
-  sortBy(columns: string | readonly string[], options: { descending?: boolean | readonly boolean[] } = {}): Table {
-    return this.table().sortBy(columns, options);
-  }
-
-  /** Distinct values of a column with their counts, most frequent first. */
-  valueCounts(column: string, options: { dropNull?: boolean } = {}): Table {
-    return this.table().valueCounts(column, options);
-  }
-
-  /** Group the flows by columns; aggregate with `.agg({ col: op })` or `.count()`. */
-  groupBy(columns: string | readonly string[], options: { dropNull?: boolean } = {}): GroupedTable<Schema, string> {
-    return this.table().groupBy(columns, options);
-  }
-
-  /** Summary statistics, one row per column. */
-  describe(columns?: readonly string[]): Table<DescribeSchema> {
-    return columns ? this.table().describe(columns) : this.table().describe();
-  }
-
-  /** pandas-like HTML of the flow table. */
-  toHTML(): string {
-    return this.table().toHTML();
-  }
-
-  /** console.log / a notebook cell's last expression: the table, not the internals. */
-  [util.inspect.custom](depth: number, options: { depth?: number | null }): string {
-    return (this.table() as unknown as { [util.inspect.custom](d: number, o: unknown): string })[util.inspect.custom](depth, options);
-  }
-
   /**
-   * A danfo DataFrame of the columns asked for, with explicit dtypes from the declared types (danfo is
-   * loaded on first use; see Table.toDataFrame).
+   * Stream CSV (header + one line per flow, or per position of `rows`) to `write`: null → empty, booleans 1/0,
+   * numbers rounded to nine decimals (the CLI's `flows --csv` and the Parquet dataset's values).
    */
-  toDataFrame(options: { columns?: string[]; rows?: ArrayLike<number> } = {}): DataFrame {
-    return this.table().toDataFrame(options);
-  }
-
-  /** Stream CSV (header + one line per flow) to `write`. */
-  writeCSV(columns: string[] = this.columnNames, write: (chunk: string) => void, rows?: readonly number[]): void {
-    const defs = columns.map((n) => this.need(n));
-    write(columns.join(",") + "\n");
-    let buf = "";
+  writeCSV(write: (chunk: string) => void, options: CsvOptions & { rows?: ArrayLike<number> } = {}): void {
+    const names = [...((options.columns ?? this.columnNames) as string[])];
+    const cols = names.map((n) => this.need(n));
+    if (options.header !== false) write(names.map((n) => csvCell(n)).join(",") + "\n");
+    const rows = options.rows;
     const n = rows ? rows.length : this.length;
+    let buf = "";
     for (let k = 0; k < n; k++) {
       const i = rows ? rows[k] : k;
+      if (!(i >= 0 && i < this.length)) throw new RangeError(`flow row ${i} out of range 0..${this.length - 1}`);
       let line = "";
-      for (let j = 0; j < defs.length; j++) line += (j ? "," : "") + csvCell(this.get(defs[j].name, i));
+      for (let j = 0; j < cols.length; j++) {
+        const c = cols[j];
+        const v = c.data[i];
+        line += (j ? "," : "") + csvCell(c.kind === "number" && Number.isNaN(v as number) ? null : (v as FlowCell));
+      }
       buf += line + "\n";
       if (buf.length > 1 << 16) {
         write(buf);
@@ -171,9 +90,10 @@ export class FlowTable {
     if (buf) write(buf);
   }
 
-  toCSV(columns: string[] = this.columnNames): string {
+  /** CSV text of the flows (see {@link writeCSV}). */
+  toCSV(options: CsvOptions & { rows?: ArrayLike<number> } = {}): string {
     const parts: string[] = [];
-    this.writeCSV(columns, (s) => parts.push(s));
+    this.writeCSV((s) => parts.push(s), options);
     return parts.join("");
   }
 }

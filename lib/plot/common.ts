@@ -3,7 +3,8 @@
  * read, hover text, trace-type choice for large captures and colours.
  */
 import { z } from "zod";
-import type { Capture } from "../capture/capture";
+import type { Capture, PacketSelection } from "../capture/capture";
+import { Table } from "../frame/table";
 import { Layer, TcpFlag } from "../table/layers";
 import { TA } from "../tcp/flags";
 import { escapeHtml } from "../base/html";
@@ -13,6 +14,12 @@ import { escapeHtml } from "../base/html";
 
 /** A TCP stream index (tcp.stream). */
 export const streamIndex = z.number().int().nonnegative();
+
+/** A packet selection option: a display filter or a table of the capture's packets (see Capture.selectionMask). */
+export const packetSelection = z.custom<PacketSelection>(
+  (v) => typeof v === "string" || v instanceof Table,
+  "expected a display filter (string) or a table of packets (cap.filter(…))",
+);
 
 /** `stream` or `streams` (at least one); returns the list. */
 export function streamList(fn: string, o: { stream?: number; streams?: number[] }): number[] {

@@ -5,21 +5,30 @@
 import { z } from "zod";
 import type { Capture } from "../capture/capture";
 import type { Figure } from "./figure";
-import { AXIS_STYLE, baseLayout, fitLegend, streamColor } from "./common";
+import { AXIS_STYLE, baseLayout, fitLegend, packetSelection, streamColor } from "./common";
 import { parseOptions } from "../base/options";
 import { escapeHtml } from "../base/html";
+import { Table } from "../frame/table";
 
 /** A row predicate: `(row, cap) => boolean` (row is 0-based; frame number = row + 1). */
 export type RowPredicate = (row: number, cap: Capture) => boolean;
 
-const predicate = z.custom<RowPredicate>((v) => typeof v === "function", "expected a function (row, cap) => boolean");
+const predicate = z.union([
+  packetSelection,
+  z.custom<RowPredicate>((v) => typeof v === "function", "expected a display filter, a table of packets or a function (row, cap) => boolean"),
+]);
+type SeriesSelection = z.infer<typeof predicate>;
 
 export const IoGraphOptions = z.strictObject({
   /** Interval length in seconds. */
   interval: z.number().positive().default(1),
   /** packets: count per interval; bytes: frame lengths (on the wire) per interval; bits: bytes × 8. */
   unit: z.enum(["packets", "bytes", "bits"]).default("packets"),
-  /** One predicate (one line "filtered" next to "all packets"), or named predicates (one line each). */
+  /**
+   * One selection — a display filter (`"tcp.analysis.retransmission"`), a table of packets or a row predicate —
+   * drawn as a line "filtered" (or the filter's text) next to "all packets", or named selections (one line each):
+   * `{ retransmissions: "tcp.analysis.retransmission", "dup ACKs": "tcp.analysis.duplicate_ack" }`.
+   */
   filter: z.union([predicate, z.record(z.string(), predicate)]).optional(),
   /** Include the "all packets" line when a filter is given; default true. */
   all: z.boolean().default(true),
@@ -48,9 +57,10 @@ export const IO_MAX_BINS = 1_000_000;
 export function ioGraph(cap: Capture, options: IoGraphOptions = {}): Figure {
   const o = parseOptions("ioGraph", IoGraphOptions, options);
   const n = cap.length;
-  const series: [string, RowPredicate | null][] = [];
+  const series: [string, SeriesSelection | null][] = [];
   if (!o.filter || o.all) series.push(["all packets", null]);
-  if (typeof o.filter === "function") series.push(["filtered", o.filter]);
+  if (typeof o.filter === "function" || o.filter instanceof Table) series.push(["filtered", o.filter]);
+  else if (typeof o.filter === "string") series.push([o.filter, o.filter]);
   else if (o.filter) for (const [name, f] of Object.entries(o.filter)) series.push([name, f]);
 
   // Which rows each series counts (predicates run once per row and series), and the time span of the
@@ -58,9 +68,9 @@ export function ioGraph(cap: Capture, options: IoGraphOptions = {}): Figure {
   const time = new Float64Array(n);
   for (let r = 0; r < n; r++) time[r] = cap.relativeTime(r);
   const inWindow = (r: number) => !o.time || (time[r] >= o.time[0] && time[r] <= o.time[1]);
-  const counted = series.map(([, f]) => {
-    const m = new Uint8Array(n);
-    for (let r = 0; r < n; r++) if (inWindow(r) && (!f || f(r, cap))) m[r] = 1;
+  const counted = series.map(([name, f]) => {
+    const m = f === null ? new Uint8Array(n).fill(1) : cap.selectionMask(f, `ioGraph: series "${name}"`);
+    if (o.time) for (let r = 0; r < n; r++) if (m[r] && !inWindow(r)) m[r] = 0;
     return m;
   });
   const any = counted.length === 1 ? counted[0] : new Uint8Array(n);

@@ -9,7 +9,7 @@ import { TA } from "../tcp/flags";
 import { tcpFlagsText } from "../tcp/info";
 import type { Figure } from "./figure";
 import type { TcpAnalysis } from "../tcp/analysis";
-import { hoverText, isTcpRow, streamIndex } from "./common";
+import { hoverText, isTcpRow, packetSelection, streamIndex } from "./common";
 import { Layer } from "../table/layers";
 import { parseOptions } from "../base/options";
 import { escapeHtml } from "../base/html";
@@ -23,6 +23,8 @@ export const LadderOptions = z.strictObject({
     .tuple([z.number().int().positive(), z.number().int().positive()])
     .refine(([a, b]) => a <= b, "from must be ≤ to")
     .optional(),
+  /** Only the packets this display filter or packet table selects (`"tcp.stream == 0 && tcp.len > 0"`); combines with `frames`. */
+  filter: packetSelection.optional(),
   /** even: one row per packet (readable); time: y proportional to time since capture start. */
   spacing: z.enum(["even", "time"]).default("even"),
   /** Refuse to draw more arrows than this (a ladder with hundreds of arrows is unreadable). */
@@ -51,8 +53,10 @@ export function ladderDiagram(cap: Capture, options: LadderOptions): Figure {
   const [from, to] = o.frames ?? [1, cap.length];
   if (from > cap.length) throw new RangeError(`ladderDiagram: option "frames": frame ${from} is beyond the last frame (${cap.length})`);
 
+  const selected = o.filter === undefined ? undefined : cap.selectionMask(o.filter, 'ladderDiagram: option "filter"');
   const cand: number[] = [];
   for (let r = from - 1; r < Math.min(to, cap.length); r++) {
+    if (selected && !selected[r]) continue;
     if (streamSet) {
       if (!streamSet.has(p.tcpStream[r]) || !isTcpRow(cap, r)) continue;
     } else if (!(p.layers[r] & (Layer.IPV4 | Layer.IPV6 | Layer.ARP))) continue;
@@ -61,7 +65,7 @@ export function ladderDiagram(cap: Capture, options: LadderOptions): Figure {
   }
   if (!cand.length) {
     throw new RangeError(
-      `ladderDiagram: no packets${streams ? ` of stream${streams.length > 1 ? "s" : ""} ${streams.join(", ")}` : ""} in frames ${from}…${to}`,
+      `ladderDiagram: no packets${streams ? ` of stream${streams.length > 1 ? "s" : ""} ${streams.join(", ")}` : ""}${selected ? " selected by the filter" : ""} in frames ${from}…${to}`,
     );
   }
   const hostA = p.src[cand[0]];

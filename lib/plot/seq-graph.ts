@@ -18,7 +18,7 @@
 import { z } from "zod";
 import type { Capture } from "../capture/capture";
 import type { Figure } from "./figure";
-import { AXIS_STYLE, baseLayout, fitLegend, downsample, GL_THRESHOLD, hasFlag, hasTcpFlag, hoverText, scatterType, srcEndpoint, dstEndpoint, streamColor, streamIndex, streamList, streamRows } from "./common";
+import { AXIS_STYLE, baseLayout, fitLegend, downsample, GL_THRESHOLD, hasFlag, hasTcpFlag, hoverText, packetSelection, scatterType, srcEndpoint, dstEndpoint, streamColor, streamIndex, streamList, streamRows } from "./common";
 import { parseOptions } from "../base/options";
 import { TA } from "../tcp/flags";
 import { TcpFlag } from "../table/layers";
@@ -54,6 +54,8 @@ export const SeqGraphOptions = z.strictObject({
   time: z.tuple([z.number(), z.number()]).refine(([a, b]) => a <= b, "expected [from, to] with from ≤ to").optional(),
   /** Only the packets with frame numbers in [first, last] (1-based, inclusive); combines with `time`. */
   frames: z.tuple([z.number().int().positive(), z.number().int().positive()]).refine(([a, b]) => a <= b, "expected [first, last] with first ≤ last").optional(),
+  /** Only the packets of the stream(s) that this display filter or packet table selects; combines with `time`/`frames`. */
+  filter: packetSelection.optional(),
   title: z.string().optional(),
   height: z.number().int().positive().optional(),
 });
@@ -158,7 +160,7 @@ export const MARKER_INFO_LIMIT = 2_000;
 export function seqGraph(cap: Capture, options: SeqGraphOptions): Figure {
   const o = parseOptions("seqGraph", SeqGraphOptions, options);
   const streams = streamList("seqGraph", o);
-  const byStream = windowRows(cap, streamRows(cap, streams), o.time, o.frames);
+  const byStream = windowRows(cap, streamRows(cap, streams), o.time, o.frames, o.filter === undefined ? undefined : cap.selectionMask(o.filter, "seqGraph: option \"filter\""));
   const tcp = cap.tcp;
   const dirs = o.direction === "a2b" ? [0] : o.direction === "b2a" ? [1] : [0, 1];
   const panels: Panel[] = [];
@@ -396,8 +398,9 @@ export function seqGraph(cap: Capture, options: SeqGraphOptions): Figure {
  */
 function windowRows(
   cap: Capture, byStream: Map<number, Int32Array>, time: [number, number] | undefined, frames: [number, number] | undefined,
+  selected: Uint8Array | undefined,
 ): Map<number, Int32Array> {
-  if (!time && !frames) return byStream;
+  if (!time && !frames && !selected) return byStream;
   const out = new Map<number, Int32Array>();
   for (const [s, rows] of byStream) {
     const keep = new Int32Array(rows.length);
@@ -411,10 +414,11 @@ function windowRows(
       if (t > tMax) tMax = t;
       if (time && (t < time[0] || t > time[1])) continue;
       if (frames && (r + 1 < frames[0] || r + 1 > frames[1])) continue;
+      if (selected && !selected[r]) continue;
       keep[k++] = r;
     }
     if (k === 0) {
-      const want = [time ? `time [${time[0]}, ${time[1]}] s` : "", frames ? `frames ${frames[0]}…${frames[1]}` : ""].filter(Boolean).join(" and ");
+      const want = [time ? `time [${time[0]}, ${time[1]}] s` : "", frames ? `frames ${frames[0]}…${frames[1]}` : "", selected ? "the filter's selection" : ""].filter(Boolean).join(" and ");
       throw new RangeError(
         `seqGraph: stream ${s} has no packets in ${want} (its packets are frames ${rows[0] + 1}…${rows[rows.length - 1] + 1}, at ${+tMin.toFixed(6)}…${+tMax.toFixed(6)} s)`,
       );

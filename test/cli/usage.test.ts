@@ -207,11 +207,11 @@ describe("flows pays only for what its columns need", () => {
     const cols = flowColumns().filter((c) => c.mirrors !== "dissector" && c.name !== "app").map((c) => c.name);
     for (const f of fs.readdirSync(DATA).filter((x) => /\.(pcap|pcapng)$/.test(x) && !x.startsWith("bad-"))) {
       const p = path.join(DATA, f);
-      const full = buildFlows(readCapture(p, { threads: false })).toCSV(cols);
-      const lean = buildFlows(readCapture(p, { threads: false, appLayers: false })).toCSV(cols);
+      const full = buildFlows(readCapture(p, { threads: false })).toCSV({ columns: cols });
+      const lean = buildFlows(readCapture(p, { threads: false, appLayers: false })).toCSV({ columns: cols });
       expect(lean, f).toBe(full);
     }
     const r = await run("flows", CAP, "--csv", "--columns", cols.join(","));
-    expect(r.out).toBe(buildFlows(readCapture(CAP)).toCSV(cols));
+    expect(r.out).toBe(buildFlows(readCapture(CAP)).toCSV({ columns: cols }));
   }, 120_000);
 });

@@ -25,7 +25,7 @@ function conv(rows: [boolean, string, number, number, number, number?][]): Uint8
 /** [dup_acks_tt_a2b, dup_acks_tt_b2a] from our flow table. */
 function ours(bytes: Uint8Array): [number, number] {
   const ft = buildFlows(readCapture(bytes));
-  return [ft.get("dup_acks_tt_a2b", 0) as number, ft.get("dup_acks_tt_b2a", 0) as number];
+  return [ft.get(0, "dup_acks_tt_a2b") as number, ft.get(0, "dup_acks_tt_b2a") as number];
 }
 
 /** The same from `tcptrace -l` (a2b = data sent by the first packet's sender, the client in every case). */

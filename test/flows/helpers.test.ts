@@ -23,10 +23,10 @@ describe.skipIf(!fs.existsSync(fast))("flow helpers", () => {
     const ft = buildFlows(cap);
     const s = rttSamples(cap, 0);
     const valid = s.toRecords().filter((r) => r.karn_valid);
-    expect(valid.filter((r) => r.direction === "a2b").length).toBe(ft.get("rtt_samples_a2b", 0));
-    expect(valid.filter((r) => r.direction === "b2a").length).toBe(ft.get("rtt_samples_b2a", 0));
+    expect(valid.filter((r) => r.direction === "a2b").length).toBe(ft.get(0, "rtt_samples_a2b"));
+    expect(valid.filter((r) => r.direction === "b2a").length).toBe(ft.get(0, "rtt_samples_b2a"));
     const b2a = valid.filter((r) => r.direction === "b2a").map((r) => r.rtt as number);
-    expect(Math.min(...b2a)).toBeCloseTo(ft.get("rtt_min_b2a", 0) as number, 9);
+    expect(Math.min(...b2a)).toBeCloseTo(ft.get(0, "rtt_min_b2a") as number, 9);
     for (const r of s.toRecords()) {
       expect(r.frame as number).toBeGreaterThan(r.data_frame as number);
       expect(Number(r.karn_valid) + Number(r.ambiguous) + Number(r.post_loss)).toBe(1);
@@ -39,7 +39,7 @@ describe.skipIf(!fs.existsSync(fast))("flow helpers", () => {
     const ft = buildFlows(cap);
     const rx = retransmissions(cap).toRecords();
     const tt = rx.filter((r) => r.tcptrace_rexmt);
-    expect(tt.length).toBe((ft.get("retrans_pkts_a2b", 0) as number) + (ft.get("retrans_pkts_b2a", 0) as number));
+    expect(tt.length).toBe((ft.get(0, "retrans_pkts_a2b") as number) + (ft.get(0, "retrans_pkts_b2a") as number));
     for (const r of tt) {
       expect(r.original_frame as number).toBeLessThan(r.frame as number);
       expect(r.delay as number).toBeGreaterThanOrEqual(0);
@@ -75,9 +75,9 @@ describe.skipIf(!fs.existsSync(fast))("flow helpers", () => {
     const cap = readCapture(synRetx);
     const ft = buildFlows(cap);
     const i = ft.column("proto").indexOf("tcp");
-    expect(ft.get("rtt_3whs_a2b", i)).toBe(0);
-    expect(ft.get("rtt_ambiguous_a2b", i) as number).toBeGreaterThanOrEqual(1);
-    expect(ft.get("retrans_pkts_a2b", i) as number).toBeGreaterThanOrEqual(1);
+    expect(ft.get(i, "rtt_3whs_a2b")).toBe(0);
+    expect(ft.get(i, "rtt_ambiguous_a2b") as number).toBeGreaterThanOrEqual(1);
+    expect(ft.get(i, "retrans_pkts_a2b") as number).toBeGreaterThanOrEqual(1);
   });
 
   it("escapes capture strings in the HTML report", () => {

@@ -128,7 +128,7 @@ export function parity(list: string[]): ParityTotals {
     const fa = analyzeFlows(cap);
     const ft = fa.table;
     const tcpRows: number[] = [];
-    for (let i = 0; i < ft.length; i++) if (ft.get("proto", i) === "tcp") tcpRows.push(i);
+    for (let i = 0; i < ft.length; i++) if (ft.get(i, "proto") === "tcp") tcpRows.push(i);
     // --- tshark
     const tsr = tshark(file);
     const nConvTcp = tsr.convTcp;
@@ -139,22 +139,22 @@ export function parity(list: string[]): ParityTotals {
     const ts = tsr.streams;
     for (const i of tcpRows) {
       tot.tcpFlows++;
-      const s = ft.get("stream", i) as number;
+      const s = ft.get(i, "stream") as number;
       const m = ts.get(s);
-      const a = `${ft.get("addr_a", i)}:${ft.get("port_a", i)}`;
-      const b = `${ft.get("addr_b", i)}:${ft.get("port_b", i)}`;
+      const a = `${ft.get(i, "addr_a")}:${ft.get(i, "port_a")}`;
+      const b = `${ft.get(i, "addr_b")}:${ft.get(i, "port_b")}`;
       const ea = m?.get(a) ?? { frames: 0, bytes: 0 };
       const eb = m?.get(b) ?? { frames: 0, bytes: 0 };
-      if (m && ea.frames === ft.get("pkts_a2b", i) && ea.bytes === ft.get("bytes_a2b", i) && eb.frames === ft.get("pkts_b2a", i) && eb.bytes === ft.get("bytes_b2a", i)) tot.tcpFlowsExact++;
-      else tot.convMismatch.push(`${name} stream ${s}: tshark a2b ${ea.frames}/${ea.bytes} b2a ${eb.frames}/${eb.bytes}; we ${ft.get("pkts_a2b", i)}/${ft.get("bytes_a2b", i)} ${ft.get("pkts_b2a", i)}/${ft.get("bytes_b2a", i)}`);
+      if (m && ea.frames === ft.get(i, "pkts_a2b") && ea.bytes === ft.get(i, "bytes_a2b") && eb.frames === ft.get(i, "pkts_b2a") && eb.bytes === ft.get(i, "bytes_b2a")) tot.tcpFlowsExact++;
+      else tot.convMismatch.push(`${name} stream ${s}: tshark a2b ${ea.frames}/${ea.bytes} b2a ${eb.frames}/${eb.bytes}; we ${ft.get(i, "pkts_a2b")}/${ft.get(i, "bytes_a2b")} ${ft.get(i, "pkts_b2a")}/${ft.get(i, "bytes_b2a")}`);
     }
     // --- tcptrace: match each connection to the flow with the same endpoints and packet count
     const r = spawnSync("tcptrace", ["-l", "-n", "-r", file], { encoding: "utf8", maxBuffer: 1 << 30 });
     const tt = parseTcptrace(r.stdout ?? "");
     const used = new Set<number>();
-    const epA = (k: number) => normEndpoint(`${ft.get("addr_a", k)}:${ft.get("port_a", k)}`);
-    const epB = (k: number) => normEndpoint(`${ft.get("addr_b", k)}:${ft.get("port_b", k)}`);
-    const total = (k: number) => (ft.get("pkts_a2b", k) as number) + (ft.get("pkts_b2a", k) as number);
+    const epA = (k: number) => normEndpoint(`${ft.get(k, "addr_a")}:${ft.get(k, "port_a")}`);
+    const epB = (k: number) => normEndpoint(`${ft.get(k, "addr_b")}:${ft.get(k, "port_b")}`);
+    const total = (k: number) => (ft.get(k, "pkts_a2b") as number) + (ft.get(k, "pkts_b2a") as number);
     for (const c of tt) {
       const same = (k: number) => !used.has(k) && ((epA(k) === c.a && epB(k) === c.b) || (epA(k) === c.b && epB(k) === c.a));
       const i = tcpRows.find((k) => same(k) && total(k) === c.packets);
@@ -171,16 +171,16 @@ export function parity(list: string[]): ParityTotals {
       const swapped = epA(i) !== c.a;
       for (const [td, ours] of [[c.a2b, swapped ? "b2a" : "a2b"], [c.b2a, swapped ? "a2b" : "b2a"]] as [TtDir, string][]) {
         tot.dirs++;
-        const n = ft.get(`rtt_samples_${ours}`, i) as number;
+        const n = ft.get(i, `rtt_samples_${ours}`) as number;
         if (n > 0 || td.samples > 0) tot.dirsWithSamples++;
         const close = (ms: number, s: number | null) => s === null ? ms === 0 : Math.abs(Number((s * 1000).toFixed(1)) - ms) <= Math.max(0.1, ms * 0.01);
-        const okRtt = n === td.samples && (n === 0 || (close(td.min, ft.get(`rtt_min_${ours}`, i) as number) && close(td.max, ft.get(`rtt_max_${ours}`, i) as number) && close(td.avg, ft.get(`rtt_avg_${ours}`, i) as number)));
+        const okRtt = n === td.samples && (n === 0 || (close(td.min, ft.get(i, `rtt_min_${ours}`) as number) && close(td.max, ft.get(i, `rtt_max_${ours}`) as number) && close(td.avg, ft.get(i, `rtt_avg_${ours}`) as number)));
         if (okRtt && (n > 0 || td.samples > 0)) tot.rttExact++;
-        if (!okRtt) tot.rttMismatch.push(`${name} stream ${ft.get("stream", i)} ${ours}: tcptrace n=${td.samples} min/avg/max ${td.min}/${td.avg}/${td.max}; we n=${n} ${[ft.get(`rtt_min_${ours}`, i), ft.get(`rtt_avg_${ours}`, i), ft.get(`rtt_max_${ours}`, i)].map((x) => x === null ? "-" : ((x as number) * 1000).toFixed(1)).join("/")}`);
-        if (ft.get(`retrans_pkts_${ours}`, i) === td.rexmt) tot.rexmtExact++;
-        else tot.rexmtMismatch.push(`${name} stream ${ft.get("stream", i)} ${ours}: tcptrace rexmt ${td.rexmt}, we ${ft.get(`retrans_pkts_${ours}`, i)}`);
-        if (ft.get(`dup_acks_tt_${ours}`, i) === td.dupacks) tot.dupExact++;
-        else tot.dupMismatch.push(`${name} stream ${ft.get("stream", i)} ${ours}: tcptrace duplicate acks ${td.dupacks}, we ${ft.get(`dup_acks_tt_${ours}`, i)}`);
+        if (!okRtt) tot.rttMismatch.push(`${name} stream ${ft.get(i, "stream")} ${ours}: tcptrace n=${td.samples} min/avg/max ${td.min}/${td.avg}/${td.max}; we n=${n} ${[ft.get(i, `rtt_min_${ours}`), ft.get(i, `rtt_avg_${ours}`), ft.get(i, `rtt_max_${ours}`)].map((x) => x === null ? "-" : ((x as number) * 1000).toFixed(1)).join("/")}`);
+        if (ft.get(i, `retrans_pkts_${ours}`) === td.rexmt) tot.rexmtExact++;
+        else tot.rexmtMismatch.push(`${name} stream ${ft.get(i, "stream")} ${ours}: tcptrace rexmt ${td.rexmt}, we ${ft.get(i, `retrans_pkts_${ours}`)}`);
+        if (ft.get(i, `dup_acks_tt_${ours}`) === td.dupacks) tot.dupExact++;
+        else tot.dupMismatch.push(`${name} stream ${ft.get(i, "stream")} ${ours}: tcptrace duplicate acks ${td.dupacks}, we ${ft.get(i, `dup_acks_tt_${ours}`)}`);
       }
     }
     void fa;
@@ -233,13 +233,13 @@ describe("flow table API", () => {
     const cap = readCapture(file);
     const ft = buildFlows(cap);
     expect(ft.length).toBe(1);
-    const r = ft.row(0);
+    const r = ft.toRecords({ rows: [0] })[0];
     expect(r.proto).toBe("tcp");
     expect(r.port_b).toBe(80);
     expect(r.state).toBe("RSTO");
     expect(String(r.history).startsWith("ShAD")).toBe(true);
     expect(ft.toRecords().length).toBe(1);
-    const csv = ft.toCSV(["stream", "proto", "rtt_samples_b2a"]);
+    const csv = ft.toCSV({ columns: ["stream", "proto", "rtt_samples_b2a"] });
     expect(csv.split("\n")[0]).toBe("stream,proto,rtt_samples_b2a");
     expect(buildFlows(cap)).toBe(ft); // cached
   });

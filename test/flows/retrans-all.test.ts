@@ -51,13 +51,13 @@ describe.skipIf(!haveTshark || files.length === 0)("ws_retrans_all = tshark tcp.
       const mismatches: string[] = [];
       const seen = new Set<string>();
       for (let i = 0; i < ft.length; i++) {
-        if (ft.get("proto", i) !== "tcp") continue;
-        const s = ft.get("stream", i);
+        if (ft.get(i, "proto") !== "tcp") continue;
+        const s = ft.get(i, "stream");
         for (const [dn, side] of [["a2b", "a"], ["b2a", "b"]]) {
-          const key = `${s} ${ft.get(`addr_${side}`, i)}:${ft.get(`port_${side}`, i)}`;
+          const key = `${s} ${ft.get(i, `addr_${side}`)}:${ft.get(i, `port_${side}`)}`;
           seen.add(key);
-          const ours = (ft.get(`ws_retrans_all_${dn}`, i) as number | null) ?? 0;
-          const split = ["ws_retrans", "ws_fast_retrans", "ws_spurious"].reduce((acc, c) => acc + ((ft.get(`${c}_${dn}`, i) as number | null) ?? 0), 0);
+          const ours = (ft.get(i, `ws_retrans_all_${dn}`) as number | null) ?? 0;
+          const split = ["ws_retrans", "ws_fast_retrans", "ws_spurious"].reduce((acc, c) => acc + ((ft.get(i, `${c}_${dn}`) as number | null) ?? 0), 0);
           const want = ts.get(key) ?? 0;
           tsharkTotal += want;
           ourTotal += ours;

@@ -4,7 +4,8 @@
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { readCapture } from "../../lib/capture/capture";
-import { analyzeFlows } from "../../lib/flows/index";
+import { analyzeFlows, buildFlows } from "../../lib/flows/index";
+import { Table } from "../../lib/frame/table";
 import { DATA_DIR, readPacketsGolden } from "../helpers/golden";
 
 const CAPTURES = ["lab-lossy.pcapng", "four_ipv6_http_streams.pcap", "retransmit-fast009.pcap", "http2-nghttp2.pcap"];
@@ -78,14 +79,23 @@ describe("packet table verbs on a capture", () => {
     expect(cap.toDataFrame({ rows: [0, 1] }).shape).toEqual([2, 7]);
   }, 60_000);
 
-  it("the flow table is a Table with its declared types", () => {
+  it("the flow table is a Table with its declared types, and buildFlows takes a packet selection", () => {
     const flows = analyzeFlows(cap).table;
-    const t = flows.table();
-    expect(t.length).toBe(flows.length);
-    expect(t.schema.stream).toBe("uint32");
-    expect(t.schema.proto).toBe("string");
+    expect(flows).toBeInstanceOf(Table);
+    expect(flows.schema.stream).toBe("uint32");
+    expect(flows.schema.proto).toBe("string");
     expect(flows.valueCounts("proto").column("proto")).toContain("tcp");
-    for (const c of flows.columnNames) expect(t.column(c), c).toEqual(flows.column(c));
+    const tcp = flows.filter((r) => r.proto === "tcp");
+    expect(tcp.length).toBe(flows.column("proto").filter((p) => p === "tcp").length);
+    expect(flows.get(0, "stream")).toBe(flows.column("stream")[0]);
+    // buildFlows(cap, { filter }) keeps the flows with a selected packet, with the statistics of all their packets
+    const s = flows.get(flows.length - 1, "stream") as number;
+    const one = buildFlows(cap, { filter: `tcp.stream == ${s}` });
+    expect(one.length).toBe(1);
+    expect(one.toRecords()[0]).toEqual(flows.toRecords({ rows: [flows.length - 1] })[0]);
+    expect(buildFlows(cap, { filter: cap.filter(`tcp.stream == ${s}`).head(1) }).toCSV()).toBe(one.toCSV());
+    expect(() => buildFlows(cap, { filter: "tcp.bogus" })).toThrow(/tcp\.bogus/);
+    expect(() => buildFlows(cap, { filtre: "tcp" } as never)).toThrow(/unknown option "filtre"/);
     expect(flows.sortBy("stream").head(2).length).toBe(Math.min(2, flows.length));
   });
 });

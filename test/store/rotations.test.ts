@@ -140,8 +140,8 @@ describe("many files as one capture", () => {
     const t = await sql(out, "SELECT stream, pkts_a2b, pkts_b2a, retrans_pkts_a2b, state, history, pcap_file FROM flows ORDER BY first_frame");
     expect(t.length).toBe(flows.length);
     for (let i = 0; i < t.length; i++) {
-      expect(Number(cellOf(t.columns[1], i))).toBe(flows.get("pkts_a2b", i));
-      expect(cellOf(t.columns[5], i)).toBe(flows.get("history", i));
+      expect(Number(cellOf(t.columns[1], i))).toBe(flows.get(i, "pkts_a2b"));
+      expect(cellOf(t.columns[5], i)).toBe(flows.get(i, "history"));
     }
     const per = await sql(out, "SELECT pcap_file, count(*) AS n, min(file_offset) AS o FROM packets GROUP BY pcap_file ORDER BY pcap_file");
     const cap = readCapture(pieces);
