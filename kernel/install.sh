@@ -18,8 +18,10 @@ fi
 TSLAB="$(cd "$(dirname "$TSLAB")" && pwd)/$(basename "$TSLAB")"
 DEST="$PREFIX/share/jupyter/kernels/tslab"
 mkdir -p "$DEST"
-# the template with the tslab path put in as a JSON string
+# the template with absolute node and tslab paths put in (Jupyter then needs neither PATH nor npx);
+# lib/notebook/init.ts (pcapframe init-notebooks) fills the same template
 node -e 'const fs = require("fs"); const [tpl, bin, out] = process.argv.slice(1);
-  fs.writeFileSync(out, fs.readFileSync(tpl, "utf8").replace("\"@TSLAB@\"", JSON.stringify(bin)));' "$HERE/kernel.json" "$TSLAB" "$DEST/kernel.json"
+  const fill = { "\"@NODE@\"": JSON.stringify(process.execPath), "\"@TSLAB@\"": JSON.stringify(fs.realpathSync(bin)) };
+  fs.writeFileSync(out, fs.readFileSync(tpl, "utf8").replace(/"@(NODE|TSLAB)@"/g, (m) => fill[m]));' "$HERE/kernel.json" "$TSLAB" "$DEST/kernel.json"
 cp "$HERE/logo-32x32.png" "$HERE/logo-64x64.png" "$DEST/"
 echo "kernelspec tslab → $DEST (runs $TSLAB)"

@@ -21,6 +21,7 @@ STAGE="$(mktemp -d "${TMPDIR:-/tmp}/pcapframe-pack.XXXXXX")"
 # 1. the package files (same set as package.json "files")
 node node_modules/typescript/bin/tsc -p tsconfig.json --outDir "$STAGE/dist" >&2
 cp -r bin "$STAGE/bin"
+cp -r kernel "$STAGE/kernel"
 # The packed manifest has no devDependencies: consumers never install them, and npm pack would leave
 # out of the bundle any package that is also a devDependency here (e.g. @types/node, which a bundled
 # package depends on).

@@ -144,6 +144,6 @@ fi
 
 # ---------------------------------------------------------------------------------------------
 # (d) tslab kernelspec in ./.jupyter, pointing at this checkout
-if [ ! -f "$KERNEL_JSON" ] || ! grep -qF "\"$TSLAB_BIN\"" "$KERNEL_JSON"; then
+if [ ! -f "$KERNEL_JSON" ] || [ ! -e "$TSLAB_BIN" ] || ! grep -qF "\"$(readlink -f "$TSLAB_BIN")\"" "$KERNEL_JSON"; then
   install_kernel
 fi

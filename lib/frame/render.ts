@@ -33,12 +33,14 @@ export function cellText(v: Cell, maxWidth = Infinity): string {
   return s;
 }
 
-function numberText(v: number): string {
+/** A number as tables show it: integers as they are, 6 decimals, seconds-scale values to the nanosecond, else exponent. */
+export function numberText(v: number): string {
   if (Number.isNaN(v)) return "NaN";
   if (!Number.isFinite(v)) return v > 0 ? "inf" : "-inf";
   if (Number.isInteger(v)) return String(v);
   const a = Math.abs(v);
   if (a >= 1e-4 && a < 1e15) return String(Number(v.toFixed(6)));
+  // seconds-scale values (RTTs, time deltas) read better as fixed decimals down to the nanosecond
   if (a >= 1e-9 && a < 1e-4) return v.toFixed(9).replace(/0+$/, "");
   return v.toExponential(6).replace(/\.?0+e/, "e");
 }

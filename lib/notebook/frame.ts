@@ -3,6 +3,7 @@
  * never loaded here) or a plain `{columns, rows}` table.
  */
 import { escapeHtml } from "../base/html";
+import { numberText } from "../frame/render";
 
 /** A plain row-oriented table. `rows` are arrays (in column order) or objects keyed by column name. */
 export interface RowTable {
@@ -78,7 +79,7 @@ function normalize(table: FrameLike): Normalized {
 export function formatCell(v: unknown, maxColWidth = 80): string {
   let s: string;
   if (v === null || v === undefined) s = ""; // absent: a blank cell, as pandas shows NaN-free tables in notebooks
-  else if (typeof v === "number") s = formatNumber(v);
+  else if (typeof v === "number") s = numberText(v);
   else if (typeof v === "bigint") s = v.toString();
   else if (typeof v === "string") s = v;
   else if (typeof v === "boolean") s = String(v);
@@ -95,17 +96,6 @@ export function formatCell(v: unknown, maxColWidth = 80): string {
   }
   if (s.length > maxColWidth) s = s.slice(0, Math.max(1, maxColWidth - 1)) + "…";
   return s;
-}
-
-function formatNumber(v: number): string {
-  if (Number.isNaN(v)) return "NaN";
-  if (!Number.isFinite(v)) return v > 0 ? "inf" : "-inf";
-  if (Number.isInteger(v)) return String(v);
-  const a = Math.abs(v);
-  if (a >= 1e-4 && a < 1e15) return String(Number(v.toFixed(6)));
-  // seconds-scale values (RTTs, time deltas) read better as fixed decimals down to the nanosecond
-  if (a >= 1e-9 && a < 1e-4) return v.toFixed(9).replace(/0+$/, "");
-  return v.toExponential(6).replace(/\.?0+e/, "e");
 }
 
 /** Which rows to show: all, or head + tail around a gap (like pandas). */

@@ -7,6 +7,9 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 
+/** The package's kernel/ folder (kernelspec template and logos), from lib/notebook or dist/notebook. */
+const KERNEL_DIR = path.join(__dirname, "..", "..", "kernel");
+
 /** The tslab version whose internal display API lib/base/tslab.ts uses. */
 export const TSLAB_VERSION = "1.0.22";
 
@@ -68,17 +71,16 @@ export function initNotebooks(dir: string, options: InitNotebooksOptions = {}): 
   const version = (JSON.parse(fs.readFileSync(path.join(tslab, "package.json"), "utf8")) as { version: string }).version;
   if (version !== TSLAB_VERSION) log(`note: tslab ${version} found; pcapframe's rich display is tested with ${TSLAB_VERSION}`);
 
-  // The kernelspec: absolute node + tslab paths, so Jupyter needs neither PATH nor npx.
+  // The kernelspec: the package's kernel/ template (kernel/install.sh fills the same one) with absolute node
+  // and tslab paths, so Jupyter needs neither PATH nor npx; its logos beside it.
   const jupyterPath = path.join(abs, ".jupyter", "share", "jupyter");
   const kernelDir = path.join(jupyterPath, "kernels", "tslab");
   fs.mkdirSync(kernelDir, { recursive: true });
   const kernelJson = path.join(kernelDir, "kernel.json");
-  const spec = {
-    argv: [process.execPath, path.join(tslab, "bin", "tslab"), "kernel", "--config-path", "{connection_file}"],
-    display_name: "TypeScript (pcapframe)",
-    language: "typescript",
-  };
-  fs.writeFileSync(kernelJson, JSON.stringify(spec, null, 1) + "\n");
+  const fill: Record<string, string> = { '"@NODE@"': JSON.stringify(process.execPath), '"@TSLAB@"': JSON.stringify(path.join(tslab, "bin", "tslab")) };
+  const template = fs.readFileSync(path.join(KERNEL_DIR, "kernel.json"), "utf8");
+  fs.writeFileSync(kernelJson, template.replace(/"@(NODE|TSLAB)@"/g, (m) => fill[m]));
+  for (const logo of ["logo-32x32.png", "logo-64x64.png"]) fs.copyFileSync(path.join(KERNEL_DIR, logo), path.join(kernelDir, logo));
   log(`kernelspec: ${path.relative(process.cwd(), kernelJson) || kernelJson}`);
 
   const notebook = path.join(abs, "explore.ipynb");

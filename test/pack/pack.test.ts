@@ -106,6 +106,22 @@ describe.skipIf(!!skip)("npm pack + install into an empty folder", () => {
     expect(res.schema).toEqual({ proto: "string", n: "int32" });
   });
 
+  it("the README's \"Ten lines\" compile and run there, as a newcomer would paste them", () => {
+    const readme = fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
+    const block = /## Ten lines\s+```ts\n([\s\S]*?)```/.exec(readme);
+    expect(block, "README has a ```ts block under ## Ten lines").not.toBeNull();
+    const code = block![1].replaceAll('"../data/', JSON.stringify(DATA_DIR + "/").slice(0, -1));
+    expect(code).toMatch(/from "pcapframe"/);
+    fs.writeFileSync(path.join(consumer, "readme.ts"), code + '\nconsole.log("README ran on", cap.length, "packets");\n');
+    const cfg = JSON.parse(fs.readFileSync(path.join(consumer, "tsconfig.json"), "utf8"));
+    fs.writeFileSync(path.join(consumer, "tsconfig.readme.json"), JSON.stringify({ ...cfg, files: ["readme.ts"] }));
+    const tsc = run(process.execPath, [TSC, "-p", path.join(consumer, "tsconfig.readme.json")]);
+    expect(tsc.stdout + tsc.stderr).toBe("");
+    const out = run(process.execPath, [path.join(consumer, "dist", "readme.js")], { cwd: consumer });
+    expect(out.stderr).toBe("");
+    expect(out.stdout).toContain("README ran on 1121 packets");
+  });
+
   const nbSkip = notebookSkipReason();
   it.skipIf(!!nbSkip)("`pcapframe init-notebooks` sets up a folder whose starter notebook renders tables and plots", () => {
     const bin = path.join(consumer, "node_modules", ".bin", "pcapframe");
