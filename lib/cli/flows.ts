@@ -33,10 +33,7 @@ const TEXT_VIEW: { head: string; cell: (t: FlowTable, i: number) => string; righ
   { head: "irtt ms", cell: (t, i) => ms(t.get(i, "irtt")), right: true },
   { head: "rtt avg ms a/b", cell: (t, i) => `${ms(t.get(i, "rtt_avg_a2b"))}/${ms(t.get(i, "rtt_avg_b2a"))}`, right: true },
   { head: "retrans a/b", cell: (t, i) => pair(t.get(i, "retrans_pkts_a2b"), t.get(i, "retrans_pkts_b2a")), right: true },
-  { head: "ws retrans a/b", cell: (t, i) => {
-    const s = (d: string) => ["ws_retrans", "ws_fast_retrans", "ws_spurious"].reduce((acc, c) => acc + ((t.get(i, `${c}_${d}`) as number | null) ?? 0), 0);
-    return t.get(i, "proto") === "tcp" ? `${s("a2b")}/${s("b2a")}` : "-";
-  }, right: true },
+  { head: "ws retrans a/b", cell: (t, i) => (t.get(i, "proto") === "tcp" ? pair(t.get(i, "ws_retrans_all_a2b"), t.get(i, "ws_retrans_all_b2a")) : "-"), right: true },
   { head: "dup acks a/b", cell: (t, i) => pair(t.get(i, "ws_dup_acks_a2b"), t.get(i, "ws_dup_acks_b2a")), right: true },
   { head: "app", cell: (t, i) => n(t.get(i, "sni") ?? t.get(i, "http_host") ?? t.get(i, "app")) },
 ];

@@ -73,7 +73,9 @@ export function analyzeFlows(cap: Capture): FlowAnalysis {
   // ---- pass 1: flow identity (TCP by stream; UDP by 5-tuple; other IP by address pair + protocol)
   const flowOfStream = new Int32Array(nStreams).fill(-1);
   const ids: FlowIds = { stream: [], proto: [], a: [], b: [], pa: [], pb: [], first: [] };
-  const anyAnalysis = identityPass(t, n, stream, flowOfRow, flowOfStream, ids);
+  // Wireshark's analysis ran when TCP packets got stream numbers (readCapture's tcpAnalysis); a capture without
+  // a single analysis flag then has 0 retransmissions and dup ACKs, not unknown ones
+  const anyAnalysis = identityPass(t, n, stream, flowOfRow, flowOfStream, ids) || cap.tcp.streamCount > 0;
   const { stream: flowStream, proto: flowProto, a: flowA, b: flowB, pa: flowPA, pb: flowPB, first: flowFirst } = ids;
   const nFlows = flowStream.length;
   orientTcp(t, n, flowOfRow, ids);

@@ -327,7 +327,7 @@ describe("flow store", () => {
     const table = buildFlows(cap);
     const st = flowStore(table);
     expect(st.columns.map((c) => c.name)).toEqual(table.columnNames);
-    for (const c of st.columns) for (let i = 0; i < st.length; i++) expect(csvCell(cellOf(c, i) as never), c.name).toBe(csvCell(table.get(c.name, i)));
+    for (const c of st.columns) for (let i = 0; i < st.length; i++) expect(csvCell(cellOf(c, i) as never), c.name).toBe(csvCell(table.get(i, c.name)));
   });
 });
 
