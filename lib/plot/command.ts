@@ -21,10 +21,15 @@ export const PlotCommandOptions = z.strictObject({
   direction: z.enum(["a2b", "b2a", "both"]).optional(),
   /** Ladder only: inclusive frame range; default the stream's first 30 packets. */
   frames: z.tuple([z.number().int().positive(), z.number().int().positive()]).optional(),
+  /** seq, tcptrace and ladder: only the stream's packets this display filter selects. */
+  filter: z.string().optional(),
   width: z.number().int().positive().optional(),
   height: z.number().int().positive().optional(),
   title: z.string().optional(),
 });
+
+/** The kinds that draw a selection of the stream's packets (`filter`); the others are computed over the whole stream. */
+export const FILTERABLE_PLOT_KINDS: readonly PlotKind[] = ["seq", "tcptrace", "ladder"];
 export type PlotCommandOptions = z.input<typeof PlotCommandOptions>;
 
 /** Build the figure of `kind` for one stream (no file written). */
@@ -32,11 +37,15 @@ export function buildPlot(cap: Capture, options: Omit<PlotCommandOptions, "out">
   const o = parseOptions("plot", PlotCommandOptions, { out: "-", ...options });
   const common = { stream: o.stream, ...(o.title ? { title: o.title } : {}) };
   const dir = o.direction ? { direction: o.direction } : {};
+  if (o.filter !== undefined && !FILTERABLE_PLOT_KINDS.includes(o.kind)) {
+    throw new TypeError(`plot: a filter applies to the ${FILTERABLE_PLOT_KINDS.join(", ")} kinds (${o.kind} is computed over the whole stream)`);
+  }
+  const sel = o.filter !== undefined ? { filter: o.filter } : {};
   switch (o.kind) {
     case "seq":
-      return seqGraph(cap, { ...common, ...dir, style: "stevens" });
+      return seqGraph(cap, { ...common, ...dir, ...sel, style: "stevens" });
     case "tcptrace":
-      return seqGraph(cap, { ...common, ...dir, style: "tcptrace" });
+      return seqGraph(cap, { ...common, ...dir, ...sel, style: "tcptrace" });
     case "rtt":
       return rttPlot(cap, { ...common, ...dir });
     case "throughput":
@@ -44,7 +53,7 @@ export function buildPlot(cap: Capture, options: Omit<PlotCommandOptions, "out">
     case "inflight":
       return inflightPlot(cap, { ...common, ...dir });
     case "ladder":
-      return ladderDiagram(cap, { ...common, ...(o.frames ? { frames: o.frames } : {}) });
+      return ladderDiagram(cap, { ...common, ...sel, ...(o.frames ? { frames: o.frames } : {}) });
   }
 }
 

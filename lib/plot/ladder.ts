@@ -164,11 +164,12 @@ function arrowLabel(cap: Capture, tcp: TcpAnalysis, r: number, ports: boolean): 
   const p = cap.packets;
   const proto = cap.protocol(r);
   if (!isTcpRow(cap, r)) return escapeHtml(`${proto}: ${cap.info(r)}`);
-  const prefix = typeof (cap.tcp as { analysisPrefix?: unknown }).analysisPrefix === "function" ? cap.tcp.analysisPrefix(r) : "";
+  const prefix = tcp.analysisPrefix(r);
   const flags = `[${tcpFlagsText(p.tcpFlags[r])}]`;
   let line1: string;
   if (p.appInfo && p.appInfo[r] && proto !== "TCP") {
-    line1 = `${proto}: ${cap.info(r).slice(prefix.length)}`;
+    // Info is the analysis prefix, then the application text after Wireshark's separator (", " when both exist)
+    line1 = `${proto}: ${cap.info(r).slice(prefix.length).replace(/^\s*,\s*/, "")}`;
     if (prefix) line1 = `${prefix.trim()} ${line1}`;
   } else {
     line1 = `${prefix}${flags}`;

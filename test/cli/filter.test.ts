@@ -49,6 +49,12 @@ describe.skipIf(!built)("pcapframe packets -Y", () => {
     expect(r.stderr).toMatch(/\n {2}tcp\.port in \{80 443\}\n {2} *\^/);
     expect(r.stderr).toContain("usage: pcapframe flows");
   });
+  it("plot -Y: an invalid filter exits 2 with the caret", () => {
+    const r = cli(["plot", "data/lab-clean.pcapng", "--stream", "0", "-o", "x.png", "-Y", "tcp.bogus"]);
+    expect(r.status).toBe(2);
+    expect(r.stderr.split("\n")[0]).toMatch(/^pcapframe plot: invalid display filter: "tcp\.bogus" is neither a field nor a protocol name/);
+    expect(r.stderr).toContain("^~~~~~~~~");
+  });
   it("an unknown option is an error, not ignored", () => {
     const r = cli(["packets", "data/lab-clean.pcapng", "--fliter", "tcp"]);
     expect(r.status).toBe(2);

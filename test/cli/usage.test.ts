@@ -69,7 +69,8 @@ describe("usage errors exit 2 with one line naming the problem and the command's
     [["packets", CAP, "--columns", "no,,info"], "packets", /without empty items/],
     [["packets", CAP, "--limit", "3", "--limit", "4"], "packets", /--limit given twice/],
     // an invalid display filter adds the expression with a caret under the problem: test/cli/filter.test.ts
-    [["plot", CAP, "--stream", "0", "-o", "x.png", "-Y", "tcp"], "plot", /unknown option -Y/],
+    [["plot", CAP, "--stream", "0", "-o", "x.png", "-Y", "udp"], "plot", /-Y "udp" selects no packet of stream 0/],
+    [["plot", CAP, "--stream", "0", "--kind", "rtt", "-o", "x.png", "-Y", "tcp"], "plot", /-Y\/--filter applies to --kind seq, tcptrace, ladder; rtt/],
     [["sql", "/nonexistent-dataset", "SELECT 1"], "sql", /no such dataset/],
     [["flows", CAP, "--columns", "stream,bogus"], "flows", /unknown flow column "bogus"/],
     [["plot", CAP, "--kind", "seq", "-o", "x.png"], "plot", /missing --stream N/],

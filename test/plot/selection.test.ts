@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { readCapture } from "../../lib/capture/capture";
 import { describeConnection } from "../../lib/flows/index";
 import { ioGraph, ladderDiagram, seqGraph } from "../../lib/plot/index";
+import { buildPlot } from "../../lib/plot/command";
 import { TA } from "../../lib/tcp/flags";
 import { ROOT } from "../helpers/notebook";
 
@@ -37,6 +38,13 @@ describe("packet selections in plots and flow views", () => {
     const arrows = (fig.layout as { annotations?: { showarrow?: boolean }[] }).annotations!.filter((a) => a.showarrow);
     expect(arrows.length).toBe(sel.length);
     expect(() => ladderDiagram(cap, { filter: "dns" })).toThrow(/selected by the filter/);
+  });
+
+  it("the CLI's figure builder passes the filter to seq/tcptrace/ladder and refuses it for the others", () => {
+    const f = "tcp.stream == 0 && frame.number >= 200 && frame.number <= 230";
+    expect(framesOf(buildPlot(cap, { stream: 0, kind: "tcptrace", filter: f }))).toEqual(framesOf(seqGraph(cap, { stream: 0, filter: f })));
+    expect(JSON.stringify(buildPlot(cap, { stream: 0, kind: "ladder", filter: f }))).toBe(JSON.stringify(ladderDiagram(cap, { stream: 0, filter: f })));
+    expect(() => buildPlot(cap, { stream: 0, kind: "rtt", filter: f })).toThrow(/applies to the seq, tcptrace, ladder kinds/);
   });
 
   it("ioGraph series take display filters (named by their text) as well as predicates", () => {
