@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { execFileSync } from "node:child_process";
+import { pcapOfFrames } from "./pcap-writer";
 
 export interface TcpSeg {
   kind?: "tcp";
@@ -118,24 +119,7 @@ export function buildPcap(segs: (TcpSeg | UdpDgram)[], ep: Endpoints = {}, hands
     eth.set(ip, 14);
     frames.push(eth);
   }
-  const total = 24 + frames.reduce((a, f) => a + 16 + f.length, 0);
-  const out = new Uint8Array(total);
-  const dv = new DataView(out.buffer);
-  dv.setUint32(0, 0xa1b2c3d4, true);
-  dv.setUint16(4, 2, true);
-  dv.setUint16(6, 4, true);
-  dv.setUint32(16, 65535, true);
-  dv.setUint32(20, 1, true);
-  let o = 24;
-  frames.forEach((f, i) => {
-    dv.setUint32(o, 1700000000 + i, true);
-    dv.setUint32(o + 4, i * 1000, true);
-    dv.setUint32(o + 8, f.length, true);
-    dv.setUint32(o + 12, f.length, true);
-    out.set(f, o + 16);
-    o += 16 + f.length;
-  });
-  return out;
+  return pcapOfFrames(frames, undefined, { snaplen: 65535 });
 }
 
 export function hex(s: string): Uint8Array {

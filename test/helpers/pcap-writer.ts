@@ -91,22 +91,24 @@ export function tcpFrame(p: TcpPacketSpec, ipId = 1): Uint8Array {
   return f;
 }
 
-/** A little-endian µs pcap (LINKTYPE_ETHERNET) with the given TCP packets, in order. */
-export function pcap(packets: TcpPacketSpec[]): Uint8Array {
-  const frames = packets.map((p, i) => tcpFrame(p, i + 1));
+/**
+ * A little-endian µs pcap file of these frames (LINKTYPE_ETHERNET unless told), frame i at `times[i]` seconds
+ * (default: 1700000000 + i s + i ms), each record with its full length captured.
+ */
+export function pcapOfFrames(frames: readonly Uint8Array[], times?: readonly number[], options: { linktype?: number; snaplen?: number } = {}): Uint8Array {
   const size = 24 + frames.reduce((n, f) => n + 16 + f.length, 0);
   const out = new Uint8Array(size);
   const dv = new DataView(out.buffer);
   dv.setUint32(0, 0xa1b2c3d4, true);
   dv.setUint16(4, 2, true);
   dv.setUint16(6, 4, true);
-  dv.setUint32(16, 262144, true);
-  dv.setUint32(20, 1, true);
+  dv.setUint32(16, options.snaplen ?? 262144, true);
+  dv.setUint32(20, options.linktype ?? 1, true);
   let o = 24;
-  packets.forEach((p, i) => {
-    const f = frames[i];
-    let sec = Math.floor(p.t);
-    let usec = Math.round((p.t - sec) * 1e6);
+  frames.forEach((f, i) => {
+    const t = times ? times[i] : 1700000000 + i + i / 1000;
+    let sec = Math.floor(t);
+    let usec = Math.round((t - sec) * 1e6);
     if (usec >= 1e6) {
       sec++;
       usec -= 1e6;
@@ -119,4 +121,9 @@ export function pcap(packets: TcpPacketSpec[]): Uint8Array {
     o += 16 + f.length;
   });
   return out;
+}
+
+/** A little-endian µs pcap (LINKTYPE_ETHERNET) with the given TCP packets, in order. */
+export function pcap(packets: TcpPacketSpec[]): Uint8Array {
+  return pcapOfFrames(packets.map((p, i) => tcpFrame(p, i + 1)), packets.map((p) => p.t));
 }

@@ -35,14 +35,14 @@ function compare(files: string[]): { files: number; rows: number; workerRuns: nu
     const { readCapture } = require(D + "/capture/capture.js");
     const { PACKET_COLUMNS } = require(D + "/capture/columns.js");
     const { buildFlows, rttSamples, retransmissions } = require(D + "/flows/index.js");
-    const frame = (ft) => { let s = ""; ft.writeCSV(undefined, (x) => (s += x)); return s; };
+    const frame = (ft) => { let s = ""; ft.writeCSV((x) => (s += x)); return s; };
     const names = PACKET_COLUMNS.map((c) => c.name);
     const files = ${JSON.stringify(files)};
     const diffs = [];
     let rows = 0;
     const streams = (c) => JSON.stringify(c.tcp.streams().map((s) => ({ ...s, addrA: c.packets.strings.get(s.addrA), addrB: c.packets.strings.get(s.addrB) })));
     const csv = (c) => { let s = ""; c.writeCSV(names, (x) => (s += x)); return s; };
-    const flows = (c) => { let s = ""; buildFlows(c).writeCSV(undefined, (x) => (s += x)); return s; };
+    const flows = (c) => { let s = ""; buildFlows(c).writeCSV((x) => (s += x)); return s; };
     for (const f of files) for (const appLayers of [true, false]) {
       const tag = require("path").basename(f) + (appLayers ? "" : " (no app layers)");
       let a, b;
