@@ -198,6 +198,24 @@ export class Capture {
     return this.table().filter(test);
   }
 
+  /**
+   * The packets with these frame numbers (Wireshark's `no`, 1-based), in the order given, as a Table:
+   * `cap.frames([syn, synack, ack]).toRecords()` reads the packets a display named. An empty list gives an
+   * empty table; a number outside 1..length is a RangeError.
+   */
+  frames(numbers: number | ArrayLike<number>): Table<PacketTableSchema> {
+    const list = typeof numbers === "number" ? [numbers] : numbers;
+    const rows = new Uint32Array(list.length);
+    for (let k = 0; k < list.length; k++) {
+      const n = list[k];
+      if (!Number.isInteger(n) || n < 1 || n > this.packets.length) {
+        throw new RangeError(`frame ${n} out of range: the capture has frames 1..${this.packets.length}`);
+      }
+      rows[k] = n - 1;
+    }
+    return this.table().take(rows);
+  }
+
   /** Distinct values of a packet column with their counts, most frequent first (nulls left out by default). */
   valueCounts<K extends PacketColumn>(column: K, options: { dropNull?: boolean } = {}): Table<{ [P in K]: PacketTableSchema[K] } & { count: "int32" }> {
     return this.table().valueCounts(column, options);

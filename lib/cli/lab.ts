@@ -1,4 +1,5 @@
 /** `pcapframe lab …`: record a real browser ↔ HTTPS server capture in network namespaces (root). */
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { spawnSync } from "node:child_process";
 import { readCapture } from "../capture/capture";
@@ -50,7 +51,7 @@ export const lab: CommandSpec = {
     // Random loss may miss what the notebooks explain (a fast retransmission after SACKed dup ACKs…):
     // record again, up to three runs in all.
     const attempts = (opts.loss ?? 0) > 0 ? 3 : 1;
-    const record = async (k: number): Promise<{ res: { name: string; pcapng: string }; missing: string[] }> => {
+    const record = async (k: number): Promise<{ res: { name: string; pcapng: string; keylog: string }; missing: string[] }> => {
       const res = await runLab({ ...opts, note: [opts.note, attempts > 1 ? `attempt ${k} of ${attempts}` : ""].filter(Boolean).join("; ") || undefined });
       io.out(JSON.stringify(res, null, 2) + "\n");
       const facts = labFacts(readCapture(res.pcapng));
@@ -64,14 +65,14 @@ export const lab: CommandSpec = {
     }
     if (missing.length) io.err(`pcapframe lab: the capture lacks: ${missing.join("; ")}\n`);
     if (!args.opts.notebooks) return missing.length ? 1 : 0;
-    // Execute the notebooks on the new capture (PCAPFRAME_FILE), into out/<name>/.
+    // Execute the notebooks on the new capture (PCAPFRAME_FILE) and its key log (PCAPFRAME_KEYLOG), into out/<name>/.
     const root = path.resolve(__dirname, "..", "..");
     const outDir = path.join(root, "out", res.name);
     io.out(`executing the notebooks on ${path.relative(process.cwd(), res.pcapng)} …\n`);
     const r = spawnSync("/usr/bin/python3", [path.join(root, "scripts", "run-notebooks.py"), "-j", "2", "--out", outDir], {
       cwd: root,
       stdio: "inherit",
-      env: { ...process.env, PCAPFRAME_FILE: path.resolve(res.pcapng) },
+      env: { ...process.env, PCAPFRAME_FILE: path.resolve(res.pcapng), ...(fs.existsSync(res.keylog) ? { PCAPFRAME_KEYLOG: path.resolve(res.keylog) } : {}) },
     });
     if (r.status !== 0) return r.status ?? 1;
     return missing.length ? 1 : 0;

@@ -4,4 +4,4 @@ export { FlowTable, type FlowCell, type FlowColumn, type FlowColumnKind } from "
 export { tcpStreams } from "./streams";
 export { TcptraceConn, Tcb, SampleKind, ttAverage, ttStdev } from "../tcptrace/engine";
 export { rttSamples, retransmissions, describeConnection } from "./helpers";
-export { FLOW_SCHEMA, flowColumns, type FlowColumnSpec, type FlowColumnDef, type FlowColumnType, type FlowSource } from "./schema";
+export { FLOW_SCHEMA, flowColumns, type FlowTableSchema, type FlowFrameType, type FlowColumnSpec, type FlowColumnDef, type FlowColumnType, type FlowSource } from "./schema";

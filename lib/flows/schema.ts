@@ -32,7 +32,7 @@ export interface FlowColumnBlock {
   readonly columns: readonly FlowColumnSpec[];
 }
 
-export const FLOW_SCHEMA: readonly (FlowColumnSpec | FlowColumnBlock)[] = [
+export const FLOW_SCHEMA = [
   { name: "stream", type: "uint32", mirrors: "wireshark-tcp-analysis", description: "Wireshark tcp.stream (TCP rows only)" },
   { name: "proto", type: "string", mirrors: "wireshark-conversations", description: "tcp / udp / icmp / icmpv6 / ip-N" },
   { name: "addr_a", type: "string", mirrors: "zeek", description: "address of A (originator: first SYN sender, else first packet's sender)" },
@@ -113,7 +113,23 @@ export const FLOW_SCHEMA: readonly (FlowColumnSpec | FlowColumnBlock)[] = [
     { name: "ws_lost_segments", type: "uint32", mirrors: "wireshark-tcp-analysis", description: "Wireshark 'Previous segment not captured'" },
     { name: "loss_rate", type: "float64", mirrors: "tcptrace", description: "retransmitted data packets / data packets (tcptrace rexmt ÷ actual data pkts)" },
   ] },
-];
+] as const satisfies readonly (FlowColumnSpec | FlowColumnBlock)[];
+
+/** The frame column type of a flow column type. */
+export type FlowFrameType<T extends FlowColumnType> = T extends "string" ? "string" : T extends "boolean" ? "bool" : T extends "uint32" ? "uint32" : "float64";
+
+type FlowEntrySchema<E> = E extends { readonly per: infer P; readonly columns: readonly (infer C)[] }
+  ? { [K in C as K extends { readonly name: infer N extends string } ? `${N}_${P extends "dir" ? "a2b" | "b2a" : "a" | "b"}` : never]: K extends { readonly type: infer T extends FlowColumnType } ? FlowFrameType<T> : never }
+  : E extends { readonly name: infer N extends string; readonly type: infer T extends FlowColumnType }
+    ? { [K in N]: FlowFrameType<T> }
+    : never;
+type Merge<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? { [K in keyof I]: I[K] } : never;
+
+/**
+ * The flow table's schema as a type (column name → frame column type), derived from FLOW_SCHEMA: what
+ * `buildFlows(cap).table()` and its verbs are typed with, so `flows.get(0, "stream")` is a number.
+ */
+export type FlowTableSchema = Merge<FlowEntrySchema<(typeof FLOW_SCHEMA)[number]>>;
 
 /** A column of the flow table as built: its name, its value kind and its definition. */
 export interface FlowColumnDef {

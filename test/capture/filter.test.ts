@@ -29,4 +29,12 @@ describe("Capture.filter", () => {
     expect(() => cap.filter("tcp.port == ")).toThrow(FilterError);
     expect(() => cap.filterRows(42 as unknown as string)).toThrow(TypeError);
   });
+  test("cap.frames picks packets by frame number, in the order given", () => {
+    expect(cap.frames([4, 1]).column("no")).toEqual([4, 1]);
+    expect(cap.frames(6).get(0, "protocol")).toBe("ARP");
+    expect(cap.frames([]).length).toBe(0);
+    expect(() => cap.frames([0])).toThrow(RangeError);
+    expect(() => cap.frames([cap.length + 1])).toThrow(/out of range/);
+    expect(() => cap.frames([1.5])).toThrow(RangeError);
+  });
 });

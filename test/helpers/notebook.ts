@@ -44,18 +44,21 @@ export function notebookSkipReason(): string | null {
   return reason;
 }
 
-/** Execute one notebook with scripts/run-notebooks.py into a fresh temporary output directory. */
+/**
+ * Execute one notebook with scripts/run-notebooks.py into a fresh temporary output directory; `env` is added
+ * to the kernel's environment (e.g. PCAPFRAME_FILE), `html: false` skips the HTML export.
+ */
 export async function runNotebook(
   nbPath: string,
-  opts: { outDir?: string; timeoutMs?: number; cellTimeoutS?: number } = {},
+  opts: { outDir?: string; timeoutMs?: number; cellTimeoutS?: number; env?: Record<string, string>; html?: boolean } = {},
 ): Promise<NotebookRun> {
   const abs = path.resolve(ROOT, nbPath);
   const outDir = opts.outDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "pcapframe-nb-"));
   const name = path.basename(abs).replace(/\.ipynb$/, "");
-  const args = [RUNNER, "--out", outDir, "--timeout", String(opts.cellTimeoutS ?? 300), abs];
+  const args = [RUNNER, "--out", outDir, "--timeout", String(opts.cellTimeoutS ?? 300), ...(opts.html === false ? ["--no-html"] : []), abs];
   const t0 = Date.now();
   const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(PYTHON, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(PYTHON, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...opts.env } });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (b) => (stdout += b));
