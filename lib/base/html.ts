@@ -46,10 +46,14 @@ export function html(strings: TemplateStringsArray, ...values: unknown[]): Marku
 
 const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: " " };
 
-/** The text a reader sees in a piece of HTML: tags removed, character references decoded. */
+/**
+ * The text a reader sees in a piece of ordinary HTML: white-space runs collapsed to one space (as a browser
+ * shows them), `<br>` as a line break, tags removed, character references decoded.
+ */
 export function htmlToText(markup: string): string {
   return markup
-    .replace(/<br\s*\/?>/gi, "\n")
+    .replace(/\s+/g, " ")
+    .replace(/ ?<br\s*\/?> ?/gi, "\n")
     .replace(/<[^>]*>/g, "")
     .replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (m, e: string) => {
       if (e[0] === "#") {
@@ -57,7 +61,8 @@ export function htmlToText(markup: string): string {
         return code >= 0 && code <= 0x10ffff ? String.fromCodePoint(code) : m;
       }
       return ENTITIES[e.toLowerCase()] ?? m;
-    });
+    })
+    .trim();
 }
 
 /**

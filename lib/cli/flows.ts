@@ -1,7 +1,7 @@
 /** `pcapframe flows FILE [--csv] [--columns …]`: one row per TCP stream / UDP flow. */
 import { buildFlows, FLOW_CSV_COLUMNS } from "../flows/build";
 import type { FlowTable } from "../flows/table";
-import { flowColumns } from "../flows/schema";
+import { flowColumns, type FlowTableSchema } from "../flows/schema";
 import type { CommandSpec } from "./args";
 import { FILE_ARG, FILTER_OPTION, READ_OPTIONS, checkFlowColumns, filterRows, loadCapture } from "./common";
 
@@ -73,7 +73,7 @@ export const flows: CommandSpec = {
     const keep = Array.from({ length: table.length }, (_, i) => i);
     if (cols) {
       const rows: string[][] = [];
-      for (const i of keep) rows.push(cols.map((c) => n(table.get(i, c))));
+      for (const i of keep) rows.push(cols.map((c) => n(table.get(i, c as keyof FlowTableSchema & string))));
       io.out(textTable(cols, rows, cols.map((c) => table.describeColumns().find((d) => d.name === c)?.kind === "number")));
       return 0;
     }

@@ -89,7 +89,7 @@ export function analyzeFlows(cap: Capture): FlowAnalysis {
   const side: Side[][] = [[], []];
   const hsFrame = { syn: new Float64Array(nFlows).fill(NaN), synack: new Float64Array(nFlows).fill(NaN), ack3: new Float64Array(nFlows).fill(NaN) };
   const irtt = new Float64Array(nFlows).fill(NaN);
-  const lastSynT = new Float64Array(nFlows).fill(NaN);
+  const lastSynRow = new Float64Array(nFlows).fill(NaN);
   const firstFin = new Int8Array(nFlows).fill(-1);
   const firstRst = new Int8Array(nFlows).fill(-1);
   const finFrame = [new Float64Array(nFlows).fill(NaN), new Float64Array(nFlows).fill(NaN)];
@@ -123,7 +123,7 @@ export function analyzeFlows(cap: Capture): FlowAnalysis {
   const pk0 = pkts[0], pk1 = pkts[1], by0 = bytes[0], by1 = bytes[1];
   mainPass({
     n, t, flowOfRow, dirOfRow, rowCount, lastRow, fProto, fA, fPA, pk0, pk1, by0, by1, payload, dataSegs, side, hsFrame,
-    irtt, lastSynT, firstFin, firstRst, finFrame, rstFrame, finEnd, finAcked, synFlags, finFlags, finBeforeRst, hist,
+    irtt, lastSynRow, firstFin, firstRst, finFrame, rstFrame, finEnd, finAcked, synFlags, finFlags, finBeforeRst, hist,
     histOnce, lastFinSeq, lastRstSeq, lastSynSeq, zwCount, ws,
   });
   flowTimes(t, flowFirst, lastRow, startT, endT);

@@ -44,7 +44,8 @@ export interface MainPassState {
   side: Side[][];
   hsFrame: { syn: Float64Array; synack: Float64Array; ack3: Float64Array };
   irtt: Float64Array;
-  lastSynT: Float64Array;
+  /** Row of the flow's last SYN (NaN: none yet). */
+  lastSynRow: Float64Array;
   firstFin: Int8Array;
   firstRst: Int8Array;
   finFrame: F64s;
@@ -71,7 +72,7 @@ export interface MainPassState {
 export function mainPass(P: MainPassState): void {
   const {
     n, t, flowOfRow, dirOfRow, rowCount, lastRow, fProto, fA, fPA, pk0, pk1, by0, by1, payload, dataSegs, side, hsFrame,
-    irtt, lastSynT, firstFin, firstRst, finFrame, rstFrame, finEnd, finAcked, synFlags, finFlags, finBeforeRst, hist,
+    irtt, lastSynRow, firstFin, firstRst, finFrame, rstFrame, finEnd, finAcked, synFlags, finFlags, finBeforeRst, hist,
     histOnce, lastFinSeq, lastRstSeq, lastSynSeq, zwCount, ws,
   } = P;
   const tcpFlags = t.tcpFlags, ipSrc = t.ipSrc, srcPort = t.srcPort, wireLen = t.wireLen, tsSec = t.tsSec, tsNsec = t.tsNsec;
@@ -128,7 +129,7 @@ export function mainPass(P: MainPassState): void {
       if (!side[d][f].seen) optsOf(t, r, side[d][f]);
       if (!ACK) {
         if (Number.isNaN(hsFrame.syn[f])) hsFrame.syn[f] = r;
-        lastSynT[f] = tsSec[r] + tsNsec[r] / 1e9;
+        lastSynRow[f] = r;
         synFlags[f] |= d ? 8 : 1;
       } else {
         if (Number.isNaN(hsFrame.synack[f])) hsFrame.synack[f] = r;
@@ -139,8 +140,10 @@ export function mainPass(P: MainPassState): void {
         hist.add(f, r, ACK ? "H" : "S", d);
       }
       if (FIN || RST) hist.add(f, r, "Q", d);
-    } else if (ACK && !Number.isNaN(lastSynT[f]) && Number.isNaN(irtt[f])) {
-      irtt[f] = tsSec[r] + tsNsec[r] / 1e9 - lastSynT[f];
+    } else if (ACK && !Number.isNaN(lastSynRow[f]) && Number.isNaN(irtt[f])) {
+      // seconds and nanoseconds apart (epoch seconds as one double lose the sub-µs digits), as tshark
+      const s = lastSynRow[f];
+      irtt[f] = tsSec[r] - tsSec[s] + (tsNsec[r] - tsNsec[s]) / 1e9;
       hsFrame.ack3[f] = r;
     }
     if (!SYN && !FIN && !RST && ACK && len === 0 && !(histOnce[f] & (d ? 2 : 1))) {

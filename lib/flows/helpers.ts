@@ -8,14 +8,18 @@ import { analyzeFlows } from "./build";
 import { tlsVersionText } from "../app/tls";
 import { SampleKind } from "../tcptrace/engine";
 import { FlowTable, type FlowColumn } from "./table";
+import type { Schema } from "../frame/vector";
+import type { FlowTableSchema } from "./schema";
 
-const DIRS = ["a2b", "b2a"];
+type FlowColumnName = keyof FlowTableSchema & string;
+
+const DIRS = ["a2b", "b2a"] as const;
 
 function timeOf(cap: Capture, r: number): number {
   return cap.packets.tsSec[r] + cap.packets.tsNsec[r] / 1e9;
 }
 
-function makeTable(n: number, spec: [string, FlowColumn["kind"], string, (k: number) => unknown][]): FlowTable {
+function makeTable(n: number, spec: [string, FlowColumn["kind"], string, (k: number) => unknown][]): FlowTable<Schema> {
   const cols: FlowColumn[] = spec.map(([name, kind, description, f]) => {
     if (kind === "number") {
       const a = new Float64Array(n);
@@ -29,7 +33,7 @@ function makeTable(n: number, spec: [string, FlowColumn["kind"], string, (k: num
     for (let k = 0; k < n; k++) a[k] = (f(k) as string | boolean | null) ?? null;
     return { name, kind, type: kind, mirrors: "pcapframe", description, data: a as (string | null)[] };
   });
-  return new FlowTable(n, cols);
+  return new FlowTable<Schema>(n, cols);
 }
 
 /**
@@ -37,7 +41,7 @@ function makeTable(n: number, spec: [string, FlowColumn["kind"], string, (k: num
  * TCP stream. `direction` a2b = data sent by A, ACKed by B. `rtt` (s) is null for post-loss ACKs;
  * for ambiguous ACKs it is timed from the last transmission (tcptrace's "RTT (last)").
  */
-export function rttSamples(cap: Capture, stream?: number): FlowTable {
+export function rttSamples(cap: Capture, stream?: number): FlowTable<Schema> {
   const fa = analyzeFlows(cap);
   const s = fa.samples;
   const idx: number[] = [];
@@ -74,7 +78,7 @@ function wsKind(ta: number): string | null {
  * the TCP analysis flagged the packet, else "retransmission" (tcptrace only); `original_frame` and
  * `delay` (s since the previous transmission of the first overlapped range) come from tcptrace.
  */
-export function retransmissions(cap: Capture): FlowTable {
+export function retransmissions(cap: Capture): FlowTable<Schema> {
   const fa = analyzeFlows(cap);
   const t = cap.packets;
   const rx = fa.rexmits;
@@ -156,7 +160,7 @@ export function describeConnection(cap: Capture, connection: number | PacketSele
   const ft = fa.table;
   const t = cap.packets;
   const rows = fa.rowsList.subarray(fa.rowsStart[f], fa.rowsStart[f + 1]);
-  const g = (c: string) => ft.get(f, c);
+  const g = (c: FlowColumnName) => ft.get(f, c);
   const A = `${g("addr_a")}:${g("port_a")}`;
   const B = `${g("addr_b")}:${g("port_b")}`;
   const who = (d: number) => (d ? "B" : "A");

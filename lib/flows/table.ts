@@ -2,7 +2,7 @@
 import { csvCell } from "../base/csv";
 import { Table, type CsvOptions } from "../frame/table";
 import { vectorFromValues, type Schema, type Vector } from "../frame/vector";
-import type { FlowColumnDef } from "./schema";
+import type { FlowColumnDef, FlowTableSchema } from "./schema";
 
 export type FlowCell = number | string | boolean | null;
 export type FlowColumnKind = "number" | "string" | "boolean";
@@ -18,7 +18,7 @@ export interface FlowColumn extends FlowColumnDef {
  * describe, toRecords, toDataFrame, show…) over the built flow columns with their declared types, plus the
  * schema entries (`describeColumns`) and the flow CSV's number format (nine decimals at most).
  */
-export class FlowTable extends Table<Schema> {
+export class FlowTable<S extends Schema = FlowTableSchema> extends Table<S> {
   private readonly defs: Map<string, FlowColumn>;
 
   constructor(length: number, columns: FlowColumn[]) {
@@ -41,7 +41,7 @@ export class FlowTable extends Table<Schema> {
   }
 
   /** The flows at these positions (in that order), as a flow table. Out of range: RangeError. */
-  take(positions: ArrayLike<number>): FlowTable {
+  take(positions: ArrayLike<number>): FlowTable<S> {
     const idx: number[] = [];
     for (let k = 0; k < positions.length; k++) {
       const i = positions[k];
@@ -53,7 +53,7 @@ export class FlowTable extends Table<Schema> {
       const data = c.kind === "number" ? Float64Array.from(idx, (i) => (c.data as Float64Array)[i]) : idx.map((i) => (c.data as (string | boolean | null)[])[i]);
       return { ...c, data: data as FlowColumn["data"] };
     });
-    return new FlowTable(idx.length, cols);
+    return new FlowTable<S>(idx.length, cols);
   }
 
   /** Raw column storage (Float64Array with NaN for absent numbers, or an array with nulls). */

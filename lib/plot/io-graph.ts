@@ -139,9 +139,10 @@ export function ioGraph(cap: Capture, options: IoGraphOptions = {}): Figure {
       delete t.offsetgroup;
     });
   }
-  const layout = baseLayout(o.title ?? `I/O graph: ${o.unit} per ${o.interval} s`);
+  const per = `${Number(o.interval.toPrecision(6))} s`;
+  const layout = baseLayout(o.title ?? `I/O graph: ${o.unit} per ${per}`);
   layout.xaxis = { ...AXIS_STYLE, title: { text: "time since capture start (s)" }, exponentformat: "none" };
-  layout.yaxis = { ...AXIS_STYLE, title: { text: `${o.unit} / ${o.interval} s` }, rangemode: "tozero", tickformat: "~s" };
+  layout.yaxis = { ...AXIS_STYLE, title: { text: `${o.unit} / ${per}` }, rangemode: "tozero", tickformat: "~s" };
   layout.barmode = "overlay";
   return fitLegend({ data, layout, config: { responsive: true, displaylogo: false } });
 }
