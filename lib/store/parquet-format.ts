@@ -6,7 +6,8 @@
  *   booleans PLAIN (bit-packed),
  *   strings  with a dictionary (the packet table's interned strings): a dictionary page of the strings the
  *            chunk uses and RLE_DICTIONARY indices (bit-packed); without one (Info, SACK): PLAIN byte arrays;
- * pages compressed with SNAPPY (hyparquet-writer's encoder) or not at all. The footer (FileMetaData) and
+ * pages compressed with SNAPPY (hyparquet-writer's encoder; a column it does not shrink by a tenth on its first
+ * chunk stays uncompressed) or not at all. The footer (FileMetaData) and
  * page headers are Thrift compact protocol, written by the few lines of `Thrift` below.
  * Reference: the Apache Parquet format specification (parquet.thrift, Encodings.md).
  */
@@ -82,6 +83,10 @@ export class Bytes {
   }
   view(): Uint8Array {
     return this.buf.subarray(0, this.n);
+  }
+  reset(): this {
+    this.n = 0;
+    return this;
   }
 }
 
@@ -169,17 +174,31 @@ function bitPackRun(out: Bytes, values: ArrayLike<number>, n: number, width: num
   out.need(groups * width);
   const b = out.buf;
   let o = out.n;
-  let acc = 0;
-  let bits = 0;
   const total = groups * 8;
-  for (let i = 0; i < total; i++) {
-    const v = i < n ? values[i] : 0;
-    acc += v * 2 ** bits; // up to 32 + 7 bits: exact in a double
-    bits += width;
-    while (bits >= 8) {
-      b[o++] = acc % 256;
-      acc = Math.floor(acc / 256);
-      bits -= 8;
+  if (width <= 24) {
+    // fewer than 8 bits wait in the accumulator: a value shifted onto them stays below 2^31
+    let acc = 0;
+    let bits = 0;
+    for (let i = 0; i < total; i++) {
+      acc |= (i < n ? values[i] : 0) << bits;
+      bits += width;
+      while (bits >= 8) {
+        b[o++] = acc & 255;
+        acc >>>= 8;
+        bits -= 8;
+      }
+    }
+  } else {
+    let acc = 0;
+    let bits = 0;
+    for (let i = 0; i < total; i++) {
+      acc += (i < n ? values[i] : 0) * 2 ** bits; // up to 32 + 7 bits: exact in a double
+      bits += width;
+      while (bits >= 8) {
+        b[o++] = acc % 256;
+        acc = Math.floor(acc / 256);
+        bits -= 8;
+      }
     }
   }
   out.n = o;
@@ -235,6 +254,14 @@ export interface EncodedChunk {
 
 type Compress = (b: Uint8Array) => Uint8Array;
 
+/** Buffers an encoder reuses from chunk to chunk (the chunk's bytes are a view of `out`: write them before the next one). */
+export interface Scratch {
+  out: Bytes;
+  body: Bytes;
+  dict: Bytes;
+}
+export const newScratch = (): Scratch => ({ out: new Bytes(), body: new Bytes(), dict: new Bytes() });
+
 /** A page: its header (Thrift) and body, compressed. */
 function page(out: Bytes, type: number, body: Uint8Array, compress: Compress | null, header: (t: Thrift) => void): number {
   const data = compress ? compress(body) : body;
@@ -249,10 +276,10 @@ function page(out: Bytes, type: number, body: Uint8Array, compress: Compress | n
 }
 
 /** Encode one column chunk (all rows of `c`). */
-export function encodeChunk(c: StoreColumn, codec: Codec, compress: Compress | null): EncodedChunk {
+export function encodeChunk(c: StoreColumn, codec: Codec, compress: Compress | null, scratch: Scratch = newScratch()): EncodedChunk {
   const n = c.values.length;
-  const out = new Bytes(Math.max(1024, n * 2));
-  const body = new Bytes(Math.max(1024, n * (c.type === "float64" || c.type === "int64" ? 8 : 4) + 64));
+  const out = scratch.out.reset();
+  const body = scratch.body.reset();
   const cmp = codec === "SNAPPY" ? compress : null;
   let uncompressed = 0;
   let dataPageAt = 0;
@@ -277,7 +304,7 @@ export function encodeChunk(c: StoreColumn, codec: Codec, compress: Compress | n
       }
       idx[k++] = m;
     }
-    const dbody = new Bytes(Math.max(64, used.length * 16));
+    const dbody = scratch.dict.reset();
     for (const code of used) plainString(dbody, dict[code]);
     uncompressed += page(out, PAGE_DICTIONARY, dbody.view(), cmp, (t) => t.begin(7).i32(1, used.length).i32(2, E_PLAIN).end());
     dataPageAt = out.n;
@@ -332,6 +359,7 @@ export function encodeChunk(c: StoreColumn, codec: Codec, compress: Compress | n
 }
 
 interface ChunkMeta {
+  codec: Codec;
   type: number;
   name: string;
   offset: number;
@@ -352,6 +380,9 @@ export class ParquetStream {
   private offset = 0;
   private readonly groups: { rows: number; bytes: number; chunks: ChunkMeta[] }[] = [];
   private rows = 0;
+  private readonly scratch = newScratch();
+  /** Per column: SNAPPY did not pay on its first chunk (undefined: not tried yet). */
+  private readonly incompressible: (boolean | undefined)[] = [];
 
   constructor(
     file: string,
@@ -375,10 +406,15 @@ export class ParquetStream {
     const chunks: ChunkMeta[] = [];
     let bytes = 0;
     cols.forEach((c, j) => {
-      const e = encodeChunk(c, this.codec, this.compress);
+      // a column whose first chunk SNAPPY shrank by less than a tenth (times, RTTs: random low bits) is
+      // written uncompressed from then on: compressing it costs time and saves nothing (the codec is per chunk)
+      const codec = this.codec === "SNAPPY" && this.incompressible[j] ? "UNCOMPRESSED" : this.codec;
+      const e = encodeChunk(c, codec, this.compress, this.scratch);
+      if (codec === "SNAPPY" && this.incompressible[j] === undefined) this.incompressible[j] = e.bytes.length > 0.9 * e.uncompressedSize;
       const at = this.offset;
       this.write(e.bytes);
       chunks.push({
+        codec,
         type: PHYSICAL[this.columns[j].type].type, name: this.columns[j].name, offset: at,
         dataPageOffset: at + e.dataPageAt, dictionaryPageOffset: e.hasDictionary ? at : null,
         encodings: e.encodings, numValues: e.numValues, uncompressed: e.uncompressedSize, compressed: e.bytes.length,
@@ -416,7 +452,7 @@ export class ParquetStream {
         t.i32(1, c.type);
         t.list(2, "i32", c.encodings.length, (e) => t.listI32(c.encodings[e]));
         t.list(3, "string", 1, () => t.listString(c.name));
-        t.i32(4, CODEC[this.codec]).i64(5, c.numValues).i64(6, c.uncompressed).i64(7, c.compressed).i64(9, c.dataPageOffset);
+        t.i32(4, CODEC[c.codec]).i64(5, c.numValues).i64(6, c.uncompressed).i64(7, c.compressed).i64(9, c.dataPageOffset);
         if (c.dictionaryPageOffset !== null) t.i64(11, c.dictionaryPageOffset);
         t.end().end();
       });
