@@ -125,6 +125,12 @@ class Thrift {
     this.field(id, v ? TC_TRUE : TC_FALSE);
     return this;
   }
+  binary(id: number, b: Uint8Array): this {
+    this.field(id, TC_BINARY);
+    this.out.varint(b.length);
+    this.out.bytes(b);
+    return this;
+  }
   string(id: number, s: string): this {
     this.field(id, TC_BINARY);
     const b = utf8.encode(s);
@@ -250,6 +256,8 @@ export interface EncodedChunk {
   encodings: number[];
   uncompressedSize: number;
   numValues: number;
+  /** Numbers: min and max (PLAIN bytes, in the column's order: unsigned for UINT_*) and the null count. */
+  stats: { min: Uint8Array; max: Uint8Array; nulls: number } | null;
 }
 
 type Compress = (b: Uint8Array) => Uint8Array;
@@ -285,6 +293,7 @@ export function encodeChunk(c: StoreColumn, codec: Codec, compress: Compress | n
   let dataPageAt = 0;
   let hasDictionary = false;
   let encoding = E_PLAIN;
+  let stats: EncodedChunk["stats"] = null;
   if (c.type === "string" && !Array.isArray(c.values)) {
     // dictionary codes: the chunk's own dictionary of the strings it uses, in order of first use
     const codes = c.values as Uint32Array;
@@ -329,6 +338,7 @@ export function encodeChunk(c: StoreColumn, codec: Codec, compress: Compress | n
     const nulls = c.nulls;
     const present = defLevels(body, n, nulls, null);
     const all = present === n;
+    if (c.type !== "bool") stats = minMax(v, n, all ? undefined : nulls, present);
     if (c.type === "bool") {
       const bits = new Uint8Array(present);
       let k = 0;
@@ -355,11 +365,48 @@ export function encodeChunk(c: StoreColumn, codec: Codec, compress: Compress | n
     }
   }
   uncompressed += page(out, PAGE_DATA, body.view(), cmp, (t) => t.begin(5).i32(1, n).i32(2, encoding).i32(3, E_RLE).i32(4, E_RLE).end());
-  return { bytes: out.view(), dataPageAt, hasDictionary, encodings: hasDictionary ? [E_PLAIN, E_RLE, E_RLE_DICTIONARY] : [E_PLAIN, E_RLE], uncompressedSize: uncompressed, numValues: n };
+  return { bytes: out.view(), dataPageAt, hasDictionary, encodings: hasDictionary ? [E_PLAIN, E_RLE, E_RLE_DICTIONARY] : [E_PLAIN, E_RLE], uncompressedSize: uncompressed, numValues: n, stats };
+}
+
+/**
+ * Min and max of the present values as PLAIN bytes (so readers can skip row groups): integers in their
+ * own order (a Uint32Array's order is the unsigned one its UINT_32 tag declares), doubles without NaN, a
+ * zero minimum written as -0 and a zero maximum as +0 (the format's rule). Null when no value is present.
+ */
+function minMax(v: StoreTypedValues, n: number, nulls: Uint8Array | undefined, present: number): EncodedChunk["stats"] {
+  if (present === 0) return null;
+  let lo: number | bigint | null = null;
+  let hi: number | bigint | null = null;
+  if (v instanceof BigInt64Array) {
+    for (let i = 0; i < n; i++) {
+      if (nulls !== undefined && nulls[i]) continue;
+      const x = v[i];
+      if (lo === null || x < lo) lo = x;
+      if (hi === null || x > hi) hi = x;
+    }
+    const b = new BigInt64Array([lo as bigint, hi as bigint]);
+    return { min: new Uint8Array(b.buffer, 0, 8), max: new Uint8Array(b.buffer, 8, 8), nulls: n - present };
+  }
+  let a = Infinity;
+  let z = -Infinity;
+  for (let i = 0; i < n; i++) {
+    if (nulls !== undefined && nulls[i]) continue;
+    const x = v[i] as number;
+    if (x < a) a = x;
+    if (x > z) z = x;
+  }
+  if (a > z) return null; // only NaN
+  if (v instanceof Float64Array) {
+    const b = new Float64Array([a === 0 ? -0 : a, z === 0 ? 0 : z]);
+    return { min: new Uint8Array(b.buffer, 0, 8), max: new Uint8Array(b.buffer, 8, 8), nulls: n - present };
+  }
+  const b = new Int32Array([a | 0, z | 0]);
+  return { min: new Uint8Array(b.buffer, 0, 4), max: new Uint8Array(b.buffer, 4, 4), nulls: n - present };
 }
 
 interface ChunkMeta {
   codec: Codec;
+  stats: EncodedChunk["stats"];
   type: number;
   name: string;
   offset: number;
@@ -415,6 +462,7 @@ export class ParquetStream {
       this.write(e.bytes);
       chunks.push({
         codec,
+        stats: e.stats,
         type: PHYSICAL[this.columns[j].type].type, name: this.columns[j].name, offset: at,
         dataPageOffset: at + e.dataPageAt, dictionaryPageOffset: e.hasDictionary ? at : null,
         encodings: e.encodings, numValues: e.numValues, uncompressed: e.uncompressedSize, compressed: e.bytes.length,
@@ -454,6 +502,7 @@ export class ParquetStream {
         t.list(3, "string", 1, () => t.listString(c.name));
         t.i32(4, CODEC[c.codec]).i64(5, c.numValues).i64(6, c.uncompressed).i64(7, c.compressed).i64(9, c.dataPageOffset);
         if (c.dictionaryPageOffset !== null) t.i64(11, c.dictionaryPageOffset);
+        if (c.stats) t.begin(12).i64(3, c.stats.nulls).binary(5, c.stats.max).binary(6, c.stats.min).end();
         t.end().end();
       });
       t.i64(2, rg.bytes).i64(3, rg.rows);

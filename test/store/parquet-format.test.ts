@@ -111,6 +111,32 @@ describe("read back by DuckDB", () => {
     expect(g.getColumnsJS()[0][0]).toBe(3);
   });
 
+  it("numeric chunks carry min/max (unsigned order for UINT_*, -0 for a zero minimum) and null counts; DuckDB prunes with them", async () => {
+    const f = path.join(tmp, "stats.parquet");
+    const nulls = Uint8Array.from([0, 1, 0, 0]);
+    writeParquet(
+      {
+        length: 4,
+        columns: [
+          { name: "u32", type: "uint32", values: Uint32Array.from([7, 1, 4294967295, 2 ** 31]), nulls },
+          { name: "i64", type: "int64", values: BigInt64Array.from([-5n, 99n, 3n, 2n ** 60n]) },
+          { name: "f", type: "float64", values: Float64Array.from([0, NaN, 2.5, 1]), nulls },
+          { name: "s", type: "string", values: ["a", "b", null, "c"] },
+        ],
+      },
+      f,
+    );
+    const r = await con.runAndReadAll(`SELECT path_in_schema AS c, stats_min_value AS lo, stats_max_value AS hi, stats_null_count::INT AS nulls FROM parquet_metadata('${f}') ORDER BY column_id`);
+    expect(r.getRowObjectsJS()).toEqual([
+      { c: "u32", lo: "7", hi: "4294967295", nulls: 1 },
+      { c: "i64", lo: "-5", hi: String(2n ** 60n), nulls: 0 },
+      { c: "f", lo: "-0.0", hi: "2.5", nulls: 1 },
+      { c: "s", lo: null, hi: null, nulls: null },
+    ]);
+    const big = await con.runAndReadAll(`SELECT count(*)::INT FROM read_parquet('${f}') WHERE u32 >= 2147483648`);
+    expect(big.getColumnsJS()[0][0]).toBe(2);
+  });
+
   it("an empty table gives a file with its schema; the writer's footer carries key/value metadata", async () => {
     const f = path.join(tmp, "empty.parquet");
     writeParquet({ length: 0, columns: [{ name: "a", type: "uint32", values: new Uint32Array(0) }] }, f);
