@@ -12,7 +12,7 @@
  * Reference: the Apache Parquet format specification (parquet.thrift, Encodings.md).
  */
 import * as fs from "node:fs";
-import type { StoreColumn, StoreType, StoreTypedValues } from "./column";
+import { allocValues, type StoreColumn, type StoreType, type StoreTypedValues } from "./column";
 
 // parquet.thrift enums
 const T_BOOLEAN = 0, T_INT32 = 1, T_INT64 = 2, T_DOUBLE = 5, T_BYTE_ARRAY = 6;
@@ -284,7 +284,8 @@ function page(out: Bytes, type: number, body: Uint8Array, compress: Compress | n
 }
 
 /** Encode one column chunk (all rows of `c`). */
-export function encodeChunk(c: StoreColumn, codec: Codec, compress: Compress | null, scratch: Scratch = newScratch()): EncodedChunk {
+export function encodeChunk(col: StoreColumn, codec: Codec, compress: Compress | null, scratch: Scratch = newScratch()): EncodedChunk {
+  const c = storageOf(col);
   const n = c.values.length;
   const out = scratch.out.reset();
   const body = scratch.body.reset();
@@ -366,6 +367,28 @@ export function encodeChunk(c: StoreColumn, codec: Codec, compress: Compress | n
   }
   uncompressed += page(out, PAGE_DATA, body.view(), cmp, (t) => t.begin(5).i32(1, n).i32(2, encoding).i32(3, E_RLE).i32(4, E_RLE).end());
   return { bytes: out.view(), dataPageAt, hasDictionary, encodings: hasDictionary ? [E_PLAIN, E_RLE, E_RLE_DICTIONARY] : [E_PLAIN, E_RLE], uncompressedSize: uncompressed, numValues: n, stats };
+}
+
+/**
+ * The column with the storage its type declares (PLAIN copies the bytes of the typed array as they are, so
+ * a float64 array under an int32 type, or a plain array of numbers, is converted first; what does not fit
+ * the type wraps as a typed-array store does).
+ */
+function storageOf(c: StoreColumn): StoreColumn {
+  if (c.type === "string") return c;
+  const want = allocValues(c.type, 0).constructor;
+  if (c.values.constructor === want) return c;
+  const n = c.values.length;
+  const out = allocValues(c.type, n);
+  const src = c.values as ArrayLike<unknown>;
+  if (out instanceof BigInt64Array) {
+    for (let i = 0; i < n; i++) {
+      const x = src[i];
+      const v = Number(x);
+      out[i] = typeof x === "bigint" ? x : Number.isFinite(v) ? BigInt(Math.trunc(v)) : 0n;
+    }
+  } else for (let i = 0; i < n; i++) out[i] = Number(src[i]);
+  return { ...c, values: out };
 }
 
 /**

@@ -137,6 +137,23 @@ describe("read back by DuckDB", () => {
     expect(big.getColumnsJS()[0][0]).toBe(2);
   });
 
+  it("values stored in another array than their type's (a Float64Array under int32, numbers under uint16 and int64) are written as the type", async () => {
+    const f = path.join(tmp, "coerce.parquet");
+    writeParquet(
+      {
+        length: 3,
+        columns: [
+          { name: "a", type: "int32", values: Float64Array.from([1, -2, 3.9]) },
+          { name: "b", type: "uint16", values: [7, 65535, 0] as unknown as Uint16Array },
+          { name: "c", type: "int64", values: Float64Array.from([5, Infinity, -9]) },
+        ],
+      },
+      f,
+    );
+    const r = await con.runAndReadAll(`SELECT a, b, c::INT AS c FROM read_parquet('${f}')`);
+    expect(r.getRowObjectsJS()).toEqual([{ a: 1, b: 7, c: 5 }, { a: -2, b: 65535, c: 0 }, { a: 3, b: 0, c: -9 }]);
+  });
+
   it("an empty table gives a file with its schema; the writer's footer carries key/value metadata", async () => {
     const f = path.join(tmp, "empty.parquet");
     writeParquet({ length: 0, columns: [{ name: "a", type: "uint32", values: new Uint32Array(0) }] }, f);
