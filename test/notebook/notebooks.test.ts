@@ -259,7 +259,7 @@ describe.skipIf(!!skip)("notebooks/*.ipynb execute cleanly and show the lab's fa
     expect(drawn.fast_retransmission?.length ?? 0).toBeGreaterThan(0);
     expect(drawn.duplicate_ack?.length ?? 0).toBeGreaterThan(0);
   });
-  it("10 converts the folder (progress line, packet and flow counts), ranks retransmission rates and keeps rotated connections whole", () => {
+  it("10 converts the captures (progress line, packet and flow counts) and ranks connections by retransmission rate", () => {
     const text = textOf(runs.get("10-many-captures.ipynb")!.nb);
     const files = ["lab-lossy.pcapng", "lab-clean.pcapng", "http2-nghttp2.pcap", "retransmit-fast009.pcap", "four_ipv6_http_streams.pcap"];
     let packets = 0;
@@ -285,9 +285,8 @@ describe.skipIf(!!skip)("notebooks/*.ipynb execute cleanly and show the lab's fa
     expect(text).toContain(`Converted 5 file(s): ${packets} packets and ${flows} flows.`);
     expect(worst.retrans).toBeGreaterThan(0);
     expect(text).toContain(`${worst.retrans} of ${worst.packets} packets retransmitted`);
-    const lossy = readCapture(path.join(ROOT, "data", "lab-lossy.pcapng"));
-    const single = buildFlows(lossy).length;
-    expect(text).toContain(`lab-lossy.pcapng (${lossy.length} packets) cut into 3 files: read as one capture they give ${single} flows, the unsplit file ${single}.`);
-    expect(text).toMatch(/\d+ connection\(s\) cross a file boundary and each is still one stream/);
+    expect(text).toContain("Dataset folder removed.");
+    // on a capture without TCP it says so instead of showing an empty ranking
+    expect(textOf(otherRuns.get("dot1ad.pcap/10-many-captures.ipynb")!.nb)).toContain("These captures have no TCP connection.");
   });
 });
