@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 "use strict";
-// Measures the Parquet writers of the npm registry on the packet table of a capture (every packet column,
+// Measures our Parquet writer (lib/store/parquet-format.ts) and those of the npm registry on the packet table of a capture (every packet column,
 // as `pcapframe convert` writes it): write time, file size, and whether DuckDB reads the file back with the
 // same row count and column sums. Usage: node bench/parquet-writers.js [bench/big.pcap] [batch rows=65536]
 // (run `npm run build` and `node bench/make-big.js` first). Writers that are not installed are skipped: the
@@ -51,16 +51,15 @@ async function main() {
     }
   };
 
-  await run("hyparquet-writer SNAPPY", async (out) => {
-    const w = new ParquetFileWriter(out, { codec: "SNAPPY" });
-    for (const b of batches) w.append(b);
-    w.close();
-  });
-  await run("hyparquet-writer UNCOMPRESSED", async (out) => {
-    const w = new ParquetFileWriter(out, { codec: "UNCOMPRESSED" });
-    for (const b of batches) w.append(b);
-    w.close();
-  });
+  for (const engine of ["pcapframe", "hyparquet-writer"]) {
+    for (const codec of ["SNAPPY", "UNCOMPRESSED"]) {
+      await run(`${engine} ${codec}`, async (out) => {
+        const w = new ParquetFileWriter(out, { codec, engine });
+        for (const b of batches) w.append(b);
+        w.close();
+      });
+    }
+  }
   const pw = tryRequire("parquet-wasm");
   const arrow = tryRequire("apache-arrow");
   if (pw && arrow) {

@@ -7,7 +7,7 @@ import * as path from "node:path";
 /** MIME type -> payload, as in a Jupyter `display_data` message. */
 type Bundle = Record<string, unknown>;
 
-type WriteDisplayData = (msg: { data: Bundle; metadata: Record<string, unknown> }, update: boolean) => void;
+type WriteDisplayData = (msg: { data: Bundle; metadata: Record<string, unknown>; transient?: { display_id: string } }, update: boolean) => void;
 
 type TslabJupyter = { lastWriteDisplayData?: WriteDisplayData | null };
 
@@ -38,9 +38,11 @@ export function inKernel(): boolean {
  * Send one `display_data` with all MIME types of `bundle`. Returns true if it was displayed, false
  * when not in a kernel.
  */
-export function displayBundle(bundle: Bundle, metadata: Record<string, unknown> = {}): boolean {
+export function displayBundle(bundle: Bundle, metadata: Record<string, unknown> = {}, display?: { id: string; update: boolean }): boolean {
   const w = kernelWriter();
   if (!w) return false;
-  w({ data: bundle, metadata }, false);
+  // with a display id, a later `update: true` replaces this output in place (Jupyter's update_display_data)
+  if (display) w({ data: bundle, metadata, transient: { display_id: display.id } }, display.update);
+  else w({ data: bundle, metadata }, false);
   return true;
 }

@@ -6,6 +6,6 @@ export { toArrow } from "./arrow";
 export { writeParquet, ParquetFileWriter, parquetSchema, type ParquetOptions } from "./parquet";
 export { convert, convertFile, partitionOf, partFileName, type ConvertProgress, type ConvertOptions, type ConvertResult, type ConvertFileResult, type ConvertWarning } from "./convert";
 export { parseShard, packetHashes, flowHashes, connectionHash, shardOf, type Shard } from "./shard";
-export { sql, datasetView, type SqlTable } from "./sql";
+export { sql, datasetView, SqlTable } from "./sql";
 export { writeStoreCSV, storeToCSV } from "./csv";
 export { asStoreTable, type Storable } from "./adapt";

@@ -11,6 +11,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { StoreColumn, StoreTable, StoreType } from "./column";
 import { allocValues } from "./column";
+import { Table } from "../frame/table";
+import type { ColumnType, Schema, Vector } from "../frame/vector";
 
 type DuckApi = typeof import("@duckdb/node-api");
 
@@ -21,9 +23,30 @@ function duck(): DuckApi {
   return (duckApi ??= require("@duckdb/node-api") as DuckApi);
 }
 
-export interface SqlTable extends StoreTable {
-  /** DuckDB's type of each column (e.g. "UINTEGER", "VARCHAR", "DATE"). */
-  sqlTypes: string[];
+/**
+ * A query's result: a pcapframe Table (display, head, sortBy, groupBy… work on it) that is also a store
+ * table (`columns`: the typed columns as DuckDB gave them, BIGINT as BigInt64Array; CSV, Arrow and
+ * Parquet out). In the Table view a BIGINT column is float64 (exact up to 2^53).
+ */
+export class SqlTable extends Table<Schema> implements StoreTable {
+  constructor(
+    readonly columns: StoreColumn[],
+    /** DuckDB's type of each column (e.g. "UINTEGER", "VARCHAR", "DATE"). */
+    readonly sqlTypes: string[],
+    length: number,
+  ) {
+    super(columns.map((c) => [c.name, frameVector(c)] as const), { length });
+  }
+}
+
+/** The frame view of a store column (no copy except int64 → float64). */
+function frameVector(c: StoreColumn): Vector {
+  if (c.type === "string") {
+    if (!(c.values instanceof Uint32Array)) throw new TypeError(`column ${c.name}: expected dictionary codes`);
+    return { type: "string", values: c.values, dict: c.dictionary ?? [], nulls: c.nulls };
+  }
+  if (c.values instanceof BigInt64Array) return { type: "float64", values: Float64Array.from(c.values, Number), nulls: c.nulls };
+  return { type: c.type as ColumnType, values: c.values as Vector["values"], nulls: c.nulls };
 }
 
 /** The SQL (DuckDB dialect) that defines a view over one table of a dataset; null when the dataset has no such files. */
@@ -125,7 +148,7 @@ export async function sql(dir: string, query: string): Promise<SqlTable> {
       }
       columns.push({ name, type: st, values, nulls: anyNull ? nulls : undefined });
     });
-    return { length: n, columns, sqlTypes };
+    return new SqlTable(columns, sqlTypes, n);
   } finally {
     con.closeSync();
     instance.closeSync();

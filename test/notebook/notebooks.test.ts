@@ -81,8 +81,8 @@ describe.skipIf(!!skip)("notebooks/*.ipynb execute cleanly and show the lab's fa
     await Promise.all(Array.from({ length: PARALLEL }, worker));
   }, 900_000);
 
-  it("has notebooks 00–08, committed without outputs, with the tslab kernelspec", () => {
-    expect(NOTEBOOKS.map((n) => n.slice(0, 2))).toEqual(expect.arrayContaining(["00", "01", "02", "03", "04", "05", "06", "07", "08"]));
+  it("has notebooks 00–08 and 10, committed without outputs, with the tslab kernelspec", () => {
+    expect(NOTEBOOKS.map((n) => n.slice(0, 2))).toEqual(expect.arrayContaining(["00", "01", "02", "03", "04", "05", "06", "07", "08", "10"]));
     for (const n of NOTEBOOKS) expect(n).toMatch(/^\d\d-[a-z0-9-]+\.ipynb$/);
     for (const n of NOTEBOOKS) {
       const nb = JSON.parse(fs.readFileSync(path.join(NB_DIR, n), "utf8")) as NotebookJson;
@@ -258,5 +258,35 @@ describe.skipIf(!!skip)("notebooks/*.ipynb execute cleanly and show the lab's fa
     expect(flagsSeen + retx.length, "the lossy capture has flagged packets in these streams").toBeGreaterThan(20);
     expect(drawn.fast_retransmission?.length ?? 0).toBeGreaterThan(0);
     expect(drawn.duplicate_ack?.length ?? 0).toBeGreaterThan(0);
+  });
+  it("10 converts the captures (progress line, packet and flow counts) and ranks connections by retransmission rate", () => {
+    const text = textOf(runs.get("10-many-captures.ipynb")!.nb);
+    const files = ["lab-lossy.pcapng", "lab-clean.pcapng", "http2-nghttp2.pcap", "retransmit-fast009.pcap", "four_ipv6_http_streams.pcap"];
+    let packets = 0;
+    let flows = 0;
+    // the worst retransmission rate over every TCP connection of every file (Wireshark's retransmission flags)
+    let worst = { rate: -1, retrans: 0, packets: 0 };
+    for (const f of files) {
+      const cap = readCapture(path.join(ROOT, "data", f));
+      packets += cap.length;
+      flows += buildFlows(cap).length;
+      const per = new Map<number, [number, number]>();
+      for (let r = 0; r < cap.length; r++) {
+        const s = cap.packets.tcpStream[r];
+        if (s < 0) continue;
+        const c = per.get(s) ?? [0, 0];
+        c[0]++;
+        if (cap.packets.tcpAnalysis[r] & TA.RETRANSMISSION) c[1]++;
+        per.set(s, c);
+      }
+      for (const [n, k] of per.values()) if (k / n > worst.rate) worst = { rate: k / n, retrans: k, packets: n };
+    }
+    expect(text).toMatch(/done in [\d.]+ s: \[#{24}\] 100% /);
+    expect(text).toContain(`Converted 5 file(s): ${packets} packets and ${flows} flows.`);
+    expect(worst.retrans).toBeGreaterThan(0);
+    expect(text).toContain(`${worst.retrans} of ${worst.packets} packets retransmitted`);
+    expect(text).toContain("Dataset folder removed.");
+    // on a capture without TCP it says so instead of showing an empty ranking
+    expect(textOf(otherRuns.get("dot1ad.pcap/10-many-captures.ipynb")!.nb)).toContain("These captures have no TCP connection.");
   });
 });

@@ -22,6 +22,7 @@ import { packetStore, packetStoreColumnNames } from "../../lib/store/packets";
 import { flowStore } from "../../lib/store/flows";
 import { writeParquet } from "../../lib/store/parquet";
 import { sql } from "../../lib/store/sql";
+import { Table } from "../../lib/frame/table";
 import { storeToCSV } from "../../lib/store/csv";
 import { sharedCapturesDir, DATA_DIR } from "../helpers/golden";
 import { pcap } from "../helpers/pcap-writer";
@@ -314,6 +315,12 @@ describe("sql()", () => {
     expect(t.columns.map((c) => [c.name, c.type])).toEqual([["stream", "uint32"], ["n", "int64"], ["bytes", "float64"], ["rtt", "float64"], ["date", "string"]]);
     for (let i = 0; i < t.length; i++) expect(Number(cellOf(t.columns[1], i))).toBe(counts.get(cellOf(t.columns[0], i) as number));
     expect(cellOf(t.columns[4], 0)).toMatch(/^\d{4}-\d\d-\d\d$/);
+    // the result is a pcapframe Table too: verbs and display work on it (BIGINT as float64 in that view)
+    expect(t).toBeInstanceOf(Table);
+    expect(t.schema).toEqual({ stream: "uint32", n: "float64", bytes: "float64", rtt: "float64", date: "string" });
+    const top = t.sortBy("n", { descending: true }).head(1).toRecords()[0];
+    expect(top.n).toBe(Math.max(...counts.values()));
+    expect(t.toString()).toContain("stream");
     const f = await sql(out, "SELECT state, count(*) AS n FROM flows GROUP BY state ORDER BY state");
     expect(storeToCSV(f).split("\n")[0]).toBe("state,n");
     await expect(sql(out, "SELECT nope FROM packets")).rejects.toThrow(/nope/);
