@@ -562,6 +562,9 @@ export const Hdr = {
  * for tunnelled (and 802.1Q/802.1ad-tagged) rows, on their bytes read back from the capture: the decoder keeps
  * nothing per header, so plain Ethernet/IP costs nothing.
  */
+/** At most this many headers are listed (crafted packets nest IP-in-IP thousands deep). */
+export const MAX_WALK = 64;
+
 export function walkHeaders(b: Uint8Array, linkType: number, out: number[]): void {
   out.length = 0;
   const end = b.length;
@@ -597,7 +600,7 @@ function wIpByVersion(b: Uint8Array, p: number, end: number, out: number[]): voi
 }
 
 function wEth(b: Uint8Array, p: number, end: number, out: number[]): void {
-  if (end - p < 14) return;
+  if (end - p < 14 || out.length >= 2 * MAX_WALK) return;
   out.push(Hdr.ETH, p);
   let type = (b[p + 12] << 8) | b[p + 13];
   let q = p + 14;
@@ -634,7 +637,7 @@ function wEtherPayload(b: Uint8Array, p: number, end: number, type: number, out:
 }
 
 function wIpv4(b: Uint8Array, p: number, end: number, out: number[]): void {
-  if (end - p < 20 || b[p] >> 4 !== 4) return;
+  if (end - p < 20 || b[p] >> 4 !== 4 || out.length >= 2 * MAX_WALK) return;
   const ihl = (b[p] & 15) * 4;
   if (ihl < 20 || end - p < ihl) return;
   out.push(Hdr.IPV4, p);
@@ -645,7 +648,7 @@ function wIpv4(b: Uint8Array, p: number, end: number, out: number[]): void {
 }
 
 function wIpv6(b: Uint8Array, p: number, end: number, out: number[]): void {
-  if (end - p < 40 || b[p] >> 4 !== 6) return;
+  if (end - p < 40 || b[p] >> 4 !== 6 || out.length >= 2 * MAX_WALK) return;
   out.push(Hdr.IPV6, p);
   const plen = (b[p + 4] << 8) | b[p + 5];
   let next = b[p + 6];
@@ -703,7 +706,7 @@ function wTransport(b: Uint8Array, p: number, end: number, l4Len: number, proto:
 }
 
 function wPpp(b: Uint8Array, p: number, end: number, out: number[]): void {
-  if (end - p < 1) return;
+  if (end - p < 1 || out.length >= 2 * MAX_WALK) return;
   out.push(Hdr.PPP, p);
   if (end - p >= 2 && b[p] === 0xff && b[p + 1] === 0x03) p += 2;
   if (end - p < 1) return;
@@ -723,7 +726,7 @@ function wPpp(b: Uint8Array, p: number, end: number, out: number[]): void {
 
 function wMpls(b: Uint8Array, p: number, end: number, out: number[]): void {
   for (;;) {
-    if (end - p < 4) return;
+    if (end - p < 4 || out.length >= 2 * MAX_WALK) return;
     out.push(Hdr.MPLS, p);
     const bottom = (b[p + 2] & 1) !== 0;
     p += 4;
@@ -733,7 +736,7 @@ function wMpls(b: Uint8Array, p: number, end: number, out: number[]): void {
 }
 
 function wGre(b: Uint8Array, p: number, end: number, out: number[]): void {
-  if (end - p < 4) return;
+  if (end - p < 4 || out.length >= 2 * MAX_WALK) return;
   out.push(Hdr.GRE, p);
   const q = greHeaderEnd(b, p, end);
   if (q < 0 || q >= end) return;

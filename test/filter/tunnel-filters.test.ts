@@ -5,7 +5,7 @@
 import * as path from "node:path";
 import { describe, expect, test } from "vitest";
 import { readCapture } from "../../lib/capture/capture";
-import { Hdr, walkHeaders } from "../../lib/decode/tunnel";
+import { Hdr, MAX_WALK, walkHeaders } from "../../lib/decode/tunnel";
 import { compileFilter, type FilterSource } from "../../lib/filter/index";
 import { DATA_DIR } from "../helpers/golden";
 import { miniCapture } from "./mini-capture";
@@ -39,6 +39,20 @@ describe("walkHeaders: the decoder's path through the encapsulations", () => {
     expect(out).toEqual([Hdr.ETH, 0, Hdr.IPV4, 14, Hdr.UDP, 34]);
     walkHeaders(new Uint8Array(0), 1, out);
     expect(out).toEqual([]);
+  });
+  test("IP-in-IP nested thousands deep: the walk stops at MAX_WALK headers", () => {
+    const depth = 3000;
+    const b = new Uint8Array(14 + 20 * depth);
+    b[12] = 0x08;
+    for (let i = 0; i < depth; i++) {
+      const p = 14 + 20 * i;
+      b[p] = 0x45;
+      b[p + 9] = 4; // IP-in-IP
+    }
+    const out: number[] = [];
+    walkHeaders(b, 1, out);
+    expect(out.length).toBe(2 * MAX_WALK);
+    expect(out.slice(0, 4)).toEqual([Hdr.ETH, 0, Hdr.IPV4, 14]);
   });
 });
 
