@@ -553,12 +553,14 @@ export const Hdr = {
   GTP: 14,
   VXLAN: 15,
   GENEVE: 16,
+  /** an ARP packet (the innermost network header of a tunnel that carries ARP) */
+  ARP: 17,
 } as const;
 
 /**
  * The headers of a packet, outermost first, as the Dissector and the tunnel decoders above walk them: from
- * the link layer through every tunnel down to the innermost IP header (its transport is not listed, nor a
- * UDP header that carries no tunnel). `out` receives (kind, offset) pairs. The display filters call this only
+ * the link layer through every tunnel down to the innermost IP (or ARP) header (its transport is not listed,
+ * nor a UDP header that carries no tunnel). `out` receives (kind, offset) pairs. The display filters call this only
  * for tunnelled (and 802.1Q/802.1ad-tagged) rows, on their bytes read back from the capture: the decoder keeps
  * nothing per header, so plain Ethernet/IP costs nothing.
  */
@@ -623,6 +625,9 @@ function wEtherPayload(b: Uint8Array, p: number, end: number, type: number, out:
       return;
     case ETHERTYPE_PPPOE_DISC:
       if (end - p >= 6) out.push(Hdr.PPPOED, p);
+      return;
+    case 0x0806:
+      if (end - p >= 8) out.push(Hdr.ARP, p);
       return;
     case ETHERTYPE_PPPOE_SESS:
       if (end - p < 6) return;

@@ -165,10 +165,13 @@ function linkType(c: Ctx, r: number): number {
 export function l3Offset(c: Ctx, r: number, b: Uint8Array): number {
   const lt = linkType(c, r);
   if (c.t.layers[r] & L.TUNNEL) {
-    // the innermost IP header: the one the row's IP/TCP/UDP columns describe
+    // the innermost IP (or ARP) header: the one the row's columns describe
     walkHeaders(b, lt, L3_WALK);
-    const i = lastIp(L3_WALK);
-    return i < 0 ? -1 : L3_WALK[i + 1];
+    for (let i = L3_WALK.length - 2; i >= 0; i -= 2) {
+      const k = L3_WALK[i];
+      if (k === Hdr.IPV4 || k === Hdr.IPV6 || k === Hdr.ARP) return L3_WALK[i + 1];
+    }
+    return -1;
   }
   switch (lt) {
     case 1: {
@@ -250,6 +253,12 @@ function withOuter(c: Ctx, base: Occ, outer: () => Occ): Occ {
   }
   off[n] = vals.length;
   return { t: "gen", off, vals };
+}
+/** The rows of `has` that are not tunnelled (`has` itself on captures without tunnels). */
+function untunnelled(c: Ctx, key: string, has: Mask): Mask {
+  const t = tun(c);
+  if (c.isEmpty(t)) return has;
+  return mask(c, `untun${key}`, has, (r) => !t[r]);
 }
 /** Rows of `own`, plus the tunnelled rows that have an outer header of `kind`. */
 function withOuterRows(c: Ctx, own: Mask, kind: number, skip: "ip" | "eth" | null): Mask {
@@ -374,7 +383,14 @@ def("frame.time_delta", { reads: ["tsSec", "tsNsec"], get: (c) => {
 // ------------------------------------------------------------------ link layer
 
 const eth = (c: Ctx) => c.layer(L.ETH);
-def("eth", { exists: eth, bytes: true, get: (c) => bytesSpan(c, eth(c), (_b, l3) => [0, l3]) });
+/** End of the Ethernet header (and its 802.1Q/802.1ad tags) that starts at q. */
+function ethEnd(b: Uint8Array, q: number): number {
+  let p = q + 12;
+  while (p + 4 <= b.length && (u16(b, p) === 0x8100 || u16(b, p) === 0x88a8 || u16(b, p) === 0x9100)) p += 4;
+  return Math.min(b.length, p + 2);
+}
+// in tunnelled rows every Ethernet header of the walk (VXLAN, Geneve, ERSPAN carry frames)
+def("eth", { exists: eth, bytes: true, get: (c) => withOuter(c, bytesSpan(c, untunnelled(c, "eth", eth(c)), (_b, l3) => [0, l3]), () => hdrOcc(c, tun(c), Hdr.ETH, (b, q, push) => push(b.slice(q, ethEnd(b, q))))) });
 // outer Ethernet headers of tunnelled rows (VXLAN, Geneve, ERSPAN, GRE bridging) come first
 const outerMac = (at: number[]) => (b: Uint8Array, q: number, push: Push) => {
   for (const a of at) if (q + a + 6 <= b.length) push(b.slice(q + a, q + a + 6));
@@ -452,20 +468,23 @@ for (const [name, at, len] of [["arp.src.hw_mac", 8, 6], ["arp.src.proto_ipv4", 
 
 // ------------------------------------------------------------------ IPv4
 
-/** The outer IP headers' datagrams as bytes (from the header to its length, clamped to what was captured). */
+/** Every IP header's datagram of tunnelled rows as bytes (from the header to its length, clamped to what was captured). */
 const outerIpBytes = (c: Ctx, kind: number, len: (b: Uint8Array, q: number) => number) => () => hdrOcc(c, tun(c), kind, (b, q, push) => {
   push(b.slice(q, Math.min(b.length, q + (len(b, q) || b.length - q))));
-}, "ip");
-def("ip", { exists: (c) => withOuterRows(c, ip4(c), Hdr.IPV4, "ip"), bytes: true, get: (c) => withOuter(c, bytesSpan(c, ip4(c), (_b, l3, r) => [l3, ipEnd(c, r, l3)]), outerIpBytes(c, Hdr.IPV4, (b, q) => u16(b, q + 2))) });
+});
+def("ip", { exists: (c) => withOuterRows(c, ip4(c), Hdr.IPV4, "ip"), bytes: true, get: (c) => withOuter(c, bytesSpan(c, untunnelled(c, "4", ip4(c)), (_b, l3, r) => [l3, ipEnd(c, r, l3)]), outerIpBytes(c, Hdr.IPV4, (b, q) => u16(b, q + 2))) });
 /** Outer IPv4 address (the Source/Destination column ids) and, in ICMP errors, the quoted header's. */
 const ip4Addr = (c: Ctx, outer: StorageKey, inner: StorageKey): Slot[] => c.live([
-  { has: ip4(c), v: col(c, outer) },
+  { has: untunnelled(c, "4", ip4(c)), v: col(c, outer) },
   { has: quoted4(c), v: col(c, inner) },
 ]);
-/** The outer IPv4 headers' addresses (offsets 12 = source, 16 = destination). */
+/**
+ * Every IPv4 header's addresses of tunnelled rows (offsets 12 = source, 16 = destination), the innermost
+ * included: the Source/Destination columns of a tunnel that carries no IP (VXLAN carrying ARP) are not IP.
+ */
 const outer4 = (c: Ctx, at: number[]) => () => hdrOcc(c, tun(c), Hdr.IPV4, (b, q, push) => {
   for (const a of at) if (q + a + 4 <= b.length) push(u32(b, q + a));
-}, "ip");
+});
 def("ip.src", { reads: ["src", "ipSrc"], get: (c) => withOuter(c, idOcc(ipv4Conv(c), ip4Addr(c, "src", "ipSrc"), c), outer4(c, [12])) });
 def("ip.dst", { reads: ["dst", "ipDst"], get: (c) => withOuter(c, idOcc(ipv4Conv(c), ip4Addr(c, "dst", "ipDst"), c), outer4(c, [16])) });
 def("ip.addr", { reads: ["src", "dst", "ipSrc", "ipDst"], get: (c) => withOuter(c, idOcc(ipv4Conv(c), [...ip4Addr(c, "src", "ipSrc"), ...ip4Addr(c, "dst", "ipDst")], c), outer4(c, [12, 16])) });
@@ -508,15 +527,15 @@ ip4Num("ip.checksum.status", [], (c) => derive(c, "unverified", () => 2), () => 
 
 // ------------------------------------------------------------------ IPv6
 
-def("ipv6", { exists: (c) => withOuterRows(c, ip6(c), Hdr.IPV6, "ip"), bytes: true, get: (c) => withOuter(c, bytesSpan(c, ip6(c), (_b, l3, r) => [l3, ipEnd(c, r, l3)]), outerIpBytes(c, Hdr.IPV6, (b, q) => 40 + u16(b, q + 4))) });
+def("ipv6", { exists: (c) => withOuterRows(c, ip6(c), Hdr.IPV6, "ip"), bytes: true, get: (c) => withOuter(c, bytesSpan(c, untunnelled(c, "6", ip6(c)), (_b, l3, r) => [l3, ipEnd(c, r, l3)]), outerIpBytes(c, Hdr.IPV6, (b, q) => 40 + u16(b, q + 4))) });
 const ip6Addr = (c: Ctx, outer: StorageKey, inner: StorageKey): Slot[] => c.live([
-  { has: ip6(c), v: col(c, outer) },
+  { has: untunnelled(c, "6", ip6(c)), v: col(c, outer) },
   { has: quoted6(c), v: col(c, inner) },
 ]);
-/** The outer IPv6 headers' addresses (offsets 8 = source, 24 = destination). */
+/** Every IPv6 header's addresses of tunnelled rows (offsets 8 = source, 24 = destination), as outer4. */
 const outer6 = (c: Ctx, at: number[]) => () => hdrOcc(c, tun(c), Hdr.IPV6, (b, q, push) => {
   for (const a of at) if (q + a + 16 <= b.length) push(b.slice(q + a, q + a + 16));
-}, "ip");
+});
 def("ipv6.src", { reads: ["src", "ipSrc"], get: (c) => withOuter(c, idOcc(ipv6Conv(c), ip6Addr(c, "src", "ipSrc"), c), outer6(c, [8])) });
 def("ipv6.dst", { reads: ["dst", "ipDst"], get: (c) => withOuter(c, idOcc(ipv6Conv(c), ip6Addr(c, "dst", "ipDst"), c), outer6(c, [24])) });
 def("ipv6.addr", { reads: ["src", "dst", "ipSrc", "ipDst"], get: (c) => withOuter(c, idOcc(ipv6Conv(c), [...ip6Addr(c, "src", "ipSrc"), ...ip6Addr(c, "dst", "ipDst")], c), outer6(c, [8, 24])) });
@@ -830,7 +849,9 @@ def("icmp.type", { reads: ["icmpType"], get: (c) => numOcc(icmp(c), col(c, "icmp
 def("icmp.code", { reads: ["icmpCode"], get: (c) => numOcc(icmp(c), col(c, "icmpCode")) });
 def("icmpv6.type", { reads: ["icmpType"], get: (c) => numOcc(icmp6(c), col(c, "icmpType")) });
 def("icmpv6.code", { reads: ["icmpCode"], get: (c) => numOcc(icmp6(c), col(c, "icmpCode")) });
-const echo = (c: Ctx) => mask(c, "echo", icmp(c), (r) => col(c, "icmpType")[r] === 0 || col(c, "icmpType")[r] === 8);
+// identifier and sequence number: echo, timestamp, information and address-mask messages (packet-icmp.c)
+const ICMP_IDENT_TYPES = new Set([0, 8, 13, 14, 15, 16, 17, 18]);
+const echo = (c: Ctx) => mask(c, "echo", icmp(c), (r) => ICMP_IDENT_TYPES.has(col(c, "icmpType")[r]));
 def("icmp.ident", { bytes: true, get: (c) => bytesNum(c, echo(c), (b, l3, r) => u16(b, l3 + c.t.ipHdrLen[r] + 4)) });
 def("icmp.seq", { bytes: true, get: (c) => bytesNum(c, echo(c), (b, l3, r) => u16(b, l3 + c.t.ipHdrLen[r] + 6)) });
 
