@@ -34,6 +34,8 @@ export const UDP_GTPU = 2152;
 export const UDP_VXLAN = 4789;
 export const UDP_VXLAN_GPE = 4790;
 export const UDP_GENEVE = 6081;
+/** Tunnels decoded in one frame at most (then the frame is flagged TUNNEL_TOO_DEEP). */
+export const MAX_NESTING = 32;
 
 /** True when a UDP port pair is decoded as a tunnel (GTP-U, VXLAN, VXLAN-GPE, Geneve). */
 export function isTunnelPort(sp: number, dp: number): boolean {
@@ -102,6 +104,20 @@ export class Tunnels {
   // the IP layer bits of the last row's outermost IP header (see afterRow)
   private outerRow = -1;
   private outerBits = 0;
+  // tunnels entered in the current row (a crafted frame nests IP-in-IP thousands deep: the stack ends first)
+  private depthRow = -1;
+  private depth = 0;
+
+  /** False (and the row flagged) when the row already went through MAX_NESTING tunnels. */
+  private deeper(row: number): boolean {
+    if (row !== this.depthRow) {
+      this.depthRow = row;
+      this.depth = 0;
+    }
+    if (++this.depth <= MAX_NESTING) return true;
+    this.t.flag(row, Anomaly.TUNNEL_TOO_DEEP);
+    return false;
+  }
 
   constructor(private readonly t: PacketTable, private readonly d: InnerDecoder) {
     this.strings = t.strings;
@@ -165,6 +181,7 @@ export class Tunnels {
 
   /** Ethertypes the Dissector does not decode itself. Returns false when `type` is no tunnel. */
   ether(row: number, buf: Uint8Array, v: DataView, vo: number, p: number, end: number, type: number): boolean {
+    if ((type === ETHERTYPE_PPPOE_SESS || type === ETHERTYPE_PPPOE_DISC || type === ETHERTYPE_MPLS || type === ETHERTYPE_MPLS_MC) && !this.deeper(row)) return true;
     switch (type) {
       case ETHERTYPE_PPPOE_SESS:
         this.pppoeSession(row, buf, v, vo, p, end);
@@ -183,6 +200,7 @@ export class Tunnels {
   /** IP protocols 4, 41, 47, 137. Returns false for any other protocol. */
   ipProto(row: number, buf: Uint8Array, v: DataView, vo: number, p: number, end: number, l4Len: number, proto: number): boolean {
     const stop = Math.min(end, p + Math.max(0, l4Len));
+    if ((proto === IPPROTO_IPIP || proto === IPPROTO_IPV6 || proto === IPPROTO_GRE || proto === IPPROTO_MPLS) && !this.deeper(row)) return true;
     switch (proto) {
       case IPPROTO_IPIP:
         this.enter(row, "IP-in-IP", true);
@@ -205,6 +223,7 @@ export class Tunnels {
   /** UDP payload on a tunnel port (isTunnelPort). `p` is the UDP payload, `stop` its end. */
   udp(row: number, buf: Uint8Array, v: DataView, vo: number, p: number, stop: number, sp: number, dp: number): void {
     this.t.layers[row] |= Layer.TUNNEL_PORTS;
+    if (!this.deeper(row)) return;
     // Wireshark tries the lower port first
     const lo = sp < dp ? sp : dp;
     const hi = sp < dp ? dp : sp;
