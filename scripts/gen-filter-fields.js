@@ -8,7 +8,12 @@ const { execFileSync } = require("node:child_process");
 const fs = require("node:fs");
 const path = require("node:path");
 
-const PREFIXES = ["frame", "eth", "vlan", "sll", "arp", "ip", "ipv6", "tcp", "udp", "icmp", "icmpv6", "dns", "tls", "http"];
+const PREFIXES = ["frame", "eth", "vlan", "sll", "arp", "ip", "ipv6", "tcp", "udp", "icmp", "icmpv6", "dns", "tls", "http",
+  // tunnels and encapsulations (lib/decode/tunnel.ts)
+  "ieee8021ad", "pppoe", "ppp", "mpls", "gre", "erspan", "vxlan", "geneve"];
+/** Single fields of protocols too large to list whole (GTP has ~800 fields, mostly GTP-C). */
+const EXACT = ["gtp.flags", "gtp.flags.version", "gtp.flags.payload", "gtp.flags.reserved", "gtp.flags.e", "gtp.flags.s",
+  "gtp.flags.pn", "gtp.message", "gtp.length", "gtp.teid", "gtp.seq_number"];
 const VALUE_FIELDS = [
   "ip.proto", "ipv6.nxt", "eth.type", "arp.opcode", "icmp.type", "icmpv6.type", "dns.qry.type", "dns.flags.rcode",
   "tls.handshake.type", "tls.record.content_type", "tls.record.version", "tls.handshake.version",
@@ -21,7 +26,7 @@ for (const line of run(["-G", "fields"]).split("\n")) {
   if (c[0] !== "F") continue;
   const name = c[2];
   const top = name.split(".")[0];
-  if (!PREFIXES.includes(top)) continue;
+  if (!PREFIXES.includes(top) && !EXACT.includes(name)) continue;
   if (!fields.has(name)) fields.set(name, c[3].replace(/^FT_/, ""));
 }
 const protos = [];

@@ -3,10 +3,10 @@
 //   test/golden/filters/results/<source>/<capture>.tsv.gz   one line per filter of filters.txt:
 //       <filter>\t<frame numbers as ranges, e.g. 1-5,9>   (tshark -2 -n -r F -Y <filter>)
 //   test/golden/filters/invalid.tsv                       <filter>\t<tshark's error message>
-// Captures: data/ and ${PCAPFRAME_SHARED:-../shared}/captures (+ captures-wave2 where our dissector
-// covers the link layers). All filters of a capture are evaluated in ONE tshark pass (a Lua tap
-// listener per filter, scripts/tshark-multi-filter.lua); `--verify N` re-runs N random (filter, capture)
-// pairs with a real `tshark -Y` and fails on any difference.
+// Captures: data/, ${PCAPFRAME_SHARED:-../shared}/captures, the captures-wave2 files data/ has no copy of,
+// and the byte-built encapsulation fixtures of test/fixtures/tunnels. All filters of a capture are
+// evaluated in ONE tshark pass (a Lua tap listener per filter, scripts/tshark-multi-filter.lua);
+// `--verify N` re-runs N random (filter, capture) pairs with a real `tshark -Y` and fails on any difference.
 //   node scripts/golden-filters.js [--verify N]
 "use strict";
 const { execFileSync, spawnSync } = require("node:child_process");
@@ -20,10 +20,16 @@ const sharedBase = path.resolve(ROOT, process.env.PCAPFRAME_SHARED || "../shared
 const LUA = path.join(__dirname, "tshark-multi-filter.lua");
 const env = { ...process.env, LC_ALL: "C", TZ: "UTC" };
 
-/** Wave-2 captures whose layers the dissector covers (the tunnels are left out). */
-// (left out: tunnels and PPPoE, which the packet decoder does not enter; tls12-dsb, which tshark decrypts with its embedded secrets)
-const WAVE2 = ["dot1ad.pcap", "illustrated-tls12.pcap", "illustrated-tls13.pcap", "curl_http1_tls12.pcapng",
-  "curl_http1_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256.pcapng", "http2_trial.pcapng"];
+/**
+ * Wave-2 captures: those that are not byte-identical copies of a data/ capture (data/ holds copies of the
+ * permissively licensed ones, tunnels included). Left out: tls12-dsb, which tshark decrypts with its
+ * embedded secrets.
+ */
+const WAVE2_LEFT_OUT = ["tls12-dsb.pcapng"];
+function sameAsData(file) {
+  const d = path.join(ROOT, "data", path.basename(file));
+  return fs.existsSync(d) && fs.readFileSync(d).equals(fs.readFileSync(file));
+}
 
 function readList(file) {
   return fs.readFileSync(file, "utf8").split("\n").filter((l) => l.trim() && !l.startsWith("#"));
@@ -36,7 +42,15 @@ function captures() {
   const sc = path.join(sharedBase, "captures");
   if (fs.existsSync(sc)) for (const f of fs.readdirSync(sc).sort()) if (isCap(f)) out.push({ source: "shared", name: f, path: path.join(sc, f) });
   const w2 = path.join(sharedBase, "captures-wave2");
-  if (fs.existsSync(w2)) for (const f of WAVE2) if (fs.existsSync(path.join(w2, f))) out.push({ source: "wave2", name: f, path: path.join(w2, f) });
+  if (fs.existsSync(w2)) {
+    for (const f of fs.readdirSync(w2).sort()) {
+      const p = path.join(w2, f);
+      if (isCap(f) && !WAVE2_LEFT_OUT.includes(f) && !sameAsData(p)) out.push({ source: "wave2", name: f, path: p });
+    }
+  }
+  // byte-built encapsulation fixtures (scripts/make-tunnel-fixtures.js)
+  const fx = path.join(ROOT, "test", "fixtures", "tunnels");
+  if (fs.existsSync(fx)) for (const f of fs.readdirSync(fx).sort()) if (isCap(f)) out.push({ source: "fixture", name: f, path: path.join(fx, f) });
   return out;
 }
 

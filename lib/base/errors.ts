@@ -67,6 +67,7 @@ export const Anomaly = {
   UNKNOWN_LINK_TYPE: 1 << 18,
   CAPLEN_EXCEEDS_LEN: 1 << 19,
   TUNNEL_TRUNCATED: 1 << 20,
+  TUNNEL_TOO_DEEP: 1 << 21,
 } as const;
 
 /** Anomalies that only mean "the frame ends early": not malformations when the snaplen cut the frame. */
@@ -96,6 +97,7 @@ export const ANOMALY_INFO: Record<number, { code: string; layer: string; message
   [Anomaly.UNKNOWN_LINK_TYPE]: { code: "unknown_link_type", layer: "link", message: "link type not decoded" },
   [Anomaly.CAPLEN_EXCEEDS_LEN]: { code: "caplen_exceeds_len", layer: "frame", message: "captured length larger than the original length" },
   [Anomaly.TUNNEL_TRUNCATED]: { code: "tunnel_truncated", layer: "tunnel", message: "frame ends inside a tunnel or encapsulation header (PPPoE, MPLS, GRE, GTP-U, VXLAN, Geneve)" },
+  [Anomaly.TUNNEL_TOO_DEEP]: { code: "tunnel_too_deep", layer: "tunnel", message: "more than 32 nested tunnels: the rest of the frame is not decoded" },
 };
 
 /** Expand an anomaly bitmask into its codes. */

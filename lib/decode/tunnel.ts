@@ -15,6 +15,7 @@ import { Anomaly } from "../base/errors";
 import type { PacketTable } from "../table/packet-table";
 import { Layer } from "../table/layers";
 import type { StringDict } from "../table/dict";
+import { DLT_RAW_12, DLT_RAW_14, LINKTYPE_ETHERNET, LINKTYPE_IPV4, LINKTYPE_IPV6, LINKTYPE_LINUX_SLL, LINKTYPE_LINUX_SLL2, LINKTYPE_LOOP, LINKTYPE_NULL, LINKTYPE_RAW } from "../file/link-type";
 
 /** Ethertypes, IP protocols and UDP ports that carry a tunnel. */
 export const ETHERTYPE_PPPOE_DISC = 0x8863;
@@ -33,6 +34,8 @@ export const UDP_GTPU = 2152;
 export const UDP_VXLAN = 4789;
 export const UDP_VXLAN_GPE = 4790;
 export const UDP_GENEVE = 6081;
+/** Tunnels decoded in one frame at most (then the frame is flagged TUNNEL_TOO_DEEP). */
+export const MAX_NESTING = 32;
 
 /** True when a UDP port pair is decoded as a tunnel (GTP-U, VXLAN, VXLAN-GPE, Geneve). */
 export function isTunnelPort(sp: number, dp: number): boolean {
@@ -101,6 +104,20 @@ export class Tunnels {
   // the IP layer bits of the last row's outermost IP header (see afterRow)
   private outerRow = -1;
   private outerBits = 0;
+  // tunnels entered in the current row (a crafted frame nests IP-in-IP thousands deep: the stack ends first)
+  private depthRow = -1;
+  private depth = 0;
+
+  /** False (and the row flagged) when the row already went through MAX_NESTING tunnels. */
+  private deeper(row: number): boolean {
+    if (row !== this.depthRow) {
+      this.depthRow = row;
+      this.depth = 0;
+    }
+    if (++this.depth <= MAX_NESTING) return true;
+    this.t.flag(row, Anomaly.TUNNEL_TOO_DEEP);
+    return false;
+  }
 
   constructor(private readonly t: PacketTable, private readonly d: InnerDecoder) {
     this.strings = t.strings;
@@ -164,6 +181,7 @@ export class Tunnels {
 
   /** Ethertypes the Dissector does not decode itself. Returns false when `type` is no tunnel. */
   ether(row: number, buf: Uint8Array, v: DataView, vo: number, p: number, end: number, type: number): boolean {
+    if ((type === ETHERTYPE_PPPOE_SESS || type === ETHERTYPE_PPPOE_DISC || type === ETHERTYPE_MPLS || type === ETHERTYPE_MPLS_MC) && !this.deeper(row)) return true;
     switch (type) {
       case ETHERTYPE_PPPOE_SESS:
         this.pppoeSession(row, buf, v, vo, p, end);
@@ -182,6 +200,7 @@ export class Tunnels {
   /** IP protocols 4, 41, 47, 137. Returns false for any other protocol. */
   ipProto(row: number, buf: Uint8Array, v: DataView, vo: number, p: number, end: number, l4Len: number, proto: number): boolean {
     const stop = Math.min(end, p + Math.max(0, l4Len));
+    if ((proto === IPPROTO_IPIP || proto === IPPROTO_IPV6 || proto === IPPROTO_GRE || proto === IPPROTO_MPLS) && !this.deeper(row)) return true;
     switch (proto) {
       case IPPROTO_IPIP:
         this.enter(row, "IP-in-IP", true);
@@ -204,6 +223,7 @@ export class Tunnels {
   /** UDP payload on a tunnel port (isTunnelPort). `p` is the UDP payload, `stop` its end. */
   udp(row: number, buf: Uint8Array, v: DataView, vo: number, p: number, stop: number, sp: number, dp: number): void {
     this.t.layers[row] |= Layer.TUNNEL_PORTS;
+    if (!this.deeper(row)) return;
     // Wireshark tries the lower port first
     const lo = sp < dp ? sp : dp;
     const hi = sp < dp ? dp : sp;
@@ -523,4 +543,318 @@ function latin1(b: Uint8Array, from: number, to: number): string {
   let s = "";
   for (let i = from; i < to; i++) s += String.fromCharCode(b[i]);
   return s;
+}
+
+// ---- the headers of a tunnelled packet, for the display filters ------------------------------
+
+/** Header kinds recorded by walkHeaders (offsets point at the header's first byte). */
+export const Hdr = {
+  ETH: 1,
+  /** an 802.1Q tag (TCI at the offset; TPID 0x8100 or 0x9100) */
+  VLAN: 2,
+  /** an 802.1ad service tag (TPID 0x88a8) */
+  QINQ: 3,
+  PPPOED: 4,
+  PPPOES: 5,
+  /** PPP (address/control bytes included when present) */
+  PPP: 6,
+  /** one MPLS label stack entry */
+  MPLS: 7,
+  IPV4: 8,
+  IPV6: 9,
+  /** a UDP header whose port pair carries a tunnel */
+  UDP: 10,
+  GRE: 11,
+  /** ERSPAN type I (no ERSPAN header) */
+  ERSPAN1: 12,
+  /** ERSPAN type II or III (version in the header) */
+  ERSPAN: 13,
+  GTP: 14,
+  VXLAN: 15,
+  GENEVE: 16,
+  /** an ARP packet (the innermost network header of a tunnel that carries ARP) */
+  ARP: 17,
+} as const;
+
+/**
+ * The headers of a packet, outermost first, as the Dissector and the tunnel decoders above walk them: from
+ * the link layer through every tunnel down to the innermost IP (or ARP) header (its transport is not listed,
+ * nor a UDP header that carries no tunnel). `out` receives (kind, offset) pairs. The display filters call this only
+ * for tunnelled (and 802.1Q/802.1ad-tagged) rows, on their bytes read back from the capture: the decoder keeps
+ * nothing per header, so plain Ethernet/IP costs nothing.
+ */
+/** At most this many headers are listed (crafted packets nest IP-in-IP thousands deep). */
+export const MAX_WALK = 64;
+
+export function walkHeaders(b: Uint8Array, linkType: number, out: number[]): void {
+  out.length = 0;
+  const end = b.length;
+  switch (linkType) {
+    case LINKTYPE_ETHERNET:
+      wEth(b, 0, end, out);
+      return;
+    case LINKTYPE_LINUX_SLL:
+      if (end >= 16) wEtherPayload(b, 16, end, (b[14] << 8) | b[15], out);
+      return;
+    case LINKTYPE_LINUX_SLL2:
+      if (end >= 20) wEtherPayload(b, 20, end, (b[0] << 8) | b[1], out);
+      return;
+    case LINKTYPE_NULL:
+    case LINKTYPE_LOOP:
+      wIpByVersion(b, 4, end, out);
+      return;
+    case LINKTYPE_RAW:
+    case DLT_RAW_12:
+    case DLT_RAW_14:
+    case LINKTYPE_IPV4:
+    case LINKTYPE_IPV6:
+      wIpByVersion(b, 0, end, out);
+      return;
+  }
+}
+
+function wIpByVersion(b: Uint8Array, p: number, end: number, out: number[]): void {
+  if (end - p < 1) return;
+  const nibble = b[p] >> 4;
+  if (nibble === 4) wIpv4(b, p, end, out);
+  else if (nibble === 6) wIpv6(b, p, end, out);
+}
+
+function wEth(b: Uint8Array, p: number, end: number, out: number[]): void {
+  if (end - p < 14 || out.length >= 2 * MAX_WALK) return;
+  out.push(Hdr.ETH, p);
+  let type = (b[p + 12] << 8) | b[p + 13];
+  let q = p + 14;
+  while (type === 0x8100 || type === 0x88a8 || type === 0x9100) {
+    if (end - q < 4) return;
+    out.push(type === 0x88a8 ? Hdr.QINQ : Hdr.VLAN, q);
+    type = (b[q + 2] << 8) | b[q + 3];
+    q += 4;
+  }
+  wEtherPayload(b, q, end, type, out);
+}
+
+function wEtherPayload(b: Uint8Array, p: number, end: number, type: number, out: number[]): void {
+  switch (type) {
+    case 0x0800:
+      wIpv4(b, p, end, out);
+      return;
+    case 0x86dd:
+      wIpv6(b, p, end, out);
+      return;
+    case ETHERTYPE_PPPOE_DISC:
+      if (end - p >= 6) out.push(Hdr.PPPOED, p);
+      return;
+    case 0x0806:
+      if (end - p >= 8) out.push(Hdr.ARP, p);
+      return;
+    case ETHERTYPE_PPPOE_SESS:
+      if (end - p < 6) return;
+      out.push(Hdr.PPPOES, p);
+      wPpp(b, p + 6, Math.min(end, p + 6 + ((b[p + 4] << 8) | b[p + 5])), out);
+      return;
+    case ETHERTYPE_MPLS:
+    case ETHERTYPE_MPLS_MC:
+      wMpls(b, p, end, out);
+      return;
+  }
+}
+
+function wIpv4(b: Uint8Array, p: number, end: number, out: number[]): void {
+  if (end - p < 20 || b[p] >> 4 !== 4 || out.length >= 2 * MAX_WALK) return;
+  const ihl = (b[p] & 15) * 4;
+  if (ihl < 20 || end - p < ihl) return;
+  out.push(Hdr.IPV4, p);
+  let total = (b[p + 2] << 8) | b[p + 3];
+  if (total === 0) total = end - p;
+  if (total < ihl || (((b[p + 6] << 8) | b[p + 7]) & 0x1fff) !== 0) return;
+  wTransport(b, p + ihl, end, total - ihl, b[p + 9], out);
+}
+
+function wIpv6(b: Uint8Array, p: number, end: number, out: number[]): void {
+  if (end - p < 40 || b[p] >> 4 !== 6 || out.length >= 2 * MAX_WALK) return;
+  out.push(Hdr.IPV6, p);
+  const plen = (b[p + 4] << 8) | b[p + 5];
+  let next = b[p + 6];
+  let q = p + 40;
+  let remaining = plen === 0 ? end - q : plen;
+  for (let guard = 0; guard < 16; guard++) {
+    if (next === 0 || next === 43 || next === 60 || next === 135 || next === 139 || next === 140) {
+      if (end - q < 8) return;
+      const hl = (b[q + 1] + 1) * 8;
+      if (end - q < hl) return;
+      next = b[q];
+      q += hl;
+      remaining -= hl;
+    } else if (next === 44) {
+      if (end - q < 8) return;
+      const later = ((b[q + 2] << 8) | b[q + 3]) >> 3 !== 0;
+      next = b[q];
+      q += 8;
+      remaining -= 8;
+      if (later) return;
+    } else if (next === 51) {
+      if (end - q < 8) return;
+      const hl = (b[q + 1] + 2) * 4;
+      next = b[q];
+      q += hl;
+      remaining -= hl;
+    } else break;
+  }
+  wTransport(b, q, end, remaining, next, out);
+}
+
+function wTransport(b: Uint8Array, p: number, end: number, l4Len: number, proto: number, out: number[]): void {
+  if (proto === 17) {
+    if (end - p < 8) return;
+    const sp = (b[p] << 8) | b[p + 1];
+    const dp = (b[p + 2] << 8) | b[p + 3];
+    if (!isTunnelPort(sp, dp)) return;
+    out.push(Hdr.UDP, p);
+    const ulen = (b[p + 4] << 8) | b[p + 5];
+    const payLen = Math.max(0, Math.min(ulen, l4Len) - 8);
+    const stop = p + 8 + Math.max(0, Math.min(end - (p + 8), payLen));
+    const lo = sp < dp ? sp : dp;
+    const hi = sp < dp ? dp : sp;
+    const port = lo === UDP_GTPU || lo === UDP_VXLAN || lo === UDP_GENEVE || lo === UDP_VXLAN_GPE ? lo : hi;
+    if (port === UDP_GTPU) wGtpu(b, p + 8, stop, out);
+    else if (port === UDP_VXLAN || port === UDP_VXLAN_GPE) wVxlan(b, p + 8, stop, port === UDP_VXLAN_GPE, out);
+    else if (port === UDP_GENEVE) wGeneve(b, p + 8, stop, out);
+    return;
+  }
+  const stop = Math.min(end, p + Math.max(0, l4Len));
+  if (proto === IPPROTO_IPIP) wIpv4(b, p, stop, out);
+  else if (proto === IPPROTO_IPV6) wIpv6(b, p, stop, out);
+  else if (proto === IPPROTO_GRE) wGre(b, p, stop, out);
+  else if (proto === IPPROTO_MPLS) wMpls(b, p, stop, out);
+}
+
+function wPpp(b: Uint8Array, p: number, end: number, out: number[]): void {
+  if (end - p < 1 || out.length >= 2 * MAX_WALK) return;
+  out.push(Hdr.PPP, p);
+  if (end - p >= 2 && b[p] === 0xff && b[p + 1] === 0x03) p += 2;
+  if (end - p < 1) return;
+  let proto: number;
+  if (b[p] & 1) {
+    proto = b[p];
+    p += 1;
+  } else {
+    if (end - p < 2) return;
+    proto = (b[p] << 8) | b[p + 1];
+    p += 2;
+  }
+  if (proto === 0x0021) wIpv4(b, p, end, out);
+  else if (proto === 0x0057) wIpv6(b, p, end, out);
+  else if (proto === 0x0281) wMpls(b, p, end, out);
+}
+
+function wMpls(b: Uint8Array, p: number, end: number, out: number[]): void {
+  for (;;) {
+    if (end - p < 4 || out.length >= 2 * MAX_WALK) return;
+    out.push(Hdr.MPLS, p);
+    const bottom = (b[p + 2] & 1) !== 0;
+    p += 4;
+    if (bottom) break;
+  }
+  wIpByVersion(b, p, end, out);
+}
+
+function wGre(b: Uint8Array, p: number, end: number, out: number[]): void {
+  if (end - p < 4 || out.length >= 2 * MAX_WALK) return;
+  out.push(Hdr.GRE, p);
+  const q = greHeaderEnd(b, p, end);
+  if (q < 0 || q >= end) return;
+  const flags = (b[p] << 8) | b[p + 1];
+  const type = (b[p + 2] << 8) | b[p + 3];
+  switch (type) {
+    case ETHERTYPE_TEB:
+      wEth(b, q, end, out);
+      return;
+    case ETHERTYPE_PPP:
+      wPpp(b, q, end, out);
+      return;
+    case ETHERTYPE_ERSPAN2:
+    case ETHERTYPE_ERSPAN3: {
+      const kind = type === ETHERTYPE_ERSPAN2 && !(flags & 0x1000) ? 1 : type === ETHERTYPE_ERSPAN2 ? 2 : 3;
+      if (kind === 1) {
+        out.push(Hdr.ERSPAN1, q);
+        wEth(b, q, end, out);
+        return;
+      }
+      if (end - q < 8) return;
+      out.push(Hdr.ERSPAN, q);
+      if (kind === 2) wEth(b, q + 8, end, out);
+      else if (end - q >= 12) wEth(b, q + 12 + (b[q + 11] & 1 ? 8 : 0), end, out);
+      return;
+    }
+  }
+  wEtherPayload(b, q, end, type, out);
+}
+
+/** Where a GRE header starting at p ends (its optional fields and source routes skipped), or -1 when cut. */
+export function greHeaderEnd(b: Uint8Array, p: number, end: number): number {
+  const flags = (b[p] << 8) | b[p + 1];
+  let q = p + 4;
+  if (flags & 0xc000) q += 4;
+  if (flags & 0x2000) q += 4;
+  if (flags & 0x1000) q += 4;
+  if ((flags & 7) === 1 && flags & 0x0080) q += 4;
+  if (q > end) return -1;
+  if (flags & 0x4000) {
+    for (let guard = 0; guard < 64; guard++) {
+      if (end - q < 4) return -1;
+      const sreLen = b[q + 3];
+      q += 4 + sreLen;
+      if (sreLen === 0) break;
+    }
+  }
+  return q > end ? -1 : q;
+}
+
+function wGtpu(b: Uint8Array, p: number, end: number, out: number[]): void {
+  if (end - p < 8) return;
+  out.push(Hdr.GTP, p);
+  const flags = b[p];
+  if (flags >> 5 !== 1 || b[p + 1] !== 255) return;
+  const stop = Math.min(end, p + 8 + ((b[p + 2] << 8) | b[p + 3]));
+  let q = p + 8;
+  if (flags & 0x07) {
+    if (stop - q < 4) return;
+    let next = b[q + 3];
+    q += 4;
+    if (flags & 0x04) {
+      for (let guard = 0; next !== 0 && guard < 16; guard++) {
+        if (stop - q < 1) return;
+        const elen = b[q] * 4;
+        if (elen === 0 || stop - q < elen) return;
+        next = b[q + elen - 1];
+        q += elen;
+      }
+    }
+  }
+  wIpByVersion(b, q, stop, out);
+}
+
+function wVxlan(b: Uint8Array, p: number, end: number, gpe: boolean, out: number[]): void {
+  if (end - p < 8) return;
+  out.push(Hdr.VXLAN, p);
+  const q = p + 8;
+  if (gpe && b[p] & 0x04) {
+    const next = b[p + 3];
+    if (next === 1) wIpv4(b, q, end, out);
+    else if (next === 2) wIpv6(b, q, end, out);
+    else if (next === 3) wEth(b, q, end, out);
+    return;
+  }
+  wEth(b, q, end, out);
+}
+
+function wGeneve(b: Uint8Array, p: number, end: number, out: number[]): void {
+  if (end - p < 8) return;
+  out.push(Hdr.GENEVE, p);
+  const q = p + 8 + (b[p] & 0x3f) * 4;
+  if (q > end) return;
+  const type = (b[p + 2] << 8) | b[p + 3];
+  if (type === ETHERTYPE_TEB) wEth(b, q, end, out);
+  else wEtherPayload(b, q, end, type, out);
 }

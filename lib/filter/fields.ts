@@ -7,7 +7,8 @@
 import { Layer, TcpOpt } from "../table/layers";
 import { PACKET_SCHEMA, type StorageKey } from "../table/schema";
 import { TA } from "../tcp/flags";
-import { Conv, Ctx, computedNum, existsMask, genOcc, lazyOcc, numOcc, type Mask, type Occ, type Slot } from "./eval";
+import { Hdr, walkHeaders } from "../decode/tunnel";
+import { Conv, Ctx, computedNum, existsMask, genOcc, lazyOcc, numOcc, toGen, type Mask, type Occ, type Slot } from "./eval";
 import { parseIPv4, parseIPv6, parseBytes, type Value } from "./values";
 import { WS_FIELDS } from "./wireshark-fields";
 
@@ -163,6 +164,15 @@ function linkType(c: Ctx, r: number): number {
 /** Offset of the network-layer header in the row's bytes (walking Ethernet/VLAN/SLL), or -1. */
 export function l3Offset(c: Ctx, r: number, b: Uint8Array): number {
   const lt = linkType(c, r);
+  if (c.t.layers[r] & L.TUNNEL) {
+    // the innermost IP (or ARP) header: the one the row's columns describe
+    walkHeaders(b, lt, L3_WALK);
+    for (let i = L3_WALK.length - 2; i >= 0; i -= 2) {
+      const k = L3_WALK[i];
+      if (k === Hdr.IPV4 || k === Hdr.IPV6 || k === Hdr.ARP) return L3_WALK[i + 1];
+    }
+    return -1;
+  }
   switch (lt) {
     case 1: {
       let p = 12;
@@ -185,6 +195,86 @@ export function l3Offset(c: Ctx, r: number, b: Uint8Array): number {
     default:
       return 0;
   }
+}
+
+
+// ------------------------------------------------------------------ tunnels: the outer headers' occurrences
+// A tunnelled row's columns describe its innermost headers; Wireshark shows every header of the frame, the
+// outer ones first (`ip.src` has the tunnel endpoint, then the inner source). The outer headers' fields are
+// read from the row's bytes, walked as the decoder walks them (walkHeaders), for tunnelled rows only: plain
+// captures keep their column fast paths and never read bytes for these fields.
+
+const tun = (c: Ctx) => c.layer(L.TUNNEL);
+/** (kind, offset) pairs of the row being read (hdrOcc), and of l3Offset's row. */
+const HDRS: number[] = [];
+const L3_WALK: number[] = [];
+/** Index in a walk of its innermost IP header (the row's own IP layer), or -1. */
+function lastIp(h: number[]): number {
+  for (let i = h.length - 2; i >= 0; i -= 2) if (h[i] === Hdr.IPV4 || h[i] === Hdr.IPV6) return i;
+  return -1;
+}
+function lastOf(h: number[], kind: number): number {
+  for (let i = h.length - 2; i >= 0; i -= 2) if (h[i] === kind) return i;
+  return -1;
+}
+type Push = (v: Value) => void;
+/** A number read from header bytes (NaN when cut short: no occurrence). */
+type Read = (b: Uint8Array, q: number) => number;
+/**
+ * Occurrences of headers of `kind` in the rows of `has`, outermost first: `read` pushes a header's values.
+ * `skip` names the header whose values the columns already hold (the innermost IP or Ethernet header).
+ */
+function hdrOcc(c: Ctx, has: Mask, kind: number, read: (b: Uint8Array, q: number, push: Push) => void, skip: "ip" | "eth" | null = null): Occ {
+  return genOcc(c, has, (r, push) => {
+    const b = c.bytes.get(r);
+    if (b === null) return;
+    walkHeaders(b, linkType(c, r), HDRS);
+    const last = skip === "ip" ? lastIp(HDRS) : skip === "eth" ? lastOf(HDRS, Hdr.ETH) : -1;
+    for (let i = 0; i < HDRS.length; i += 2) if (HDRS[i] === kind && i !== last) read(b, HDRS[i + 1], push);
+  });
+}
+/** A numeric read as a hdrOcc reader (no occurrence when the header is cut short). */
+const num = (f: Read) => (b: Uint8Array, q: number, push: Push) => {
+  const x = f(b, q);
+  if (x === x) push(x);
+};
+/** The outer headers' occurrences (tunnelled rows) before the columns' own: `base` unchanged on captures without tunnels. */
+function withOuter(c: Ctx, base: Occ, outer: () => Occ): Occ {
+  if (c.isEmpty(tun(c))) return base;
+  const o = toGen(outer(), c.n, c.cand);
+  const i = toGen(base, c.n, c.cand);
+  const n = c.n;
+  const off = new Int32Array(n + 1);
+  const vals: Value[] = [];
+  for (let r = 0; r < n; r++) {
+    off[r] = vals.length;
+    for (let k = o.off[r]; k < o.off[r + 1]; k++) vals.push(o.vals[k]);
+    for (let k = i.off[r]; k < i.off[r + 1]; k++) vals.push(i.vals[k]);
+  }
+  off[n] = vals.length;
+  return { t: "gen", off, vals };
+}
+/** The rows of `has` that are not tunnelled (`has` itself on captures without tunnels). */
+function untunnelled(c: Ctx, key: string, has: Mask): Mask {
+  const t = tun(c);
+  if (c.isEmpty(t)) return has;
+  return mask(c, `untun${key}`, has, (r) => !t[r]);
+}
+/** Rows of `own`, plus the tunnelled rows that have an outer header of `kind`. */
+function withOuterRows(c: Ctx, own: Mask, kind: number, skip: "ip" | "eth" | null): Mask {
+  if (c.isEmpty(tun(c))) return own;
+  return c.memo(`outerRows${kind}/${skip}`, () => {
+    // every row (the mask is kept for the whole evaluation, whatever rows the current node needs)
+    const cand = c.cand;
+    c.cand = null;
+    try {
+      const m = existsMask(hdrOcc(c, tun(c), kind, (_b, _q, push) => push(1), skip), c.n).slice();
+      for (let r = 0; r < c.n; r++) m[r] |= own[r];
+      return m;
+    } finally {
+      c.cand = cand;
+    }
+  });
 }
 
 /** Numbers read from the row's bytes at the network layer + `at` (for fields the table does not store). */
@@ -293,15 +383,29 @@ def("frame.time_delta", { reads: ["tsSec", "tsNsec"], get: (c) => {
 // ------------------------------------------------------------------ link layer
 
 const eth = (c: Ctx) => c.layer(L.ETH);
-def("eth", { exists: eth, bytes: true, get: (c) => bytesSpan(c, eth(c), (_b, l3) => [0, l3]) });
-def("eth.dst", { reads: ["ethDst"], get: (c) => idOcc(macConv(c), [{ has: eth(c), v: c.t.ethDst }], c) });
-def("eth.src", { reads: ["ethSrc"], get: (c) => idOcc(macConv(c), [{ has: eth(c), v: c.t.ethSrc }], c) });
-def("eth.addr", { reads: ["ethDst", "ethSrc"], get: (c) => idOcc(macConv(c), [{ has: eth(c), v: c.t.ethDst }, { has: eth(c), v: c.t.ethSrc }], c) });
+/** End of the Ethernet header (and its 802.1Q/802.1ad tags) that starts at q. */
+function ethEnd(b: Uint8Array, q: number): number {
+  let p = q + 12;
+  while (p + 4 <= b.length && (u16(b, p) === 0x8100 || u16(b, p) === 0x88a8 || u16(b, p) === 0x9100)) p += 4;
+  return Math.min(b.length, p + 2);
+}
+// in tunnelled rows every Ethernet header of the walk (VXLAN, Geneve, ERSPAN carry frames)
+def("eth", { exists: eth, bytes: true, get: (c) => withOuter(c, bytesSpan(c, untunnelled(c, "eth", eth(c)), (_b, l3) => [0, l3]), () => hdrOcc(c, tun(c), Hdr.ETH, (b, q, push) => push(b.slice(q, ethEnd(b, q))))) });
+// outer Ethernet headers of tunnelled rows (VXLAN, Geneve, ERSPAN, GRE bridging) come first
+const outerMac = (at: number[]) => (b: Uint8Array, q: number, push: Push) => {
+  for (const a of at) if (q + a + 6 <= b.length) push(b.slice(q + a, q + a + 6));
+};
+def("eth.dst", { reads: ["ethDst"], get: (c) => withOuter(c, idOcc(macConv(c), [{ has: eth(c), v: c.t.ethDst }], c), () => hdrOcc(c, tun(c), Hdr.ETH, outerMac([0]), "eth")) });
+def("eth.src", { reads: ["ethSrc"], get: (c) => withOuter(c, idOcc(macConv(c), [{ has: eth(c), v: c.t.ethSrc }], c), () => hdrOcc(c, tun(c), Hdr.ETH, outerMac([6]), "eth")) });
+def("eth.addr", { reads: ["ethDst", "ethSrc"], get: (c) => withOuter(c, idOcc(macConv(c), [{ has: eth(c), v: c.t.ethDst }, { has: eth(c), v: c.t.ethSrc }], c), () => hdrOcc(c, tun(c), Hdr.ETH, outerMac([0, 6]), "eth")) });
 for (const [bit, suffix] of [[1, "ig"], [2, "lg"]] as const) {
   const bitOf = (c: Ctx, name: StorageKey) => derive(c, `${name}${bit}`, (r) => ((macConv(c).get(c.t[name as "ethSrc"][r]) as Uint8Array | null)?.[0] ?? 0) & bit ? 1 : 0);
-  def(`eth.dst.${suffix}`, { reads: ["ethDst"], get: (c) => numOcc(eth(c), bitOf(c, "ethDst")) });
-  def(`eth.src.${suffix}`, { reads: ["ethSrc"], get: (c) => numOcc(eth(c), bitOf(c, "ethSrc")) });
-  def(`eth.${suffix}`, { reads: ["ethDst", "ethSrc"], get: (c) => ({ t: "num", slots: [{ has: eth(c), v: bitOf(c, "ethDst") }, { has: eth(c), v: bitOf(c, "ethSrc") }] }) });
+  const outerBit = (c: Ctx, at: number[]) => () => hdrOcc(c, tun(c), Hdr.ETH, (b, q, push) => {
+    for (const a of at) if (q + a < b.length) push(b[q + a] & bit ? 1 : 0);
+  }, "eth");
+  def(`eth.dst.${suffix}`, { reads: ["ethDst"], get: (c) => withOuter(c, numOcc(eth(c), bitOf(c, "ethDst")), outerBit(c, [0])) });
+  def(`eth.src.${suffix}`, { reads: ["ethSrc"], get: (c) => withOuter(c, numOcc(eth(c), bitOf(c, "ethSrc")), outerBit(c, [6])) });
+  def(`eth.${suffix}`, { reads: ["ethDst", "ethSrc"], get: (c) => withOuter(c, { t: "num", slots: [{ has: eth(c), v: bitOf(c, "ethDst") }, { has: eth(c), v: bitOf(c, "ethSrc") }] }, outerBit(c, [0, 6])) });
 }
 // eth.type is the outer EtherType (0x8100 on VLAN-tagged frames); 802.3 frames have eth.len instead
 const ethTyped = (c: Ctx) => mask(c, "ethTyped", eth(c), (r) => (c.t.layers[r] & L.VLAN) !== 0 || c.t.ethType[r] > 1500);
@@ -310,33 +414,26 @@ def("eth.type", { reads: ["ethType"], get: (c) => {
   const plain = mask(c, "ethTypePlain", ethTyped(c), (r) => !vlan[r]);
   const tagged = mask(c, "ethTypeTagged", eth(c), (r) => vlan[r] === 1);
   const fromBytes = bytesNum(c, tagged, (b) => u16(b, 12));
-  return { t: "num", slots: [{ has: plain, v: c.t.ethType }, ...(fromBytes.t === "num" ? fromBytes.slots : [])] };
+  const own: Occ = { t: "num", slots: [{ has: plain, v: c.t.ethType }, ...(fromBytes.t === "num" ? fromBytes.slots : [])] };
+  return withOuter(c, own, () => hdrOcc(c, tun(c), Hdr.ETH, num((b, q) => u16(b, q + 12)), "eth"));
 } });
 def("eth.len", { reads: ["ethType"], get: (c) => numOcc(mask(c, "ethLen", eth(c), (r) => !(c.t.layers[r] & L.VLAN) && c.t.ethType[r] <= 1500), c.t.ethType) });
 
 const vlan = (c: Ctx) => c.layer(L.VLAN);
-/** Every VLAN tag of the row, outer first: [tci, inner type] per tag. */
-function vlanTags(c: Ctx, f: (tci: number, type: number) => number): Occ {
-  return genOcc(c, vlan(c), (r, push) => {
-    const b = c.bytes.get(r);
-    if (b === null || linkType(c, r) !== 1) return;
-    let p = 12;
-    let type = u16(b, p);
-    p += 2;
-    while ((type === 0x8100 || type === 0x88a8 || type === 0x9100) && p + 4 <= b.length) {
-      const tci = u16(b, p);
-      const tpid = type;
-      type = u16(b, p + 2);
-      if (tpid !== 0x88a8) push(f(tci, type));
-      p += 4;
-    }
-  });
+/** Every 802.1Q tag (kind Hdr.VLAN) or 802.1ad tag (Hdr.QINQ) of the row, outer first (tunnelled frames' too): f(tci, inner type). */
+function vlanTags(c: Ctx, f: (tci: number, type: number) => number, kind: number = Hdr.VLAN): Occ {
+  return hdrOcc(c, vlan(c), kind, num((b, q) => f(u16(b, q), u16(b, q + 2))));
 }
 def("vlan", { exists: (c) => existsMask(vlanTags(c, (tci) => tci), c.n), bytes: true });
 def("vlan.id", { reads: ["vlanId"], bytes: true, get: (c) => vlanTags(c, (tci) => tci & 0xfff) });
 def("vlan.priority", { bytes: true, get: (c) => vlanTags(c, (tci) => tci >> 13) });
 def("vlan.dei", { bytes: true, get: (c) => vlanTags(c, (tci) => (tci >> 12) & 1) });
 def("vlan.etype", { bytes: true, get: (c) => vlanTags(c, (_tci, type) => type) });
+// 802.1ad service tags (TPID 0x88a8): Wireshark's ieee8021ad protocol, not vlan
+def("ieee8021ad", { exists: (c) => existsMask(vlanTags(c, (tci) => tci, Hdr.QINQ), c.n), bytes: true });
+def("ieee8021ad.id", { bytes: true, get: (c) => vlanTags(c, (tci) => tci & 0xfff, Hdr.QINQ) });
+def("ieee8021ad.priority", { bytes: true, get: (c) => vlanTags(c, (tci) => tci >> 13, Hdr.QINQ) });
+def("ieee8021ad.dei", { bytes: true, get: (c) => vlanTags(c, (tci) => (tci >> 12) & 1, Hdr.QINQ) });
 
 const sll = (c: Ctx) => c.layer(L.SLL | L.SLL2);
 def("sll", { exists: sll });
@@ -371,18 +468,30 @@ for (const [name, at, len] of [["arp.src.hw_mac", 8, 6], ["arp.src.proto_ipv4", 
 
 // ------------------------------------------------------------------ IPv4
 
-def("ip", { exists: ip4, bytes: true, get: (c) => bytesSpan(c, ip4(c), (_b, l3, r) => [l3, ipEnd(c, r, l3)]) });
+/** Every IP header's datagram of tunnelled rows as bytes (from the header to its length, clamped to what was captured). */
+const outerIpBytes = (c: Ctx, kind: number, len: (b: Uint8Array, q: number) => number) => () => hdrOcc(c, tun(c), kind, (b, q, push) => {
+  push(b.slice(q, Math.min(b.length, q + (len(b, q) || b.length - q))));
+});
+def("ip", { exists: (c) => withOuterRows(c, ip4(c), Hdr.IPV4, "ip"), bytes: true, get: (c) => withOuter(c, bytesSpan(c, untunnelled(c, "4", ip4(c)), (_b, l3, r) => [l3, ipEnd(c, r, l3)]), outerIpBytes(c, Hdr.IPV4, (b, q) => u16(b, q + 2))) });
 /** Outer IPv4 address (the Source/Destination column ids) and, in ICMP errors, the quoted header's. */
 const ip4Addr = (c: Ctx, outer: StorageKey, inner: StorageKey): Slot[] => c.live([
-  { has: ip4(c), v: col(c, outer) },
+  { has: untunnelled(c, "4", ip4(c)), v: col(c, outer) },
   { has: quoted4(c), v: col(c, inner) },
 ]);
-def("ip.src", { reads: ["src", "ipSrc"], get: (c) => idOcc(ipv4Conv(c), ip4Addr(c, "src", "ipSrc"), c) });
-def("ip.dst", { reads: ["dst", "ipDst"], get: (c) => idOcc(ipv4Conv(c), ip4Addr(c, "dst", "ipDst"), c) });
-def("ip.addr", { reads: ["src", "dst", "ipSrc", "ipDst"], get: (c) => idOcc(ipv4Conv(c), [...ip4Addr(c, "src", "ipSrc"), ...ip4Addr(c, "dst", "ipDst")], c) });
+/**
+ * Every IPv4 header's addresses of tunnelled rows (offsets 12 = source, 16 = destination), the innermost
+ * included: the Source/Destination columns of a tunnel that carries no IP (VXLAN carrying ARP) are not IP.
+ */
+const outer4 = (c: Ctx, at: number[]) => () => hdrOcc(c, tun(c), Hdr.IPV4, (b, q, push) => {
+  for (const a of at) if (q + a + 4 <= b.length) push(u32(b, q + a));
+});
+def("ip.src", { reads: ["src", "ipSrc"], get: (c) => withOuter(c, idOcc(ipv4Conv(c), ip4Addr(c, "src", "ipSrc"), c), outer4(c, [12])) });
+def("ip.dst", { reads: ["dst", "ipDst"], get: (c) => withOuter(c, idOcc(ipv4Conv(c), ip4Addr(c, "dst", "ipDst"), c), outer4(c, [16])) });
+def("ip.addr", { reads: ["src", "dst", "ipSrc", "ipDst"], get: (c) => withOuter(c, idOcc(ipv4Conv(c), [...ip4Addr(c, "src", "ipSrc"), ...ip4Addr(c, "dst", "ipDst")], c), outer4(c, [12, 16])) });
 /**
  * An IPv4 header field: the row's own header from a column, plus — in ICMP errors — the quoted header's
- * value read from the packet bytes (`at`: the value in the header that starts at offset q).
+ * value read from the packet bytes (`at`: the value in the header that starts at offset q), and — in
+ * tunnelled rows — the outer headers' values first.
  */
 function ip4Num(name: string, reads: StorageKey[], own: (c: Ctx) => ArrayLike<number>, at: (b: Uint8Array, q: number) => number): void {
   def(name, { reads, get: (c) => {
@@ -391,7 +500,7 @@ function ip4Num(name: string, reads: StorageKey[], own: (c: Ctx) => ArrayLike<nu
       const q = bytesNum(c, quoted4(c), (b, l3, r) => at(b, l3 + c.t.ipHdrLen[r] + 8));
       if (q.t === "num") slots.push(...q.slots);
     }
-    return { t: "num", slots };
+    return withOuter(c, { t: "num", slots }, () => hdrOcc(c, tun(c), Hdr.IPV4, num(at), "ip"));
   } });
 }
 ip4Num("ip.version", [], (c) => derive(c, "four", () => 4), (b, q) => u8(b, q) >> 4);
@@ -411,34 +520,44 @@ ip4Num("ip.proto", ["ipProto"], (c) => c.t.ipProto, (b, q) => u8(b, q + 9));
 def("ip.checksum", { bytes: true, get: (c) => {
   const own = bytesNum(c, ip4(c), (b, l3) => u16(b, l3 + 10));
   const q = bytesNum(c, quoted4(c), (b, l3, r) => u16(b, l3 + c.t.ipHdrLen[r] + 18));
-  return own.t === "num" && q.t === "num" ? { t: "num", slots: [...own.slots, ...q.slots] } : own;
+  const mine: Occ = own.t === "num" && q.t === "num" ? { t: "num", slots: [...own.slots, ...q.slots] } : own;
+  return withOuter(c, mine, () => hdrOcc(c, tun(c), Hdr.IPV4, num((b, h) => u16(b, h + 10)), "ip"));
 } });
 ip4Num("ip.checksum.status", [], (c) => derive(c, "unverified", () => 2), () => 2);
 
 // ------------------------------------------------------------------ IPv6
 
-def("ipv6", { exists: ip6, bytes: true, get: (c) => bytesSpan(c, ip6(c), (_b, l3, r) => [l3, ipEnd(c, r, l3)]) });
+def("ipv6", { exists: (c) => withOuterRows(c, ip6(c), Hdr.IPV6, "ip"), bytes: true, get: (c) => withOuter(c, bytesSpan(c, untunnelled(c, "6", ip6(c)), (_b, l3, r) => [l3, ipEnd(c, r, l3)]), outerIpBytes(c, Hdr.IPV6, (b, q) => 40 + u16(b, q + 4))) });
 const ip6Addr = (c: Ctx, outer: StorageKey, inner: StorageKey): Slot[] => c.live([
-  { has: ip6(c), v: col(c, outer) },
+  { has: untunnelled(c, "6", ip6(c)), v: col(c, outer) },
   { has: quoted6(c), v: col(c, inner) },
 ]);
-def("ipv6.src", { reads: ["src", "ipSrc"], get: (c) => idOcc(ipv6Conv(c), ip6Addr(c, "src", "ipSrc"), c) });
-def("ipv6.dst", { reads: ["dst", "ipDst"], get: (c) => idOcc(ipv6Conv(c), ip6Addr(c, "dst", "ipDst"), c) });
-def("ipv6.addr", { reads: ["src", "dst", "ipSrc", "ipDst"], get: (c) => idOcc(ipv6Conv(c), [...ip6Addr(c, "src", "ipSrc"), ...ip6Addr(c, "dst", "ipDst")], c) });
-def("ipv6.version", { get: (c) => numOcc(ip6(c), derive(c, "six", () => 6)) });
-def("ipv6.hlim", { reads: ["ipTtl"], get: (c) => numOcc(ip6(c), c.t.ipTtl) });
-def("ipv6.plen", { reads: ["ipLen"], get: (c) => numOcc(ip6(c), derive(c, "plen", (r) => c.t.ipLen[r] - 40)) });
-def("ipv6.tclass", { reads: ["ipTos"], get: (c) => numOcc(ip6(c), c.t.ipTos) });
-def("ipv6.tclass.dscp", { reads: ["ipTos"], get: (c) => numOcc(ip6(c), fieldOf(c, "dscp", c.t.ipTos, 2, 63)) });
-def("ipv6.tclass.ecn", { reads: ["ipTos"], get: (c) => numOcc(ip6(c), fieldOf(c, "ecn", c.t.ipTos, 0, 3)) });
+/** Every IPv6 header's addresses of tunnelled rows (offsets 8 = source, 24 = destination), as outer4. */
+const outer6 = (c: Ctx, at: number[]) => () => hdrOcc(c, tun(c), Hdr.IPV6, (b, q, push) => {
+  for (const a of at) if (q + a + 16 <= b.length) push(b.slice(q + a, q + a + 16));
+});
+def("ipv6.src", { reads: ["src", "ipSrc"], get: (c) => withOuter(c, idOcc(ipv6Conv(c), ip6Addr(c, "src", "ipSrc"), c), outer6(c, [8])) });
+def("ipv6.dst", { reads: ["dst", "ipDst"], get: (c) => withOuter(c, idOcc(ipv6Conv(c), ip6Addr(c, "dst", "ipDst"), c), outer6(c, [24])) });
+def("ipv6.addr", { reads: ["src", "dst", "ipSrc", "ipDst"], get: (c) => withOuter(c, idOcc(ipv6Conv(c), [...ip6Addr(c, "src", "ipSrc"), ...ip6Addr(c, "dst", "ipDst")], c), outer6(c, [8, 24])) });
+/** An IPv6 fixed-header field: the row's own from a column, the outer headers' (tunnels) from the bytes. */
+function ip6Num(name: string, reads: StorageKey[], own: (c: Ctx) => Occ, at: Read): void {
+  def(name, { reads, get: (c) => withOuter(c, own(c), () => hdrOcc(c, tun(c), Hdr.IPV6, num(at), "ip")) });
+}
+ip6Num("ipv6.version", [], (c) => numOcc(ip6(c), derive(c, "six", () => 6)), (b, q) => u8(b, q) >> 4);
+ip6Num("ipv6.hlim", ["ipTtl"], (c) => numOcc(ip6(c), c.t.ipTtl), (b, q) => u8(b, q + 7));
+ip6Num("ipv6.plen", ["ipLen"], (c) => numOcc(ip6(c), derive(c, "plen", (r) => c.t.ipLen[r] - 40)), (b, q) => u16(b, q + 4));
+ip6Num("ipv6.tclass", ["ipTos"], (c) => numOcc(ip6(c), c.t.ipTos), (b, q) => (u16(b, q) >> 4) & 0xff);
+ip6Num("ipv6.tclass.dscp", ["ipTos"], (c) => numOcc(ip6(c), fieldOf(c, "dscp", c.t.ipTos, 2, 63)), (b, q) => (u16(b, q) >> 6) & 63);
+ip6Num("ipv6.tclass.ecn", ["ipTos"], (c) => numOcc(ip6(c), fieldOf(c, "ecn", c.t.ipTos, 0, 3)), (b, q) => (u16(b, q) >> 4) & 3);
 def("ipv6.nxt", { reads: ["ipProto", "ipHdrLen"], get: (c) => {
   // the fixed header's Next Header: the transport protocol unless extension headers follow
   const plain = mask(c, "v6plain", ip6(c), (r) => c.t.ipHdrLen[r] === 40 && !(c.t.layers[r] & L.IP_FRAGMENT));
   const ext = mask(c, "v6ext", ip6(c), (r) => !plain[r]);
   const fromBytes = bytesNum(c, ext, (b, l3) => u8(b, l3 + 6));
-  return { t: "num", slots: [{ has: plain, v: c.t.ipProto }, ...(fromBytes.t === "num" ? fromBytes.slots : [])] };
+  const own: Occ = { t: "num", slots: [{ has: plain, v: c.t.ipProto }, ...(fromBytes.t === "num" ? fromBytes.slots : [])] };
+  return withOuter(c, own, () => hdrOcc(c, tun(c), Hdr.IPV6, num((b, q) => u8(b, q + 6)), "ip"));
 } });
-def("ipv6.flow", { bytes: true, get: (c) => bytesNum(c, ip6(c), (b, l3) => u32(b, l3) & 0xfffff) });
+def("ipv6.flow", { bytes: true, get: (c) => withOuter(c, bytesNum(c, ip6(c), (b, l3) => u32(b, l3) & 0xfffff), () => hdrOcc(c, tun(c), Hdr.IPV6, num((b, q) => u32(b, q) & 0xfffff), "ip")) });
 
 // ------------------------------------------------------------------ TCP
 
@@ -603,43 +722,122 @@ def("tcp.time_delta", { reads: ["tcpStream", "tsSec", "tsNsec"], get: (c) => num
 
 // ------------------------------------------------------------------ UDP
 
-def("udp", { exists: udpAny, bytes: true, get: (c) => bytesSpan(c, udpFull(c), (_b, l3, r) => [l3 + c.t.ipHdrLen[r], ipEnd(c, r, l3)]) });
-def("udp.srcport", { reads: ["srcPort"], get: (c) => numOcc(udpAny(c), c.t.srcPort) });
-def("udp.dstport", { reads: ["dstPort"], get: (c) => numOcc(udpAny(c), c.t.dstPort) });
-def("udp.port", { reads: ["srcPort", "dstPort"], get: (c) => ({ t: "num", slots: ports(c, udpAny(c)) }) });
-def("udp.length", { reads: ["udpLen"], get: (c) => numOcc(udpAny(c), col(c, "udpLen")) });
-def("udp.checksum", { bytes: true, get: (c) => bytesNum(c, udpFull(c), (b, l3, r) => u16(b, l3 + c.t.ipHdrLen[r] + 6)) });
-def("udp.checksum.status", { get: (c) => numOcc(udpFull(c), derive(c, "unverified", () => 2)) });
-def("udp.payload", { bytes: true, get: (c) => bytesSpan(c, udpFull(c), (_b, l3, r) => {
+/** The UDP tunnels' headers (from = 0) or payloads (from = 8), as bytes (the UDP length, clamped to what was captured). */
+const outerUdpBytes = (c: Ctx, from: number) => () => hdrOcc(c, tun(c), Hdr.UDP, (b, q, push) => {
+  const len = Math.max(8, u16(b, q + 4) || 0);
+  push(b.slice(Math.min(q + from, b.length), Math.min(q + len, b.length)));
+});
+def("udp", { exists: (c) => withOuterRows(c, udpAny(c), Hdr.UDP, null), bytes: true, get: (c) => withOuter(c, bytesSpan(c, udpFull(c), (_b, l3, r) => [l3 + c.t.ipHdrLen[r], ipEnd(c, r, l3)]), outerUdpBytes(c, 0)) });
+// the UDP headers of UDP tunnels (VXLAN, Geneve, GTP-U) come first
+const outerUdp = (c: Ctx, at: number[]) => () => hdrOcc(c, tun(c), Hdr.UDP, (b, q, push) => {
+  for (const a of at) if (q + a + 2 <= b.length) push(u16(b, q + a));
+});
+def("udp.srcport", { reads: ["srcPort"], get: (c) => withOuter(c, numOcc(udpAny(c), c.t.srcPort), outerUdp(c, [0])) });
+def("udp.dstport", { reads: ["dstPort"], get: (c) => withOuter(c, numOcc(udpAny(c), c.t.dstPort), outerUdp(c, [2])) });
+def("udp.port", { reads: ["srcPort", "dstPort"], get: (c) => withOuter(c, { t: "num", slots: ports(c, udpAny(c)) }, outerUdp(c, [0, 2])) });
+def("udp.length", { reads: ["udpLen"], get: (c) => withOuter(c, numOcc(udpAny(c), col(c, "udpLen")), outerUdp(c, [4])) });
+def("udp.checksum", { bytes: true, get: (c) => withOuter(c, bytesNum(c, udpFull(c), (b, l3, r) => u16(b, l3 + c.t.ipHdrLen[r] + 6)), outerUdp(c, [6])) });
+def("udp.checksum.status", { get: (c) => withOuter(c, numOcc(udpFull(c), derive(c, "unverified", () => 2)), () => hdrOcc(c, tun(c), Hdr.UDP, (_b, _q, push) => push(2))) });
+def("udp.payload", { bytes: true, get: (c) => withOuter(c, bytesSpan(c, udpFull(c), (_b, l3, r) => {
   const start = l3 + c.t.ipHdrLen[r] + 8;
   return [start, l3 + c.t.ipHdrLen[r] + Math.max(8, col(c, "udpLen")[r])];
-}) });
-/** udp.stream: UDP conversations (unordered address/port pairs) numbered in order of first appearance. */
-function udpStreams(c: Ctx): { idx: Int32Array; count: number } {
+}), outerUdpBytes(c, 8)) });
+/**
+ * udp.stream: UDP conversations (unordered address/port pairs) numbered in order of first appearance; in
+ * tunnelled rows the UDP tunnels' own headers (VXLAN, Geneve, GTP-U) are conversations too, numbered before
+ * the inner one of the same frame (`outer`: their stream numbers per row, CSR).
+ */
+function udpStreams(c: Ctx): { idx: Int32Array; count: number; outer: { off: Int32Array; ids: number[] } | null } {
   return c.memo("udpStream", () => {
     const t = c.t;
     const has = udpAny(c);
     const idx = new Int32Array(c.n).fill(-1);
     const ids = new Map<string, number>();
-    for (let r = 0; r < c.n; r++) {
-      if (!has[r]) continue;
-      const a = t.ipSrc[r] * 65536 + t.srcPort[r];
-      const b = t.ipDst[r] * 65536 + t.dstPort[r];
-      const key = a < b ? `${a},${b}` : `${b},${a}`;
+    const id = (key: string) => {
       let s = ids.get(key);
       if (s === undefined) {
         s = ids.size;
         ids.set(key, s);
       }
-      idx[r] = s;
+      return s;
+    };
+    const tunnels = !c.isEmpty(tun(c));
+    const isTun = tun(c);
+    const off = tunnels ? new Int32Array(c.n + 1) : null;
+    const outerIds: number[] = [];
+    for (let r = 0; r < c.n; r++) {
+      if (off !== null) {
+        off[r] = outerIds.length;
+        if (isTun[r]) outerUdpKeys(c, r, (key) => outerIds.push(id(key)));
+      }
+      if (!has[r]) continue;
+      const a = t.ipSrc[r] * 65536 + t.srcPort[r];
+      const b = t.ipDst[r] * 65536 + t.dstPort[r];
+      idx[r] = id(a < b ? `${a},${b}` : `${b},${a}`);
     }
-    return { idx, count: ids.size };
+    if (off !== null) off[c.n] = outerIds.length;
+    return { idx, count: ids.size, outer: off === null ? null : { off, ids: outerIds } };
   });
 }
-def("udp.stream", { reads: ["ipSrc", "ipDst", "srcPort", "dstPort"], get: (c) => numOcc(udpAny(c), udpStreams(c).idx) });
-const udpTimes = (c: Ctx) => streamTimes(c, "udp", udpFull(c), udpStreams(c).idx, udpStreams(c).count);
-def("udp.time_relative", { get: (c) => numOcc(udpFull(c), udpTimes(c).rel) });
-def("udp.time_delta", { get: (c) => numOcc(udpFull(c), udpTimes(c).delta) });
+/** Conversation keys of a tunnelled row's UDP tunnel headers (addresses of the IP header that carries each). */
+function outerUdpKeys(c: Ctx, r: number, add: (key: string) => void): void {
+  const b = c.bytes.get(r);
+  if (b === null) return;
+  walkHeaders(b, linkType(c, r), HDRS);
+  let ip = -1;
+  for (let i = 0; i < HDRS.length; i += 2) {
+    const k = HDRS[i];
+    if (k === Hdr.IPV4 || k === Hdr.IPV6) ip = i;
+    if (k !== Hdr.UDP || ip < 0) continue;
+    const q = HDRS[i + 1];
+    const h = HDRS[ip + 1];
+    const v6 = HDRS[ip] === Hdr.IPV6;
+    const addr = (at: number) => (v6 ? Array.from(b.subarray(h + at, h + at + 16)).join(".") : String(u32(b, h + at)));
+    const x = `o${addr(v6 ? 8 : 12)}/${u16(b, q)}`;
+    const y = `o${addr(v6 ? 24 : 16)}/${u16(b, q + 2)}`;
+    add(x < y ? `${x},${y}` : `${y},${x}`);
+  }
+}
+def("udp.stream", { reads: ["ipSrc", "ipDst", "srcPort", "dstPort"], get: (c) => {
+  const s = udpStreams(c);
+  const own = numOcc(udpAny(c), s.idx);
+  const outer = s.outer;
+  return outer === null ? own : withOuter(c, own, () => ({ t: "gen", off: outer.off, vals: outer.ids }));
+} });
+/** udp.time_relative / udp.time_delta of every UDP header of the frame (outer tunnels' first), per conversation. */
+function udpTimes(c: Ctx): { rel: Occ; delta: Occ } {
+  return c.memo("udpTimes", () => {
+    const s = udpStreams(c);
+    const has = udpFull(c);
+    if (s.outer === null) {
+      const st = streamTimes(c, "udp", has, s.idx, s.count);
+      return { rel: numOcc(has, st.rel), delta: numOcc(has, st.delta) };
+    }
+    const t = c.t;
+    const first = new Float64Array(s.count).fill(NaN);
+    const last = new Float64Array(s.count);
+    const off = new Int32Array(c.n + 1);
+    const rel: number[] = [];
+    const delta: number[] = [];
+    const { off: oOff, ids } = s.outer;
+    for (let r = 0; r < c.n; r++) {
+      off[r] = rel.length;
+      const time = t.tsSec[r] + t.tsNsec[r] / 1e9;
+      const at = (id: number) => {
+        if (first[id] !== first[id]) first[id] = last[id] = time;
+        rel.push(time - first[id]);
+        delta.push(time - last[id]);
+        last[id] = time;
+      };
+      for (let k = oOff[r]; k < oOff[r + 1]; k++) at(ids[k]);
+      if (has[r] && s.idx[r] >= 0) at(s.idx[r]);
+    }
+    off[c.n] = rel.length;
+    return { rel: { t: "gen", off, vals: rel }, delta: { t: "gen", off: off.slice(), vals: delta } };
+  });
+}
+def("udp.time_relative", { get: (c) => udpTimes(c).rel });
+def("udp.time_delta", { get: (c) => udpTimes(c).delta });
 
 // ------------------------------------------------------------------ ICMP
 
@@ -651,7 +849,9 @@ def("icmp.type", { reads: ["icmpType"], get: (c) => numOcc(icmp(c), col(c, "icmp
 def("icmp.code", { reads: ["icmpCode"], get: (c) => numOcc(icmp(c), col(c, "icmpCode")) });
 def("icmpv6.type", { reads: ["icmpType"], get: (c) => numOcc(icmp6(c), col(c, "icmpType")) });
 def("icmpv6.code", { reads: ["icmpCode"], get: (c) => numOcc(icmp6(c), col(c, "icmpCode")) });
-const echo = (c: Ctx) => mask(c, "echo", icmp(c), (r) => col(c, "icmpType")[r] === 0 || col(c, "icmpType")[r] === 8);
+// identifier and sequence number: echo, timestamp, information and address-mask messages (packet-icmp.c)
+const ICMP_IDENT_TYPES = new Set([0, 8, 13, 14, 15, 16, 17, 18]);
+const echo = (c: Ctx) => mask(c, "echo", icmp(c), (r) => ICMP_IDENT_TYPES.has(col(c, "icmpType")[r]));
 def("icmp.ident", { bytes: true, get: (c) => bytesNum(c, echo(c), (b, l3, r) => u16(b, l3 + c.t.ipHdrLen[r] + 4)) });
 def("icmp.seq", { bytes: true, get: (c) => bytesNum(c, echo(c), (b, l3, r) => u16(b, l3 + c.t.ipHdrLen[r] + 6)) });
 
@@ -672,7 +872,7 @@ def("tls", { exists: (c) => c.memo("tls", () => {
 def("http", { exists: (c) => proto(c, "http", c.layer(L.HTTP), (p) => !p.startsWith("RTSP") && p !== "HTTP2") });
 def("http2", { exists: (c) => proto(c, "http2", c.layer(L.HTTP), (p) => p === "HTTP2") });
 // IP protocols the dissector names by number (Wireshark dissects them whenever the number matches)
-for (const [name, num] of [["ospf", 89], ["pim", 103], ["vrrp", 112], ["igmp", 2], ["gre", 47], ["esp", 50], ["ah", 51], ["sctp", 132]] as const) {
+for (const [name, num] of [["ospf", 89], ["pim", 103], ["vrrp", 112], ["igmp", 2], ["esp", 50], ["ah", 51], ["sctp", 132]] as const) {
   def(name, { reads: ["ipProto"], exists: (c) => mask(c, `ipp${num}`, c.layer(L.IPV4 | L.IPV6, L.IP_LATER_FRAGMENT), (r) => c.t.ipProto[r] === num) });
 }
 def("rtsp", { exists: (c) => proto(c, "rtsp", c.layer(L.HTTP), (p) => p.startsWith("RTSP")) });
@@ -850,3 +1050,127 @@ tlsField("tls.handshake.session_id_length", (f, add) => {
   if (f.clientHello) add(f.clientHello.sessionIdLength);
   if (f.serverHello) add(f.serverHello.sessionIdLength);
 });
+
+// ------------------------------------------------------------------ tunnels and encapsulations
+// Header fields of the tunnels lib/decode/tunnel.ts decodes, read from the bytes of tunnelled rows (one
+// occurrence per header: an MPLS label per stack entry, a GRE header per GRE layer…).
+
+/** A field of the headers of `kind` (ftype from tshark -G fields). */
+function tunField(name: string, kind: number, read: (b: Uint8Array, q: number, push: Push) => void): void {
+  def(name, { bytes: true, get: (c) => hdrOcc(c, tun(c), kind, read) });
+}
+const tunNum = (name: string, kind: number, at: Read) => tunField(name, kind, num(at));
+/** A protocol present in the rows that have a header of one of `kinds`. */
+function tunProto(name: string, kinds: number[]): void {
+  def(name, { bytes: true, exists: (c) => {
+    const m = new Uint8Array(c.n);
+    for (const k of kinds) {
+      const e = existsMask(hdrOcc(c, tun(c), k, (_b, _q, push) => push(1)), c.n);
+      for (let r = 0; r < c.n; r++) m[r] |= e[r];
+    }
+    return m;
+  } });
+}
+
+// PPPoE: the discovery and session dissectors add `pppoed` / `pppoes` items; the `pppoe.*` fields are
+// registered under a `pppoe` protocol that tshark 4.0.17 never adds to a frame (`pppoe` matches nothing)
+tunProto("pppoed", [Hdr.PPPOED]);
+tunProto("pppoes", [Hdr.PPPOES]);
+def("pppoe", { exists: zeros });
+const pppoeNum = (name: string, at: Read) => def(name, { bytes: true, get: (c) => withOuter(c, hdrOcc(c, tun(c), Hdr.PPPOED, num(at)), () => hdrOcc(c, tun(c), Hdr.PPPOES, num(at))) });
+pppoeNum("pppoe.version", (b, q) => u8(b, q) >> 4);
+pppoeNum("pppoe.type", (b, q) => u8(b, q) & 15);
+pppoeNum("pppoe.code", (b, q) => u8(b, q + 1));
+pppoeNum("pppoe.session_id", (b, q) => u16(b, q + 2));
+pppoeNum("pppoe.payload_length", (b, q) => u16(b, q + 4));
+
+// PPP (over PPPoE, or PPTP's enhanced GRE): address/control only when the frame has them
+const pppHasAc = (b: Uint8Array, q: number) => q + 2 <= b.length && b[q] === 0xff && b[q + 1] === 0x03;
+tunProto("ppp", [Hdr.PPP]);
+tunNum("ppp.address", Hdr.PPP, (b, q) => (pppHasAc(b, q) ? b[q] : NaN));
+tunNum("ppp.control", Hdr.PPP, (b, q) => (pppHasAc(b, q) ? b[q + 1] : NaN));
+tunNum("ppp.protocol", Hdr.PPP, (b, q) => {
+  const p = pppHasAc(b, q) ? q + 2 : q;
+  return p < b.length && b[p] & 1 ? b[p] : u16(b, p);
+});
+
+// MPLS: one occurrence per label stack entry
+tunProto("mpls", [Hdr.MPLS]);
+tunNum("mpls.label", Hdr.MPLS, (b, q) => u32(b, q) >>> 12);
+tunNum("mpls.exp", Hdr.MPLS, (b, q) => (u32(b, q) >>> 9) & 7);
+tunNum("mpls.bottom", Hdr.MPLS, (b, q) => (u32(b, q) >>> 8) & 1);
+tunNum("mpls.ttl", Hdr.MPLS, (b, q) => u32(b, q) & 0xff);
+
+// GRE (RFC 2784/2890; version 1 = PPTP's enhanced GRE, whose key is payload length + call id)
+const greFv = (b: Uint8Array, q: number) => u16(b, q);
+/** Offset of GRE's key field (after checksum + offset when C or R is set). */
+const greKeyAt = (b: Uint8Array, q: number) => q + 4 + (greFv(b, q) & 0xc000 ? 4 : 0);
+const greSeqAt = (b: Uint8Array, q: number) => greKeyAt(b, q) + (greFv(b, q) & 0x2000 ? 4 : 0);
+def("gre", { reads: ["ipProto"], bytes: true, exists: (c) => {
+  // GRE the decoder could not enter (cut before its 4 bytes) is still GRE for Wireshark
+  const cut = mask(c, "ipp47", c.layer(L.IPV4 | L.IPV6, L.IP_LATER_FRAGMENT | L.TUNNEL), (r) => c.t.ipProto[r] === 47);
+  return withOuterRows(c, cut, Hdr.GRE, null);
+} });
+tunNum("gre.flags_and_version", Hdr.GRE, greFv);
+for (const [flag, bit] of [["checksum", 15], ["routing", 14], ["key", 13], ["sequence_number", 12], ["strict_source_route", 11]] as const) {
+  tunNum(`gre.flags.${flag}`, Hdr.GRE, (b, q) => (greFv(b, q) >> bit) & 1);
+}
+tunNum("gre.flags.recursion_control", Hdr.GRE, (b, q) => (greFv(b, q) >> 8) & 7);
+tunNum("gre.flags.ack", Hdr.GRE, (b, q) => ((greFv(b, q) & 7) === 1 ? (greFv(b, q) >> 7) & 1 : NaN));
+tunNum("gre.flags.version", Hdr.GRE, (b, q) => greFv(b, q) & 7);
+tunNum("gre.proto", Hdr.GRE, (b, q) => u16(b, q + 2));
+tunNum("gre.checksum", Hdr.GRE, (b, q) => (greFv(b, q) & 0xc000 ? u16(b, q + 4) : NaN));
+tunNum("gre.offset", Hdr.GRE, (b, q) => (greFv(b, q) & 0xc000 ? u16(b, q + 6) : NaN));
+tunNum("gre.key", Hdr.GRE, (b, q) => (greFv(b, q) & 0x2000 && (greFv(b, q) & 7) !== 1 ? u32(b, greKeyAt(b, q)) : NaN));
+tunNum("gre.key.payload_length", Hdr.GRE, (b, q) => (greFv(b, q) & 0x2000 && (greFv(b, q) & 7) === 1 ? u16(b, greKeyAt(b, q)) : NaN));
+tunNum("gre.key.call_id", Hdr.GRE, (b, q) => (greFv(b, q) & 0x2000 && (greFv(b, q) & 7) === 1 ? u16(b, greKeyAt(b, q) + 2) : NaN));
+tunNum("gre.sequence_number", Hdr.GRE, (b, q) => (greFv(b, q) & 0x1000 ? u32(b, greSeqAt(b, q)) : NaN));
+tunNum("gre.ack_number", Hdr.GRE, (b, q) => {
+  const fv = greFv(b, q);
+  return (fv & 7) === 1 && fv & 0x80 ? u32(b, greSeqAt(b, q) + (fv & 0x1000 ? 4 : 0)) : NaN;
+});
+
+// ERSPAN: type I has no header of its own; types II (version 1) and III (version 2)
+tunProto("erspan", [Hdr.ERSPAN1, Hdr.ERSPAN]);
+const erspanVer = (b: Uint8Array, q: number) => u16(b, q) >> 12;
+tunNum("erspan.version", Hdr.ERSPAN, erspanVer);
+tunNum("erspan.vlan", Hdr.ERSPAN, (b, q) => u16(b, q) & 0xfff);
+tunNum("erspan.cos", Hdr.ERSPAN, (b, q) => u16(b, q + 2) >> 13);
+tunNum("erspan.encap", Hdr.ERSPAN, (b, q) => (erspanVer(b, q) === 1 ? (u16(b, q + 2) >> 11) & 3 : NaN));
+tunNum("erspan.bso", Hdr.ERSPAN, (b, q) => (erspanVer(b, q) === 2 ? (u16(b, q + 2) >> 11) & 3 : NaN));
+tunNum("erspan.truncated", Hdr.ERSPAN, (b, q) => (u16(b, q + 2) >> 10) & 1);
+tunNum("erspan.spanid", Hdr.ERSPAN, (b, q) => u16(b, q + 2) & 0x3ff);
+tunNum("erspan.index", Hdr.ERSPAN, (b, q) => (erspanVer(b, q) === 1 ? u32(b, q + 4) & 0xfffff : NaN));
+tunNum("erspan.timestamp", Hdr.ERSPAN, (b, q) => (erspanVer(b, q) === 2 ? u32(b, q + 4) : NaN));
+tunNum("erspan.sgt", Hdr.ERSPAN, (b, q) => (erspanVer(b, q) === 2 ? u16(b, q + 8) : NaN));
+
+// VXLAN (UDP 4789; 4790 = VXLAN-GPE, same VNI field)
+tunProto("vxlan", [Hdr.VXLAN]);
+tunNum("vxlan.flags", Hdr.VXLAN, (b, q) => u16(b, q));
+tunNum("vxlan.flag_i", Hdr.VXLAN, (b, q) => (u16(b, q) >> 11) & 1);
+tunNum("vxlan.vni", Hdr.VXLAN, (b, q) => u32(b, q + 4) >>> 8);
+
+// Geneve (UDP 6081)
+tunProto("geneve", [Hdr.GENEVE]);
+tunNum("geneve.version", Hdr.GENEVE, (b, q) => u8(b, q) >> 6);
+tunNum("geneve.flags", Hdr.GENEVE, (b, q) => u8(b, q + 1));
+tunNum("geneve.flags.oam", Hdr.GENEVE, (b, q) => (u8(b, q + 1) >> 7) & 1);
+tunNum("geneve.flags.critical", Hdr.GENEVE, (b, q) => (u8(b, q + 1) >> 6) & 1);
+tunNum("geneve.proto_type", Hdr.GENEVE, (b, q) => u16(b, q + 2));
+tunNum("geneve.vni", Hdr.GENEVE, (b, q) => u32(b, q + 4) >>> 8);
+
+// GTP-U (UDP 2152): the fields of version 1 headers
+tunProto("gtp", [Hdr.GTP]);
+const gtpV1 = (b: Uint8Array, q: number) => u8(b, q) >> 5 === 1;
+const gtpNum = (name: string, at: Read) => tunNum(name, Hdr.GTP, (b, q) => (gtpV1(b, q) ? at(b, q) : NaN));
+gtpNum("gtp.flags", (b, q) => u8(b, q));
+gtpNum("gtp.flags.version", (b, q) => u8(b, q) >> 5);
+gtpNum("gtp.flags.payload", (b, q) => (u8(b, q) >> 4) & 1);
+gtpNum("gtp.flags.reserved", (b, q) => (u8(b, q) >> 3) & 1);
+gtpNum("gtp.flags.e", (b, q) => (u8(b, q) >> 2) & 1);
+gtpNum("gtp.flags.s", (b, q) => (u8(b, q) >> 1) & 1);
+gtpNum("gtp.flags.pn", (b, q) => u8(b, q) & 1);
+gtpNum("gtp.message", (b, q) => u8(b, q + 1));
+gtpNum("gtp.length", (b, q) => u16(b, q + 2));
+gtpNum("gtp.teid", (b, q) => u32(b, q + 4));
+gtpNum("gtp.seq_number", (b, q) => (u8(b, q) & 7 ? u16(b, q + 8) : NaN));

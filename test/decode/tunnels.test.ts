@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { readCapture } from "../../lib/capture/capture";
 import { Anomaly } from "../../lib/base/errors";
 import { Layer } from "../../lib/table/layers";
+import { MAX_NESTING } from "../../lib/decode/tunnel";
 import { FIXTURE_TUNNELS_DIR, listGoldenCaptures, readPacketsGolden, splitAgg } from "../helpers/golden";
 import { loadCapture } from "../../lib/read/load";
 import { TA_NAMES } from "../../lib/tcp/flags";
@@ -212,5 +213,14 @@ describe("truncated and malformed tunnel headers never throw", () => {
   it("flags a cut tunnel header as tunnel_truncated", () => {
     const cap = readCapture(pcap([...ETH(0x0800), ...IP4(17, UDP(2152, 2152, [0x30, 0xff, 0, 8]))]));
     expect((cap.packets.anomaly![0] & Anomaly.TUNNEL_TRUNCATED) !== 0).toBe(true);
+  });
+  it("IP-in-IP nested 3000 deep: decoding stops after MAX_NESTING tunnels, flagged tunnel_too_deep (no stack overflow)", () => {
+    let frame: number[] = UDP(1, 2, []);
+    frame = IP4(17, frame);
+    for (let i = 0; i < 3000; i++) frame = IP4(4, frame);
+    const cap = readCapture(pcap([...ETH(0x0800), ...frame]));
+    expect(cap.length).toBe(1);
+    expect((cap.packets.anomaly![0] & Anomaly.TUNNEL_TOO_DEEP) !== 0).toBe(true);
+    expect(String(cap.column("tunnel", [0])[0]).split("/").length).toBe(MAX_NESTING);
   });
 });

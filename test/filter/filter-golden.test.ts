@@ -1,13 +1,14 @@
 // Display filters against tshark 4.0.17: every filter of test/golden/filters/filters.txt on every capture
-// with goldens (data/, ../shared/captures, ../shared/captures-wave2), comparing frame-number sets; and
-// every filter tshark rejects (invalid.tsv) must be rejected. Goldens: scripts/golden-filters.js.
+// with goldens (data/, ../shared/captures, ../shared/captures-wave2, the byte-built tunnel fixtures),
+// comparing frame-number sets; and every filter tshark rejects (invalid.tsv) must be rejected.
+// Goldens: scripts/golden-filters.js.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as zlib from "node:zlib";
 import { describe, expect, test } from "vitest";
 import { readCapture } from "../../lib/capture/capture";
 import { compileFilter, FilterError } from "../../lib/filter/index";
-import { DATA_DIR, GOLDEN_DIR, sharedCapturesDir } from "../helpers/golden";
+import { DATA_DIR, FIXTURE_TUNNELS_DIR, GOLDEN_DIR, sharedCapturesDir } from "../helpers/golden";
 
 const GOLD = path.join(GOLDEN_DIR, "filters");
 const shared = sharedCapturesDir();
@@ -15,6 +16,7 @@ const dirs: Record<string, string | null> = {
   data: DATA_DIR,
   shared,
   wave2: shared ? path.join(path.dirname(shared), "captures-wave2") : null,
+  fixture: FIXTURE_TUNNELS_DIR,
 };
 
 function ranges(frames: ArrayLike<number>): string {
