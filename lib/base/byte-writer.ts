@@ -140,6 +140,34 @@ export class ByteWriter {
     this.pos = i + 9;
   }
 
+  /**
+   * A time difference given as whole seconds + nanoseconds (integers, e.g. tsSec[a] − tsSec[b] and
+   * tsNsec[a] − tsNsec[b]) exactly as `(dSec + dNsec / 1e9).toFixed(9)` prints it (csvCell's `fixed9`),
+   * from its digits: below 10^5 s the double is within 10^-11 of the exact value, so toFixed rounds to it.
+   */
+  fixed9(dSec: number, dNsec: number): void {
+    let ns = dSec * 1e9 + dNsec;
+    if (!(ns > -1e14 && ns < 1e14) || !Number.isInteger(ns)) {
+      this.str((dSec + dNsec / 1e9).toFixed(9));
+      return;
+    }
+    if (ns < 0) {
+      this.byte(45);
+      ns = -ns;
+    }
+    const sec = Math.floor(ns / 1e9);
+    this.int(sec);
+    this.byte(46);
+    const buf = this.room(9);
+    let v = (ns - sec * 1e9) | 0;
+    for (let k = this.pos + 8; k >= this.pos; k--) {
+      const q = (v / 10) | 0;
+      buf[k] = 48 + v - q * 10;
+      v = q;
+    }
+    this.pos += 9;
+  }
+
   /** One CSV cell exactly as csvCell(v, fixed9) prints it. */
   csv(v: number | string | boolean | null | undefined, fixed9 = false): void {
     if (v === null || v === undefined) return;
@@ -179,5 +207,29 @@ export class StringBytesCache {
       b = this.quoted[id] = Buffer.from(NEEDS_QUOTES.test(s) ? `"${s.replace(/"/g, '""')}"` : s, "utf8");
     }
     return b;
+  }
+}
+
+/** Writers whose bytes are read back as a string (textOf), reused. */
+const textPool: { w: ByteWriter; parts: string[] }[] = [];
+
+/**
+ * The text a byte-writing function writes, as a string: one implementation serves both the bulk
+ * writers (straight into their buffer) and the per-row string accessors (e.g. the Info column).
+ */
+export function textOf(write: (w: ByteWriter) => void): string {
+  let s = textPool.pop();
+  if (s === undefined) {
+    const parts: string[] = [];
+    s = { parts, w: new ByteWriter((b) => parts.push(Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("utf8")), 4096) };
+  }
+  try {
+    write(s.w);
+    s.w.flush();
+    return s.parts.length === 1 ? s.parts[0] : s.parts.join("");
+  } finally {
+    s.parts.length = 0;
+    s.w.pos = 0;
+    textPool.push(s);
   }
 }
