@@ -73,6 +73,19 @@ function emitter(cap: WritableCapture, def: ColumnDef, w: ByteWriter, dict: Stri
         if ((l & need) !== 0 && (l & not) === 0) w.int(value(r));
       };
     }
+    case "dup_ack_num":
+    case "dup_ack_frame":
+    case "acks_frame":
+    case "bytes_in_flight":
+    case "push_bytes_sent": {
+      // the analyzer's columns, absent where 0 (as the TcpAnalysis accessors and the getters read them)
+      const col = def.name === "dup_ack_num" ? t.tcpDupAckNum : def.name === "dup_ack_frame" ? t.tcpDupAckFrame : def.name === "acks_frame" ? t.tcpAcksFrame : def.name === "bytes_in_flight" ? t.tcpBif : t.tcpPushBytes;
+      if (col === null) return () => {};
+      return (r) => {
+        const v = col[r];
+        if (v !== 0) w.int(v);
+      };
+    }
     case "ack_rtt": {
       // tshark omits a zero RTT (TcpAnalysis.ackRtt); nine decimals from the integer time difference
       const acks = t.tcpAcksFrame;
