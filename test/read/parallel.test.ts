@@ -184,7 +184,7 @@ describe("TCP analysis in a worker thread", () => {
       P.ParallelAnalysis.prototype.takeTrace = function () { traces++; return take.call(this); };
       const { readCapture } = require(D + "/capture/capture.js");
       const { buildFlows } = require(D + "/flows/index.js");
-      const flows = (c) => { let s = ""; buildFlows(c).writeCSV(undefined, (x) => (s += x)); return s; };
+      const flows = (c) => { let s = ""; buildFlows(c).writeCSV((x) => (s += x)); return s; };
       const a = flows(readCapture(${JSON.stringify(file)}, { threads: false }));
       const b = flows(readCapture(${JSON.stringify(file)}, { threads: true, tcptrace: false }));
       console.log(JSON.stringify({ runs, traces, same: a === b, rows: a.split("\\n").length }));
