@@ -8,6 +8,8 @@
 import { csvCell } from "./csv";
 
 const NEEDS_QUOTES = /[",\n\r]/;
+/** "00" "01" … "99" as ASCII bytes. */
+const DIGIT_PAIRS = Buffer.from(Array.from({ length: 100 }, (_, i) => String(i).padStart(2, "0")).join(""), "latin1");
 
 export class ByteWriter {
   private buf: Buffer;
@@ -73,32 +75,48 @@ export class ByteWriter {
 
   /** An integer exactly as String(n) prints it (|n| ≤ 2^53; larger ones through String). */
   int(n: number): void {
+    if (n >= 0 && n < 2147483648) {
+      // the common case: two digits at a time from a table, into the buffer directly
+      let v = n | 0;
+      const len = v < 10 ? 1 : v < 100 ? 2 : v < 1000 ? 3 : v < 10000 ? 4 : v < 100000 ? 5 : v < 1000000 ? 6 : v < 10000000 ? 7 : v < 100000000 ? 8 : v < 1000000000 ? 9 : 10;
+      const buf = this.pos + len <= this.buf.length ? this.buf : this.room(len);
+      const end = this.pos + len;
+      let i = end;
+      while (v >= 100) {
+        const q = (v / 100) | 0;
+        const d = (v - q * 100) << 1;
+        buf[--i] = DIGIT_PAIRS[d + 1];
+        buf[--i] = DIGIT_PAIRS[d];
+        v = q;
+      }
+      if (v >= 10) {
+        buf[--i] = DIGIT_PAIRS[(v << 1) + 1];
+        buf[--i] = DIGIT_PAIRS[v << 1];
+      } else buf[--i] = 48 + v;
+      this.pos = end;
+      return;
+    }
     if (n < 0) {
       if (n < -9007199254740992) return this.str(String(n));
       this.byte(45);
       n = -n;
-    } else if (n > 9007199254740992) return this.str(String(n));
-    let len = 1;
-    for (let p = 10; p <= n && len < 16; p *= 10) len++;
-    if (len === 16 && n >= 1e16) len = String(n).length;
-    const buf = this.room(len);
-    let i = this.pos + len;
-    if (n < 2147483648) {
-      let v = n | 0;
-      do {
-        const q = (v / 10) | 0;
-        buf[--i] = 48 + v - q * 10;
-        v = q;
-      } while (v > 0);
-    } else {
-      let v = n;
-      do {
-        const d = v % 10;
-        buf[--i] = 48 + d;
-        v = (v - d) / 10;
-      } while (v > 0);
+      if (n < 2147483648) return this.int(n);
+    } else if (n > 9007199254740992 || n !== n) return this.str(String(n));
+    // above int32 (uint32 fields such as TSval): the digits above 10^9, then nine more, in int32 arithmetic
+    const hi = Math.floor(n / 1e9);
+    this.int(hi);
+    this.digits9((n - hi * 1e9) | 0);
+  }
+
+  /** 0 ≤ v < 10^9 as exactly nine digits. */
+  private digits9(v: number): void {
+    const buf = this.room(9);
+    for (let k = this.pos + 8; k >= this.pos; k--) {
+      const q = (v / 10) | 0;
+      buf[k] = 48 + v - q * 10;
+      v = q;
     }
-    this.pos += len;
+    this.pos += 9;
   }
 
   /** An integer left-padded with zeros to `width` digits (0 ≤ n < 10^width). */
@@ -140,6 +158,27 @@ export class ByteWriter {
     this.pos = i + 9;
   }
 
+  /**
+   * A time difference given as whole seconds + nanoseconds (integers, e.g. tsSec[a] − tsSec[b] and
+   * tsNsec[a] − tsNsec[b]) exactly as `(dSec + dNsec / 1e9).toFixed(9)` prints it (csvCell's `fixed9`),
+   * from its digits: below 10^5 s the double is within 10^-11 of the exact value, so toFixed rounds to it.
+   */
+  fixed9(dSec: number, dNsec: number): void {
+    let ns = dSec * 1e9 + dNsec;
+    if (!(ns > -1e14 && ns < 1e14) || !Number.isInteger(ns)) {
+      this.str((dSec + dNsec / 1e9).toFixed(9));
+      return;
+    }
+    if (ns < 0) {
+      this.byte(45);
+      ns = -ns;
+    }
+    const sec = Math.floor(ns / 1e9);
+    this.int(sec);
+    this.byte(46);
+    this.digits9((ns - sec * 1e9) | 0);
+  }
+
   /** One CSV cell exactly as csvCell(v, fixed9) prints it. */
   csv(v: number | string | boolean | null | undefined, fixed9 = false): void {
     if (v === null || v === undefined) return;
@@ -179,5 +218,29 @@ export class StringBytesCache {
       b = this.quoted[id] = Buffer.from(NEEDS_QUOTES.test(s) ? `"${s.replace(/"/g, '""')}"` : s, "utf8");
     }
     return b;
+  }
+}
+
+/** Writers whose bytes are read back as a string (textOf), reused. */
+const textPool: { w: ByteWriter; parts: string[] }[] = [];
+
+/**
+ * The text a byte-writing function writes, as a string: one implementation serves both the bulk
+ * writers (straight into their buffer) and the per-row string accessors (e.g. the Info column).
+ */
+export function textOf(write: (w: ByteWriter) => void): string {
+  let s = textPool.pop();
+  if (s === undefined) {
+    const parts: string[] = [];
+    s = { parts, w: new ByteWriter((b) => parts.push(Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("utf8")), 4096) };
+  }
+  try {
+    write(s.w);
+    s.w.flush();
+    return s.parts.length === 1 ? s.parts[0] : s.parts.join("");
+  } finally {
+    s.parts.length = 0;
+    s.w.pos = 0;
+    textPool.push(s);
   }
 }

@@ -86,3 +86,9 @@ export function formatBytes(bytes: number | null | undefined): string {
   }
   return `${v.toFixed(Math.abs(v) < 10 ? 2 : 1)} ${units[i]}`;
 }
+
+/** Epoch seconds as an ISO 8601 date and time (UTC); "(out of range)" beyond the calendar's ±275 760 years (a damaged timestamp). */
+export function isoTime(sec: number): string {
+  const d = new Date(sec * 1000);
+  return Number.isFinite(d.getTime()) ? d.toISOString() : "(out of range)";
+}

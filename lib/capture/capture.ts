@@ -13,6 +13,11 @@ import { Table, type DescribeSchema, type GroupedTable, type RowTest } from "../
 import type { WhyItem } from "../tcp/analysis";
 import { packetTable, type PacketColumn, type PacketTableSchema } from "./table";
 import { epochString } from "../base/format";
+import { ByteWriter, StringBytesCache, textOf } from "../base/byte-writer";
+import { buildInfo, writeInfo as writeTcpInfo, type InfoSource } from "../tcp/info";
+
+const ARROW = Buffer.from(" \u2192 ", "utf8");
+const UDP_LEN = Buffer.from(" Len=", "utf8");
 import { writePacketCSV } from "./packet-writer";
 import { summarize, summaryHtml, summaryText, type CaptureSummary } from "./summary";
 import { displayBundle } from "../base/tslab";
@@ -303,21 +308,43 @@ export class Capture {
 
   /** Wireshark's Info column. */
   info(row: number): string {
+    return textOf((w) => this.writeInfo(w, row, false, this.tcp, null));
+  }
+
+  /**
+   * Writes the Info column of rows as bytes (CSV cells with `csv`) into `w`: the text writers' Info, with
+   * the TCP analysis's numbers taken in bulk (rowNumbers) and interned texts from `dict`'s bytes.
+   * @internal
+   */
+  infoWriter(w: ByteWriter, csv: boolean, dict: StringBytesCache): (row: number) => void {
+    const nums = this.tcp.rowNumbers();
+    return (row) => this.writeInfo(w, row, csv, nums, dict);
+  }
+
+  /** The one implementation of the Info column (as text, or as a CSV cell). */
+  private writeInfo(w: ByteWriter, row: number, csv: boolean, nums: InfoSource, dict: StringBytesCache | null): void {
     const t = this.packets;
     const layers = t.layers[row];
     const app = t.appInfo ? t.appInfo[row] : 0;
     if ((layers & (Layer.TCP | Layer.ICMP_QUOTED)) === Layer.TCP) {
-      if (!(layers & Layer.PDU_SEGMENT) && app) return this.app.infoWithPrefix(row, this.tcp.analysisPrefix(row));
+      if (app === 0) return writeTcpInfo(w, nums, t, row, csv);
       // Segments feeding a reassembled PDU keep the TCP text; rarely tshark also lists records that completed in them.
-      const text = this.tcp.info(row);
-      return app ? `${text}, ${this.app.appText(row)}` : text;
+      const text = !(layers & Layer.PDU_SEGMENT) ? this.app.infoWithPrefix(row, this.tcp.analysisPrefix(row)) : `${buildInfo(nums, t, row)}, ${this.app.appText(row)}`;
+      return csv ? w.csvString(text) : w.str(text);
     }
-    if (app) return t.strings.get(app);
+    if (app) {
+      if (dict !== null) return w.bytes(csv ? dict.csv(app) : dict.get(app));
+      const text = t.strings.get(app);
+      return csv ? w.csvString(text) : w.str(text);
+    }
     if ((layers & (Layer.UDP | Layer.ICMP_QUOTED)) === Layer.UDP) {
       const ulen = t.udpLen ? t.udpLen[row] : 0;
-      return `${t.srcPort[row]} \u2192 ${t.dstPort[row]} Len=${Math.max(0, ulen - 8)}`;
+      w.int(t.srcPort[row]);
+      w.bytes(ARROW);
+      w.int(t.dstPort[row]);
+      w.bytes(UDP_LEN);
+      w.int(Math.max(0, ulen - 8));
     }
-    return "";
   }
 
   /** One column's values (null where the value is absent in that row). */

@@ -9,11 +9,14 @@ import { ByteWriter, StringBytesCache } from "../base/byte-writer";
 import { Layer } from "../table/layers";
 import { present, type Presence } from "../table/schema";
 import { analysisNames, TA } from "../tcp/flags";
+import type { RowNumbers } from "../tcp/analysis";
 import { findColumn, type ColumnDef, type ColumnSource } from "./columns";
 
 /** What the writers read: the table, its analysis and per-row texts (a Capture). */
 export interface WritableCapture extends ColumnSource {
   readonly length: number;
+  /** Writes a row's Info column (a CSV cell with `csv`) into `w`. */
+  infoWriter(w: ByteWriter, csv: boolean, dict: StringBytesCache): (row: number) => void;
   readonly meta: { readonly interfaces: readonly { readonly tsResolution: number }[]; readonly firstTimedRow: number | null };
 }
 
@@ -31,7 +34,7 @@ function rowCount(cap: WritableCapture, range: RowRange): number {
 }
 
 /** The emitter of one column: writes row r's cell (CSV-quoted when `quote`). */
-function emitter(cap: WritableCapture, def: ColumnDef, w: ByteWriter, dict: StringBytesCache, quote: boolean): Emit {
+function emitter(cap: WritableCapture, def: ColumnDef, w: ByteWriter, dict: StringBytesCache, quote: boolean, nums: () => RowNumbers): Emit {
   const t = cap.packets;
   const layers = t.layers;
   const fixed9 = def.type === "float64" && def.unit === "s";
@@ -53,6 +56,50 @@ function emitter(cap: WritableCapture, def: ColumnDef, w: ByteWriter, dict: Stri
       return strId(t.dst);
     case "protocol":
       return strId(t.proto);
+    case "info":
+      return cap.infoWriter(w, quote, dict);
+    case "seq":
+    case "ack":
+    case "nxtseq":
+    case "win": {
+      // the analysis's relative numbers from its per-stream tables (the getters walk to the stream per call)
+      const n = nums();
+      const value = def.name === "seq" ? (r: number) => n.relSeq(r) : def.name === "ack" ? (r: number) => n.relAck(r) : def.name === "nxtseq" ? (r: number) => n.nxtSeq(r) : (r: number) => n.winCalc(r);
+      const when = def.when as { layers: number; not?: number };
+      const need = when.layers;
+      const not = when.not ?? 0;
+      return (r) => {
+        const l = layers[r];
+        if ((l & need) !== 0 && (l & not) === 0) w.int(value(r));
+      };
+    }
+    case "dup_ack_num":
+    case "dup_ack_frame":
+    case "acks_frame":
+    case "bytes_in_flight":
+    case "push_bytes_sent": {
+      // the analyzer's columns, absent where 0 (as the TcpAnalysis accessors and the getters read them)
+      const col = def.name === "dup_ack_num" ? t.tcpDupAckNum : def.name === "dup_ack_frame" ? t.tcpDupAckFrame : def.name === "acks_frame" ? t.tcpAcksFrame : def.name === "bytes_in_flight" ? t.tcpBif : t.tcpPushBytes;
+      if (col === null) return () => {};
+      return (r) => {
+        const v = col[r];
+        if (v !== 0) w.int(v);
+      };
+    }
+    case "ack_rtt": {
+      // tshark omits a zero RTT (TcpAnalysis.ackRtt); nine decimals from the integer time difference
+      const acks = t.tcpAcksFrame;
+      if (acks === null) return () => {};
+      const sec = t.tsSec;
+      const nsec = t.tsNsec;
+      return (r) => {
+        const f = acks[r];
+        if (f === 0) return;
+        const dSec = sec[r] - sec[f - 1];
+        const dNsec = nsec[r] - nsec[f - 1];
+        if (dSec + dNsec / 1e9 !== 0) w.fixed9(dSec, dNsec);
+      };
+    }
     case "stream":
       return (r) => {
         const s = t.tcpStream[r];
@@ -125,7 +172,9 @@ function writeTable(cap: WritableCapture, columns: readonly string[], sink: (chu
   const defs = defsOf(columns);
   const w = new ByteWriter(sink);
   const dict = new StringBytesCache((id) => cap.packets.strings.get(id));
-  const emits = defs.map((d) => emitter(cap, d, w, dict, quote));
+  let numbers: RowNumbers | null = null;
+  const nums = () => (numbers ??= cap.tcp.rowNumbers());
+  const emits = defs.map((d) => emitter(cap, d, w, dict, quote, nums));
   w.str(columns.join(String.fromCharCode(sep)));
   w.endLine();
   const n = rowCount(cap, range);
@@ -165,6 +214,7 @@ export function writePacketSummary(cap: WritableCapture, sink: (chunk: Uint8Arra
   const digits = cap.meta.interfaces.map((i) => Math.max(0, Math.min(9, Math.round(-Math.log10(i.tsResolution)))));
   const ref = cap.meta.firstTimedRow;
   const arrow = Buffer.from(" \u2192 ", "utf8");
+  const info = cap.infoWriter(w, false, dict);
   const n = rowCount(cap, range);
   const rows = range.rows;
   const ifIndex = t.ifIndex;
@@ -196,7 +246,7 @@ export function writePacketSummary(cap: WritableCapture, sink: (chunk: Uint8Arra
     w.byte(32);
     w.int(t.wireLen[r]);
     w.byte(32);
-    w.str(cap.info(r));
+    info(r);
     w.endLine();
   }
   w.flush();

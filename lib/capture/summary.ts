@@ -4,6 +4,7 @@
  * what a notebook cell ending in `cap` shows, and `console.log(cap)` prints.
  */
 import { escapeHtml } from "../base/html";
+import { isoTime } from "../base/format";
 import type { PacketTable } from "../table/packet-table";
 import type { CaptureMeta } from "../read/load";
 import { TA_NAMES } from "../tcp/flags";
@@ -47,7 +48,7 @@ export function summarize(t: PacketTable, meta: CaptureMeta, tcpStreams: number,
     format: `${meta.format}${meta.compressed ? " (gzip)" : ""}`,
     packets: t.length,
     bytes,
-    first: meta.firstTime === null ? null : new Date(meta.firstTime * 1000).toISOString(),
+    first: meta.firstTime === null ? null : isoTime(meta.firstTime),
     duration: meta.duration,
     tcpStreams,
     protocols,

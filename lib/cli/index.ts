@@ -3,6 +3,7 @@
  * declared options (args.ts) and runs it. Exit status: 0 done, 1 the capture could not be read (or the
  * command failed), 2 bad usage (unknown command or option, missing or malformed value, unknown column).
  */
+import { Socket } from "node:net";
 import { CaptureError } from "../base/errors";
 import { type CommandIO, type CommandSpec, UsageError, commandUsage, parseCommandArgs, suggest, synopsis } from "./args";
 import { COMMANDS } from "./commands";
@@ -28,10 +29,17 @@ function findCommand(name: string): CommandSpec | undefined {
   return COMMANDS.find((c) => c.name === name);
 }
 
+/**
+ * Whether stdout may keep a chunk queued after write() returns: a pipe, socket or terminal (a net.Socket)
+ * may; a file (or /dev/null) is written synchronously, before write() returns.
+ */
+const stdoutQueues = (): boolean => process.stdout instanceof Socket;
+
 const processIO: CommandIO = {
   out: (s) => void process.stdout.write(s),
-  // a copy: stdout may be asynchronous (a socket), and the caller reuses its buffer
-  write: (b) => void process.stdout.write(Buffer.from(b)),
+  // the caller reuses its buffer: a copy when stdout may still hold the chunk afterwards (saves allocating
+  // and copying the whole output, e.g. 200 MB of CSV into a file)
+  write: (b) => void process.stdout.write(stdoutQueues() ? Buffer.from(b) : b),
   err: (s) => void process.stderr.write(s),
 };
 

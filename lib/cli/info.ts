@@ -1,11 +1,8 @@
 /** `pcapframe info FILE`: capture metadata. */
+import { isoTime as iso } from "../base/format";
 import type { CommandSpec } from "./args";
 import { FILE_ARG, READ_OPTIONS, loadCapture } from "./common";
 
-function iso(sec: number): string {
-  const d = new Date(sec * 1000);
-  return Number.isFinite(d.getTime()) ? d.toISOString() : "(out of range)";
-}
 
 export const info: CommandSpec = {
   name: "info",

@@ -18,7 +18,8 @@ export const packets: CommandSpec = {
   run(args, io) {
     const cols = args.opts.columns as string[] | undefined;
     if (cols) checkPacketColumns("packets", cols);
-    const cap = loadCapture("packets", args, io);
+    // no flow table here: the analysis worker need not run the tcptrace pass
+    const cap = loadCapture("packets", args, io, { tcptrace: false });
     const rows = filterRows("packets", cap, args.opts.filter as string | undefined);
     const limit = args.opts.limit as number | undefined;
     const range = { rows, limit };

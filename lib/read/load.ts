@@ -89,7 +89,7 @@ function load(inputs: (string | Uint8Array)[], sizes: number[], opts: ResolvedRe
   const dec = new TlsDecryptor(app, keys, opts.keylog !== undefined);
   // TCP analysis in a worker thread (parallel.ts): batches go to the worker, and their
   // application layers wait (with a copy of their bytes) until the worker has finished them.
-  const par = parallel ? new ParallelAnalysis(table, tcp.explain) : null;
+  const par = parallel ? new ParallelAnalysis(table, tcp.explain, opts.tcptrace) : null;
   if (par) table.sharing!.beforeGrow = () => par.drain();
   try {
     return loadWith(inputs, sizes, opts, table, dissector, tcp, app, par, keys, dec);
@@ -280,7 +280,7 @@ function loadWith(
     runPending(true);
     table.sharing!.beforeGrow = null;
     tcp = par.finish();
-    trace = () => par.takeTrace();
+    trace = opts.tcptrace ? () => par.takeTrace() : null;
   } else if (tcpAnalysis) analyzer.finish();
   if (appLayers) app.finish();
   dissector.finish();

@@ -19,6 +19,12 @@ export const ReadOptionsSchema = z
      */
     threads: z.union([z.boolean(), z.literal("auto")]).default("auto"),
     /**
+     * With `threads`: have the worker also run the tcptrace pass the flow table needs (default). False
+     * when no flow table will be built (the CLI's packet list): the worker stops after the analysis; a
+     * flow table built anyway runs the pass itself. Results are identical either way.
+     */
+    tcptrace: z.boolean().default(true),
+    /**
      * TLS key log (NSS / SSLKEYLOGFILE format): a file path or the text itself. With it (or with pcapng
      * Decryption Secrets Blocks, used automatically) TLS records are decrypted while reading.
      */

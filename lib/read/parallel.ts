@@ -92,7 +92,7 @@ export class ParallelAnalysis {
   /** Batches posted so far. */
   posted = 0;
 
-  constructor(private readonly t: PacketTable, explain: boolean) {
+  constructor(private readonly t: PacketTable, explain: boolean, tracing = true) {
     if (t.sharing === null) throw new ParallelFailure("the packet table is not shared");
     for (const c of ANALYZER_COLUMNS) t.touch(c);
     this.sync = new Int32Array(new SharedArrayBuffer(Sync.SLOTS * 4));
@@ -100,7 +100,7 @@ export class ParallelAnalysis {
     this.port = port1;
     try {
       this.worker = new Worker(workerScript()!, {
-        workerData: { sync: this.sync, port: port2, explain },
+        workerData: { sync: this.sync, port: port2, explain, trace: tracing },
         transferList: [port2],
         // the analysis state of a capture with millions of streams is large: the same heap limit as this thread
         resourceLimits: { maxOldGenerationSizeMb: Math.ceil(getHeapStatistics().heap_size_limit / 2 ** 20) },

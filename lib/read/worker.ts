@@ -21,7 +21,7 @@ type Msg =
 /** Rows traced per slice (about a millisecond), between which waiting batches are analyzed. */
 const TRACE_SLICE = 8192;
 
-const { sync, port, explain } = workerData as { sync: Int32Array; port: MessagePort; explain: boolean };
+const { sync, port, explain, trace: tracing } = workerData as { sync: Int32Array; port: MessagePort; explain: boolean; trace: boolean };
 const table = new PacketTable(16);
 const tcp = new TcpAnalyzer(table);
 tcp.explain = explain;
@@ -97,8 +97,10 @@ parentPort!.on("message", (m: Msg) => {
       Atomics.add(sync, Sync.ROWS, m.n);
       Atomics.add(sync, Sync.DONE, 1);
       Atomics.notify(sync, Sync.DONE);
-      untraced.push({ rows: m.rows, n: m.n });
-      schedule();
+      if (tracing) {
+        untraced.push({ rows: m.rows, n: m.n });
+        schedule();
+      }
     } else if (m.type === "finish") {
       tcp.finish();
       // copied, not transferred: the tcptrace pass still has rows to go (docs/performance.md, "detach protector")
@@ -106,7 +108,9 @@ parentPort!.on("message", (m: Msg) => {
       port.postMessage({ state });
       signal(Sync.STATUS, 1);
       analysisDone = true;
-      schedule();
+      // without the tcptrace pass there is nothing left to do: let the thread end
+      if (tracing) schedule();
+      else parentPort!.close();
     }
   } catch (e) {
     fail(e, Sync.STATUS);

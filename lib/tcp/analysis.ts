@@ -12,7 +12,7 @@ import { type PacketTable } from "../table/packet-table";
 import { TcpFlag } from "../table/layers";
 import { TA } from "./flags";
 import { StreamState, type TcpStreamInfo } from "./stream";
-import { buildInfo, analysisPrefix as prefixOf } from "./info";
+import { buildInfo, analysisPrefix as prefixOf, type InfoSource } from "./info";
 import { explain, type WhyItem } from "./why";
 import { WhyStore, type WhyStoreState } from "./why-store";
 
@@ -26,7 +26,7 @@ const FIN = TcpFlag.FIN;
 /** Builds stream `index`'s state on first access (an analysis moved from another thread, lib/read/). */
 export type StreamLoader = (index: number) => StreamState;
 
-export class TcpAnalysis {
+export class TcpAnalysis implements InfoSource {
   /** Number of tcp.stream indices allocated. */
   streamCount = 0;
   protected readonly list: StreamState[] = [];
@@ -205,6 +205,29 @@ export class TcpAnalysis {
     return buildInfo(this, this.t, row);
   }
 
+  /**
+   * The per-row numbers of a finished analysis for output over many rows (CSV, text): the same values
+   * as relSeq/relAck/nxtSeq/winCalc, from two small per-stream tables instead of a walk to the
+   * stream's state per call.
+   */
+  rowNumbers(): RowNumbers {
+    const n = this.streamCount;
+    const base = new Float64Array(2 * n).fill(NaN);
+    const winMul = new Float64Array(2 * n).fill(1);
+    const known = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      const s = this.streamAt(i);
+      if (s === undefined) continue;
+      known[i] = 1;
+      for (let d = 0; d < 2; d++) {
+        const f = s.flow(d);
+        if (f.baseSet) base[2 * i + d] = f.baseSeq;
+        if (f.winScale > 0) winMul[2 * i + d] = 2 ** f.winScale;
+      }
+    }
+    return new RowNumbers(this, base, winMul, known);
+  }
+
   /** Why each analysis flag of the row was set: the rule and the frames it depends on. */
   why(row: number): WhyItem[] {
     return explain(this, this.t, row, this.whyStore.get(row));
@@ -225,6 +248,69 @@ export class TcpAnalysis {
   streamInfo(index: number): TcpStreamInfo | undefined {
     const s = index >= 0 && index < this.streamCount ? this.streamAt(index) : undefined;
     return s ? streamInfo(s) : undefined;
+  }
+}
+
+/** See TcpAnalysis.rowNumbers(). */
+export class RowNumbers implements InfoSource {
+  private readonly t: PacketTable;
+  constructor(
+    private readonly a: TcpAnalysis,
+    /** per stream and direction (2 × stream + dir): the base sequence number, NaN when unset */
+    private readonly base: Float64Array,
+    /** per stream and direction: the window multiplier (2^shift when the window is scaled, else 1) */
+    private readonly winMul: Float64Array,
+    /** per stream: 1 when its state exists */
+    private readonly known: Uint8Array,
+  ) {
+    this.t = a.t;
+  }
+
+  /** 2 × stream + direction of the row; -1 when the row has no stream. */
+  private slot(row: number): number {
+    const s = this.t.tcpStream[row];
+    if (s < 0 || this.known[s] !== 1) return -1;
+    return 2 * s + (this.t.tcpAnalysis[row] & TA.DIR_REVERSE ? 1 : 0);
+  }
+
+  relSeq(row: number): number {
+    const seq = this.t.tcpSeq[row];
+    const k = this.slot(row);
+    if (k < 0 || this.t.tcpAnalysis[row] & TA.NO_REL) return seq;
+    const b = this.base[k];
+    return b === b ? (seq - b) >>> 0 : seq;
+  }
+
+  relAck(row: number): number {
+    const ack = this.t.tcpAck[row];
+    const k = this.slot(row);
+    if (k < 0 || this.t.tcpAnalysis[row] & TA.NO_REL || !(this.t.tcpFlags[row] & ACK)) return ack;
+    const b = this.base[k ^ 1];
+    return b === b ? (ack - b) >>> 0 : ack;
+  }
+
+  nxtSeq(row: number): number {
+    const fl = this.t.tcpFlags[row];
+    return (this.relSeq(row) + this.t.tcpLen[row] + (fl & (SYN | FIN) ? 1 : 0)) >>> 0;
+  }
+
+  winCalc(row: number): number {
+    const raw = this.t.tcpWin[row];
+    const k = this.slot(row);
+    if (k < 0 || this.t.tcpFlags[row] & SYN) return raw;
+    return raw * this.winMul[k];
+  }
+
+  dupAckFrame(row: number): number {
+    return this.t.tcpDupAckFrame !== null ? this.t.tcpDupAckFrame[row] : 0;
+  }
+
+  dupAckNum(row: number): number {
+    return this.t.tcpDupAckNum !== null ? this.t.tcpDupAckNum[row] : 0;
+  }
+
+  sackRel(row: number): number[] {
+    return this.a.sackRel(row);
   }
 }
 

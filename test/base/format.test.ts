@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatBytes, formatDuration, ipv4ToString, macToString } from "../../lib/base/format";
+import { formatBytes, formatDuration, ipv4ToString, isoTime, macToString } from "../../lib/base/format";
 
 describe("formatDuration", () => {
   it("picks the unit a person reads, three decimals below a minute", () => {
@@ -33,5 +33,17 @@ describe("address text", () => {
   it("writes IPv4 and MAC as Wireshark does without name resolution", () => {
     expect(ipv4ToString(0xc0a80001)).toBe("192.168.0.1");
     expect(macToString(0x0011223344ff)).toBe("00:11:22:33:44:ff");
+  });
+});
+
+describe("isoTime", () => {
+  it("prints epoch seconds as ISO 8601 UTC", () => {
+    expect(isoTime(0)).toBe("1970-01-01T00:00:00.000Z");
+    expect(isoTime(1700000000.25)).toBe("2023-11-14T22:13:20.250Z");
+  });
+  it("says out of range for a time beyond the calendar (a damaged timestamp) instead of throwing", () => {
+    expect(isoTime(1e13)).toBe("(out of range)");
+    expect(isoTime(-1e13)).toBe("(out of range)");
+    expect(isoTime(NaN)).toBe("(out of range)");
   });
 });

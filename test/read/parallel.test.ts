@@ -170,6 +170,32 @@ describe("TCP analysis in a worker thread", () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  it.skipIf(!built)("with tcptrace: false the worker stops after the analysis, and a flow table built anyway is the same", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pcapframe-par-"));
+    const file = path.join(dir, "tiny-packets.pcap");
+    fs.writeFileSync(file, tinyPacketCapture(5_000));
+    const script = `
+      const D = ${JSON.stringify(DIST)};
+      const P = require(D + "/read/parallel.js");
+      let runs = 0, traces = 0;
+      const fin = P.ParallelAnalysis.prototype.finish;
+      P.ParallelAnalysis.prototype.finish = function () { runs++; return fin.call(this); };
+      const take = P.ParallelAnalysis.prototype.takeTrace;
+      P.ParallelAnalysis.prototype.takeTrace = function () { traces++; return take.call(this); };
+      const { readCapture } = require(D + "/capture/capture.js");
+      const { buildFlows } = require(D + "/flows/index.js");
+      const flows = (c) => { let s = ""; buildFlows(c).writeCSV((x) => (s += x)); return s; };
+      const a = flows(readCapture(${JSON.stringify(file)}, { threads: false }));
+      const b = flows(readCapture(${JSON.stringify(file)}, { threads: true, tcptrace: false }));
+      console.log(JSON.stringify({ runs, traces, same: a === b, rows: a.split("\\n").length }));
+    `;
+    const r = spawnSync(process.execPath, ["-e", script], { encoding: "utf8" });
+    expect(r.status, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout.trim().split("\n").pop()!);
+    expect(out).toEqual({ runs: 1, traces: 0, same: true, rows: 3 });
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   it("rejects a bad threads option with a message naming it", () => {
     expect(() => readCapture(path.join(DATA, "tcp-flags-lab.pcap"), { threads: "yes" as never })).toThrow(/"threads"/);
   });
