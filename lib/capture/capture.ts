@@ -9,7 +9,8 @@ import type { TcpAnalysis } from "../tcp/analysis";
 import type { AppDissector } from "../app/index";
 import type { ReadOptions } from "../read/options";
 import type { DataFrame } from "danfojs-node";
-import { Table, type DescribeSchema, type GroupedTable, type RowTest } from "../frame/table";
+import { Table, type ColumnName, type DescribeSchema, type GroupedTable, type RowTest } from "../frame/table";
+import type { Schema } from "../frame/vector";
 import type { WhyItem } from "../tcp/analysis";
 import { packetTable, type PacketColumn, type PacketTableSchema } from "./table";
 import { epochString } from "../base/format";
@@ -190,8 +191,8 @@ export class Capture {
   }
 
   /** These packet columns as a Table. */
-  select<K extends PacketColumn>(columns: readonly K[]): Table<Pick<PacketTableSchema, K>> {
-    return this.table().select(columns);
+  select<N extends string>(columns: readonly ColumnName<PacketTableSchema, N>[]): Table<string extends N ? Schema : Pick<PacketTableSchema, N & PacketColumn>> {
+    return this.table().select<N>(columns);
   }
 
   /**

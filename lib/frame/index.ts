@@ -1,5 +1,5 @@
 /** The generic typed table (pandas-like verbs on typed arrays) and its DataFrame bridge. */
-export { Table, GroupedTable, AGG_OPS, type AggOp, type AggSpec, type AggColumns, type AggResultType, type FilterCompiler, type RowTest, type TableOptions, type RowsOption, type CsvOptions, type DescribeSchema } from "./table";
+export { Table, GroupedTable, AGG_OPS, type ColumnName, type AggOp, type AggSpec, type AggColumns, type AggResultType, type FilterCompiler, type RowTest, type TableOptions, type RowsOption, type CsvOptions, type DescribeSchema } from "./table";
 export {
   COLUMN_TYPES,
   vectorFromValues,

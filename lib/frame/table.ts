@@ -69,6 +69,12 @@ export type AggColumns<S extends Schema, Spec> = Simplify<
 /** Predicate of `filter`: gets a row view (read its fields inside the call only: it is reused) and the position. */
 export type RowTest<S extends Schema> = (row: RowOf<S>, i: number) => boolean;
 
+/**
+ * A column name as a parameter: a literal must be a column of the schema (a typo is a compile error), a name
+ * built at run time (type `string`) is accepted and checked when the call runs.
+ */
+export type ColumnName<S extends Schema, N extends string> = string extends N ? N : N & keyof S;
+
 export interface TableOptions {
   /** Number of rows; required when every column is lazy or there are no columns. */
   length?: number;
@@ -295,12 +301,16 @@ export class Table<S extends Schema = Schema> {
     return n >= 0 ? this.slice(this.length - n, this.length) : this.slice(-n, this.length);
   }
 
-  /** Only these columns, in this order. */
-  select<K extends keyof S & string>(columns: readonly K[] | K): Table<Pick<S, K>> {
+  /**
+   * Only these columns, in this order. Literal names give a typed table; names built at run time
+   * (`` `rtt_avg_${dir}` ``) are checked when called and give a table of the generic schema.
+   */
+  select<N extends string>(columns: readonly ColumnName<S, N>[] | ColumnName<S, N>): Table<string extends N ? Schema : Pick<S, N & keyof S>>;
+  select(columns: readonly string[] | string): Table<Schema> {
     const list = (typeof columns === "string" ? [columns] : [...columns]) as string[];
     for (const c of list) this.slot(c);
     if (new Set(list).size !== list.length) throw new TypeError(`select: a column is named twice: ${list.join(", ")}`);
-    return this.derive<Pick<S, K>>(list, this.rows, this.length);
+    return this.derive<Schema>(list, this.rows, this.length);
   }
 
   /**
@@ -488,11 +498,12 @@ export class Table<S extends Schema = Schema> {
   // ------------------------------------------------------------------------------------------------
   // reading
 
-  /** One column's values, typed by the schema (null where absent). */
-  column<K extends keyof S & string>(name: K): (CellOf<S[K]> | null)[] {
+  /** One column's values, typed by the schema (null where absent); a name built at run time gives plain cells. */
+  column<N extends string>(name: ColumnName<S, N>): string extends N ? Cell[] : (CellOf<S[N & keyof S]> | null)[];
+  column(name: string): Cell[] {
     const v = this.slot(name).vector;
-    const out = new Array<CellOf<S[K]> | null>(this.length);
-    for (let i = 0; i < this.length; i++) out[i] = cellOf(v, this.baseRow(i)) as CellOf<S[K]> | null;
+    const out = new Array<Cell>(this.length);
+    for (let i = 0; i < this.length; i++) out[i] = cellOf(v, this.baseRow(i));
     return out;
   }
 
@@ -502,10 +513,11 @@ export class Table<S extends Schema = Schema> {
     return this.rows ? takeVector(v, this.rows) : v;
   }
 
-  /** The value at (position, column). Out of range: RangeError. */
-  get<K extends keyof S & string>(i: number, name: K): CellOf<S[K]> | null {
+  /** The value at (position, column). Out of range: RangeError. A name built at run time gives a plain cell. */
+  get<N extends string>(i: number, name: ColumnName<S, N>): string extends N ? Cell : CellOf<S[N & keyof S]> | null;
+  get(i: number, name: string): Cell {
     const [r] = this.checkPositions([i]);
-    return cellOf(this.slot(name).vector, r) as CellOf<S[K]> | null;
+    return cellOf(this.slot(name).vector, r);
   }
 
   /** Typed records (one object per row; for small tables and selections). */
