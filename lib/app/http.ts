@@ -121,8 +121,11 @@ export function mediaText(ct: string, body: Uint8Array): { proto: string | null;
   return { proto: null, info: ` (${base})` };
 }
 
-/** Sees every HTTP message with its body bytes (still chunk-framed when `chunked`; valid during the call only). */
-export type HttpMessageListener = (m: HttpMessage, body: Uint8Array, chunked: boolean, s: HttpSession) => void;
+/**
+ * Sees every HTTP message with its body bytes as consecutive parts (still chunk-framed when `chunked`;
+ * views valid during the call only, unless the session `ownsBytes`).
+ */
+export type HttpMessageListener = (m: HttpMessage, body: Uint8Array[], chunked: boolean, s: HttpSession) => void;
 
 export class HttpParser {
   readonly messages = new Map<number, HttpMessage>();
@@ -132,7 +135,12 @@ export class HttpParser {
   onMessage: HttpMessageListener | null = null;
   constructor(readonly t: PacketTable) {}
 
-  parse(s: HttpSession, b: Uint8Array, ctx: FrameCtx, toServer: boolean): ParseResult {
+  /**
+   * Parse the messages in `b`. `rest` (decrypted data only) holds the bytes that follow `b` when `b`
+   * starts a message whose Content-Length body ends exactly at the end of `rest`: the message is then
+   * complete without copying its body into one buffer (the body is handed on as parts).
+   */
+  parse(s: HttpSession, b: Uint8Array, ctx: FrameCtx, toServer: boolean, rest: Uint8Array[] | null = null): ParseResult {
     let o = 0;
     while (o < b.length) {
       if (s.h2) {
@@ -227,13 +235,15 @@ export class HttpParser {
       } else if (cl !== null && cl > 0) {
         bodyLen = cl;
         total += cl;
-        if (b.length - o < total) return { consumed: o, need: total };
+        if (b.length - o < total && (rest === null || o !== 0 || b.length + partsLength(rest) !== total)) return { consumed: o, need: total };
       } else if (isResponse && !s.rtsp && cl === null && !chunked) {
         // No length: the body runs to the end of the data at hand.
         bodyLen = b.length - he;
         total = b.length - o;
       }
-      const body = b.subarray(he, he + bodyLen);
+      const inB = Math.min(bodyLen, b.length - he);
+      const body0 = b.subarray(he, he + inB);
+      const body = inB === bodyLen ? [body0] : [body0, ...rest!];
       if (isResponse) {
         s.pendingMethods.shift();
         s.summary.responses++;
@@ -267,7 +277,7 @@ export class HttpParser {
       let proto = s.rtsp ? "RTSP" : "HTTP";
       let info = s.rtsp ? (isResponse ? `Reply: ${first}` : first) : `${first} `;
       if (bodyLen > 0 && ct) {
-        const m = mediaText(ct, body);
+        const m = mediaText(ct, body0.length >= 6 || body.length === 1 ? body0 : concatParts(body, 6));
         if (s.rtsp) {
           if (m.proto === "SDP") proto = "RTSP/SDP";
         } else if (m.replace) {
@@ -285,6 +295,26 @@ export class HttpParser {
     }
     return { consumed: o, need: 0 };
   }
+}
+
+function partsLength(parts: Uint8Array[]): number {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  return n;
+}
+
+/** The first `max` bytes of consecutive parts, in one buffer. */
+export function concatParts(parts: Uint8Array[], max = Infinity): Uint8Array {
+  if (parts.length === 1 && parts[0].length <= max) return parts[0];
+  const out = new Uint8Array(Math.min(max, partsLength(parts)));
+  let o = 0;
+  for (const p of parts) {
+    if (o >= out.length) break;
+    const take = Math.min(p.length, out.length - o);
+    out.set(take === p.length ? p : p.subarray(0, take), o);
+    o += take;
+  }
+  return out;
 }
 
 /** End offset of a chunked body starting at `o` (after the trailers), or -1 if incomplete. */

@@ -57,7 +57,8 @@ export interface SegmentSink {
   parse(bytes: Uint8Array, atSeq: number): ParseResult;
 }
 
-const MAX_MSP = 4 << 20; // do not buffer application PDUs above 4 MiB
+/** Application PDUs above this size are not buffered (their bytes are dissected as they come). */
+export const MAX_MSP = 4 << 20;
 
 /**
  * Feed one segment. Returns 0 = not handed to the application (old data), 1 = consumed (the caller

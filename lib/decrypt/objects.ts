@@ -8,7 +8,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as zlib from "node:zlib";
-import type { HttpMessage, HttpSession } from "../app/http";
+import { concatParts, type HttpMessage, type HttpSession } from "../app/http";
 import type { H2Message } from "./h2";
 
 export interface HttpObject {
@@ -105,7 +105,7 @@ export class ObjectCollector {
     x.bodyLength = m.bodyLength;
   }
 
-  onHttp(m: HttpMessage, body: Uint8Array, chunked: boolean, s: HttpSession): void {
+  onHttp(m: HttpMessage, body: Uint8Array[], chunked: boolean, s: HttpSession): void {
     let q = this.pending.get(s.stream);
     if (!q) {
       q = [];
@@ -115,32 +115,80 @@ export class ObjectCollector {
     if (m.isRequest) q.push({ method: m.method, uri: m.uri, host: m.host });
     else req = q.shift();
     this.exchange(m, s.stream);
-    if (body.length === 0) return;
-    if (this.kept + body.length > this.budget) {
+    let len = 0;
+    for (const p of body) len += p.length;
+    if (len === 0) return;
+    if (this.kept + len > this.budget) {
       this.dropped++;
       return;
     }
-    const ce = header(m.headers, "content-encoding");
-    let raw: Uint8Array = chunked ? dechunk(body) : s.ownsBytes ? body : body.slice();
-    const { bytes, error } = decode(raw, ce);
-    raw = bytes;
-    this.kept += raw.length;
+    this.kept += len;
+    // decrypted plaintext is never reused: the object keeps views of it (no copy); de-chunking and
+    // content decoding wait until the bytes are asked for
+    const parts = s.ownsBytes ? body : body.map((p) => p.slice());
     const uri = m.isRequest ? m.uri : req?.uri ?? null;
-    this.objects.push({
-      frame: m.row + 1,
-      stream: s.stream,
-      protocol: "http",
-      hostname: (m.isRequest ? m.host : req?.host) ?? "",
-      contentType: mediaType(m.contentType),
-      filename: basename(uri ?? ""),
-      size: raw.length,
-      bytes: raw,
-      method: m.isRequest ? m.method : req?.method ?? null,
-      uri,
-      status: m.status,
-      contentEncoding: ce,
-      decodeError: error,
-    });
+    this.objects.push(
+      new LazyObject(
+        m.row + 1,
+        s.stream,
+        "http",
+        (m.isRequest ? m.host : req?.host) ?? "",
+        mediaType(m.contentType),
+        basename(uri ?? ""),
+        m.isRequest ? m.method : req?.method ?? null,
+        uri,
+        m.status,
+        header(m.headers, "content-encoding"),
+        parts,
+        chunked,
+      ),
+    );
+  }
+}
+
+/** An object whose bytes are de-chunked and decoded from the body parts on first use. */
+class LazyObject implements HttpObject {
+  private decoded: { bytes: Uint8Array; error: string | null } | null = null;
+  constructor(
+    readonly frame: number,
+    readonly stream: number,
+    readonly protocol: "http" | "http2",
+    readonly hostname: string,
+    readonly contentType: string,
+    readonly filename: string,
+    readonly method: string | null,
+    readonly uri: string | null,
+    readonly status: number | null,
+    readonly contentEncoding: string | null,
+    private parts: Uint8Array[] | null,
+    private readonly chunked: boolean,
+  ) {}
+
+  private get result(): { bytes: Uint8Array; error: string | null } {
+    if (this.decoded === null) {
+      const raw = concatParts(this.parts!);
+      this.decoded = decode(this.chunked ? dechunk(raw) : raw, this.contentEncoding);
+      this.parts = null;
+    }
+    return this.decoded;
+  }
+
+  get bytes(): Uint8Array {
+    return this.result.bytes;
+  }
+
+  get size(): number {
+    return this.result.bytes.length;
+  }
+
+  get decodeError(): string | null {
+    return this.result.error;
+  }
+
+  /** The fields without the bytes (JSON of a getter-backed object would otherwise lose size and error). */
+  toJSON(): Omit<HttpObject, "bytes"> {
+    const { frame, stream, protocol, hostname, contentType, filename, size, method, uri, status, contentEncoding, decodeError } = this;
+    return { frame, stream, protocol, hostname, contentType, filename, size, method, uri, status, contentEncoding, decodeError };
   }
 }
 

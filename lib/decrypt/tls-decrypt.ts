@@ -16,7 +16,7 @@
  */
 import type { AppDissector, TlsStreamHook } from "../app/index";
 import { FrameCtx } from "../app/frame";
-import { DirReasm, feedSegment, type ParseResult, type SegmentSink } from "../app/reasm";
+import { DirReasm, MAX_MSP, feedSegment, type ParseResult, type SegmentSink } from "../app/reasm";
 import { seqDiff } from "../base/seq";
 import type { TlsParser, TlsRecordHook, TlsSession } from "../app/tls";
 import { HttpParser, HttpSession, looksLikeHttp, type HttpStreamSummary } from "../app/http";
@@ -74,6 +74,11 @@ class Dir {
   plain: Uint8Array[] = [];
   plainBytes = 0;
   failures = 0;
+  /**
+   * An HTTP/1.x message whose Content-Length body is still arriving: its bytes so far as views of the
+   * plaintext records (which are never reused), instead of a reassembly buffer they would be copied into.
+   */
+  body: { parts: Uint8Array[]; have: number; total: number } | null = null;
 }
 
 class Sess {
@@ -706,7 +711,8 @@ export class TlsDecryptor implements TlsStreamHook, TlsRecordHook {
     this.recStart = d.appSeq;
     this.reassembledPdu = false;
     this.lastNeed = 0;
-    feedSegment(d.app, d.appSeq, p, this.sink, true);
+    if (d.body !== null) this.feedBody(S, d, p);
+    else feedSegment(d.app, d.appSeq, p, this.sink, true);
     d.appSeq = (d.appSeq + p.length) >>> 0;
     if (inner.rejected && !inner.hadPdu) {
       this.parser.emit(tls, ctx, "Application Data", ver);
@@ -759,9 +765,38 @@ export class TlsDecryptor implements TlsStreamHook, TlsRecordHook {
         S.http.ownsBytes = true;
       }
       r = this.http.parse(S.http, b, this.inner, toServer);
+      const tail = b.length - r.consumed;
+      if (r.need > tail && r.need <= MAX_MSP && !S.http.h2) {
+        // a Content-Length body continues in later records: collect it as views (feedBody), where the
+        // TCP reassembly would copy it into a buffer of its own
+        const d = S.dirs[dir];
+        d.body = { parts: [b.subarray(r.consumed)], have: tail, total: r.need };
+        this.lastNeed = r.need;
+        return { consumed: b.length, need: 0 };
+      }
     }
     this.lastNeed = r.need;
     return r;
+  }
+
+  /**
+   * Plaintext of a record while an HTTP/1.x body is pending: a part of it, or the end of it (the
+   * message is then parsed from its parts, in this record's frame, and the rest of the record follows).
+   */
+  private feedBody(S: Sess, d: Dir, p: Uint8Array): void {
+    const b = d.body!;
+    const want = b.total - b.have;
+    if (p.length < want) {
+      b.parts.push(p);
+      b.have += p.length;
+      return;
+    }
+    b.parts.push(want === p.length ? p : p.subarray(0, want));
+    d.body = null;
+    this.reassembledPdu = true;
+    const r = this.http.parse(S.http!, b.parts[0], this.inner, this.curDir === S.clientDir, b.parts.slice(1));
+    this.lastNeed = r.need;
+    if (want < p.length) feedSegment(d.app, (d.appSeq + want) >>> 0, p.subarray(want), this.sink, true);
   }
 
   finish(): void {
