@@ -8,7 +8,7 @@ const { execFileSync } = require("node:child_process");
 const fs = require("node:fs");
 const path = require("node:path");
 
-const PREFIXES = ["frame", "eth", "vlan", "sll", "arp", "ip", "ipv6", "tcp", "udp", "icmp", "icmpv6", "dns", "tls", "http",
+const PREFIXES = ["frame", "eth", "vlan", "sll", "arp", "ip", "ipv6", "tcp", "udp", "icmp", "icmpv6", "dns", "tls", "http", "http2",
   // tunnels and encapsulations (lib/decode/tunnel.ts)
   "ieee8021ad", "pppoe", "ppp", "mpls", "gre", "erspan", "vxlan", "geneve"];
 /** Single fields of protocols too large to list whole (GTP has ~800 fields, mostly GTP-C). */

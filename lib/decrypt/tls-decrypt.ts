@@ -34,6 +34,7 @@ import { ObjectCollector } from "./objects";
 const HRR_RANDOM = "cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c";
 const SEGMENT_TEXT = "[TLS segment of a reassembled PDU]";
 const EMPTY_INFO: [number, string] = [0, ""];
+const EMPTY = new Uint8Array(0);
 /**
  * A hole is declared a capture gap (bytes the capture never saw) when this many bytes wait behind it,
  * or when it stays open this many seconds (a retransmission fills a real loss within a few RTOs).
@@ -52,7 +53,7 @@ class Dir {
   /** Bytes of this direction were never captured: records after the hole cannot be framed / decrypted. */
   gap = false;
   // --- record framing
-  buf = new Uint8Array(0);
+  buf: Uint8Array = EMPTY;
   have = 0;
   /** Bytes needed before the framing parser is called again (0 = call on any new data). */
   need = 0;
@@ -292,6 +293,7 @@ export class TlsDecryptor implements TlsStreamHook, TlsRecordHook {
     this.protoLock = null;
     this.frameRecords(S, d, tls, data, ctx, oooFill);
     if (this.protoLock !== null) ctx.proto = this.protoLock;
+    if (d.have === 0 && d.buf.length > 0) releaseBuf(d);
   }
 
   private frameRecords(S: Sess, d: Dir, tls: TlsSession, data: Uint8Array, ctx: FrameCtx, oooFill: boolean): void {
@@ -881,9 +883,26 @@ function concat(parts: Uint8Array[], total: number): Uint8Array {
   return out;
 }
 
+/**
+ * Record-framing buffers are only needed while a record is incomplete: an idle direction gives its buffer
+ * back and the next one that needs one takes it (memory already touched, in cache), instead of every
+ * direction of every connection keeping a buffer of its own for the rest of the read.
+ */
+const BUF_POOL: Uint8Array[] = [];
+
+function releaseBuf(d: Dir): void {
+  if (d.buf.length <= 1 << 16 && BUF_POOL.length < 512) BUF_POOL.push(d.buf);
+  d.buf = EMPTY;
+}
+
 function ensure(d: Dir, n: number): void {
   if (n <= d.buf.length) return;
-  const b = new Uint8Array(Math.max(n, d.buf.length * 2, 4096));
+  let b: Uint8Array | undefined;
+  if (d.have === 0 && n <= 1 << 15) {
+    b = BUF_POOL.pop();
+    if (b !== undefined && b.length < n) b = undefined;
+  }
+  b ??= new Uint8Array(Math.max(n, d.buf.length * 2, 1 << 15));
   b.set(d.buf.subarray(0, d.have));
   d.buf = b;
 }

@@ -11,6 +11,8 @@ import { Hdr, walkHeaders } from "../decode/tunnel";
 import { Conv, Ctx, computedNum, existsMask, genOcc, lazyOcc, numOcc, toGen, type Mask, type Occ, type Slot } from "./eval";
 import { parseIPv4, parseIPv6, parseBytes, type Value } from "./values";
 import { WS_FIELDS } from "./wireshark-fields";
+import { decryptorOf } from "../decrypt/tls-decrypt";
+import type { H2Frame } from "../decrypt/h2";
 
 export interface FieldDef {
   /** Wireshark field or protocol name. */
@@ -869,8 +871,10 @@ def("tls", { exists: (c) => c.memo("tls", () => {
   for (let i = 0; i < recs.length; i++) m[recs.rows[i]] = 1;
   return m;
 }) });
-def("http", { exists: (c) => proto(c, "http", c.layer(L.HTTP), (p) => !p.startsWith("RTSP") && p !== "HTTP2") });
-def("http2", { exists: (c) => proto(c, "http2", c.layer(L.HTTP), (p) => p === "HTTP2") });
+// HTTP2 with a media type says so ("HTTP2/JSON"): still HTTP/2, not HTTP/1.x
+const isH2 = (p: string) => p === "HTTP2" || p.startsWith("HTTP2/");
+def("http", { exists: (c) => proto(c, "http", c.layer(L.HTTP), (p) => !p.startsWith("RTSP") && !isH2(p)) });
+def("http2", { exists: (c) => proto(c, "http2", c.layer(L.HTTP), isH2) });
 // IP protocols the dissector names by number (Wireshark dissects them whenever the number matches)
 for (const [name, num] of [["ospf", 89], ["pim", 103], ["vrrp", 112], ["igmp", 2], ["esp", 50], ["ah", 51], ["sctp", 132]] as const) {
   def(name, { reads: ["ipProto"], exists: (c) => mask(c, `ipp${num}`, c.layer(L.IPV4 | L.IPV6, L.IP_LATER_FRAGMENT), (r) => c.t.ipProto[r] === num) });
@@ -973,6 +977,30 @@ tlsField("tls.handshake.extensions_alpn_str", (f, add) => {
 });
 tlsField("tls.alert_message.desc", (f, add) => f.alerts?.forEach((a) => add(a.description)));
 tlsField("tls.alert_message.level", (f, add) => f.alerts?.forEach((a) => add(a.level)));
+
+// HTTP/2 of decrypted h2 connections: the frames that completed in each packet, in order
+function h2Field(name: string, pick: (f: H2Frame, add: (v: Value) => void) => void): void {
+  def(name, { get: (c) => sparse(c, name, (add) => {
+    const d = decryptorOf(c.src.app);
+    if (!d) return;
+    for (const stream of d.streams()) {
+      const h2 = d.session(stream)?.h2;
+      if (h2) for (const [row, frames] of h2.frames) for (const f of frames) pick(f, (v) => add(row, v));
+    }
+  }) });
+}
+h2Field("http2.type", (f, add) => add(f.type));
+h2Field("http2.flags", (f, add) => add(f.flags));
+h2Field("http2.streamid", (f, add) => add(f.streamId));
+h2Field("http2.length", (f, add) => add(f.length));
+h2Field("http2.header.name", (f, add) => f.headers?.forEach(([k]) => add(k)));
+h2Field("http2.header.value", (f, add) => f.headers?.forEach(([, v]) => add(v)));
+for (const [field, pseudo] of [["method", ":method"], ["path", ":path"], ["authority", ":authority"], ["scheme", ":scheme"]]) {
+  h2Field(`http2.headers.${field}`, (f, add) => f.headers?.forEach(([k, v]) => k === pseudo && add(v)));
+}
+h2Field("http2.headers.status", (f, add) => f.headers?.forEach(([k, v]) => {
+  if (k === ":status" && /^\d+$/.test(v)) add(parseInt(v, 10));
+}));
 
 // HTTP (not RTSP, which shares the parser)
 type Http = NonNullable<ReturnType<Ctx["src"]["app"]["httpMessage"]>>;

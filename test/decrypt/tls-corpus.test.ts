@@ -80,6 +80,28 @@ for (const c of index()) {
       expect(got.sort()).toEqual(want.sort());
     });
 
+    it("http.* and http2.* display filters select tshark's frames on the decrypted traffic", () => {
+      const frames = (expr: string) => [...cap.filter(expr).rows].map((r) => r + 1);
+      const uniq = (xs: number[]) => [...new Set(xs)].sort((a, b) => a - b);
+      const http = lines(`${c.name}.http.tsv`).map(([f, m, u, s, h]) => ({ f: Number(f), m, u, s, h }));
+      expect(frames("http.request")).toEqual(uniq(http.filter((x) => x.m).map((x) => x.f)));
+      expect(frames("http.response")).toEqual(uniq(http.filter((x) => x.s).map((x) => x.f)));
+      expect(frames("http.response.code")).toEqual(uniq(http.filter((x) => x.s).map((x) => x.f)));
+      expect(frames("http.host")).toEqual(uniq(http.filter((x) => x.h).map((x) => x.f)));
+      for (const x of http) {
+        if (x.m) expect(frames(`frame.number == ${x.f} && http.request.method == ${JSON.stringify(x.m)} && http.request.uri == ${JSON.stringify(x.u)}`)).toEqual([x.f]);
+        if (x.s) expect(frames(`frame.number == ${x.f} && http.response.code == ${x.s}`)).toEqual([x.f]);
+      }
+      const h2 = lines(`${c.name}.http2.tsv`).map(([f, sids, m, p, s]) => ({ f: Number(f), sid: sids.split(",")[0], m, p, s }));
+      expect(frames("http2.type == 1")).toEqual(uniq(h2.map((x) => x.f)));
+      expect(frames("http2.headers.method")).toEqual(uniq(h2.filter((x) => x.m).map((x) => x.f)));
+      expect(frames("http2.headers.status")).toEqual(uniq(h2.filter((x) => x.s).map((x) => x.f)));
+      for (const x of h2) {
+        if (x.m) expect(frames(`frame.number == ${x.f} && http2.streamid == ${x.sid} && http2.headers.method == ${JSON.stringify(x.m)} && http2.headers.path == ${JSON.stringify(x.p)}`)).toEqual([x.f]);
+        if (x.s) expect(frames(`frame.number == ${x.f} && http2.headers.status == ${x.s}`)).toEqual([x.f]);
+      }
+    });
+
     it("exported HTTP objects have tshark's names, sizes and bytes", () => {
       const want = lines(`${c.name}.objects.tsv`).map((l) => l.join(" "));
       const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "pcapframe-eo-"));
