@@ -29,7 +29,10 @@ export interface HttpMessage {
 
 export interface HttpStreamSummary {
   stream: number;
+  /** Host of the first request that named one. */
   host: string | null;
+  /** Every distinct host the requests named (Host header; HTTP/2 :authority), in order. */
+  hosts: string[];
   requests: number;
   responses: number;
   userAgent: string | null;
@@ -47,7 +50,7 @@ export class HttpSession {
   /** The bytes handed to `parse` are never reused (decrypted plaintext): listeners may keep views of them. */
   ownsBytes = false;
   constructor(readonly stream: number, readonly rtsp: boolean) {
-    this.summary = { stream, host: null, requests: 0, responses: 0, userAgent: null, statuses: [] };
+    this.summary = { stream, host: null, hosts: [], requests: 0, responses: 0, userAgent: null, statuses: [] };
   }
 }
 
@@ -252,6 +255,7 @@ export class HttpParser {
         s.pendingMethods.push(method ?? "");
         s.summary.requests++;
         if (host && s.summary.host === null) s.summary.host = host;
+        if (host && !s.summary.hosts.includes(host)) s.summary.hosts.push(host);
         if (ua && s.summary.userAgent === null) s.summary.userAgent = ua;
       }
       const earlier = this.messages.get(ctx.row);

@@ -162,11 +162,12 @@ export class TlsDecryptor implements TlsStreamHook, TlsRecordHook {
     if (S.http) return S.http.summary;
     if (!S.h2) return undefined;
     // HTTP/2: the same summary from the decoded exchanges
-    const sum: HttpStreamSummary = { stream, host: null, requests: 0, responses: 0, userAgent: null, statuses: [] };
+    const sum: HttpStreamSummary = { stream, host: null, hosts: [], requests: 0, responses: 0, userAgent: null, statuses: [] };
     for (const m of S.h2.messages.values()) {
       if (m.method !== null) {
         sum.requests++;
         sum.host ??= m.authority;
+        if (m.authority !== null && !sum.hosts.includes(m.authority)) sum.hosts.push(m.authority);
         sum.userAgent ??= m.requestHeaders.find(([k]) => k === "user-agent")?.[1] ?? null;
       }
       if (m.status !== null) {

@@ -258,6 +258,9 @@ export function analyzeFlows(cap: Capture): FlowAnalysis {
   str("tls_cipher", (i) => tls[i]?.cipherName ?? (tls[i]?.cipher != null ? String(tls[i]!.cipher) : null));
   str("alpn", (i) => tls[i]?.alpn ?? null);
   str("http_host", (i) => http[i]?.host ?? null);
+  num("http_requests", (i) => (http[i] ? http[i]!.requests : NaN));
+  num("http_responses", (i) => (http[i] ? http[i]!.responses : NaN));
+  str("http_hosts", (i) => (http[i] && http[i]!.hosts.length ? http[i]!.hosts.join(",") : null));
   str("app", (i) => {
     if (tls[i] && (tls[i]!.sni || tlsVersionText(tls[i]))) return "tls";
     if (http[i] && http[i]!.host) return "http";

@@ -83,6 +83,9 @@ export const FLOW_SCHEMA = [
   { name: "tls_cipher", type: "string", mirrors: "dissector", description: "negotiated cipher suite" },
   { name: "alpn", type: "string", mirrors: "dissector", description: "ALPN protocol(s)" },
   { name: "http_host", type: "string", mirrors: "dissector", description: "HTTP Host header" },
+  { name: "http_requests", type: "uint32", mirrors: "dissector", description: "HTTP requests on the connection (HTTP/1.x, and HTTP/2 of decrypted TLS); null when no HTTP was seen" },
+  { name: "http_responses", type: "uint32", mirrors: "dissector", description: "HTTP responses on the connection (interim 1xx ones too, as tshark counts http.response); null when no HTTP was seen" },
+  { name: "http_hosts", type: "string", mirrors: "dissector", description: "every distinct host the requests named (Host, HTTP/2 :authority), in order, comma-separated" },
   { name: "app", type: "string", mirrors: "zeek", description: "application (Zeek's service): tls/http from the dissectors, else the port's service name" },
   // RTT, tcptrace's method
   { per: "dir", columns: [
