@@ -11,6 +11,7 @@ import type { Capture } from "../capture/capture";
 import { packetListHtml, type PacketListOptions } from "../plot/packet-list";
 import { Table } from "../frame/table";
 import { frameToHtml, frameToText, type FrameHtmlOptions, type FrameLike } from "./frame";
+import type { HttpObject } from "../decrypt/objects";
 
 export { displayBundle, inKernel } from "../base/tslab";
 
@@ -79,4 +80,41 @@ export function showText(text: string): MimeBundle | undefined {
 export function showPackets(cap: Capture, options: PacketListOptions = {}): MimeBundle | undefined {
   const html = packetListHtml(cap, options);
   return showHtml(html, `[packet list of ${cap.length} packets]`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Exported HTTP objects
+
+/** Media types a browser shows inline (anything else is described, not embedded). */
+const INLINE = /^(image\/(jpeg|png|gif|webp|bmp|svg\+xml|x-icon|vnd\.microsoft\.icon)|audio\/[\w.+-]+|video\/[\w.+-]+|text\/[\w.+-]+)$/;
+
+/**
+ * HTML showing one exported HTTP object the way a browser would: an image inline, audio and video with
+ * a player, text (HTML included) as escaped source, anything else as its description. The bytes are
+ * embedded as a data: URI (the notebook renders offline); objects above `maxBytes` are only described.
+ */
+export function objectHtml(o: HttpObject, options: { maxBytes?: number; maxText?: number } = {}): string {
+  const maxBytes = options.maxBytes ?? 8 << 20;
+  const ct = o.contentType;
+  const caption = html`<div style="font-size: 12px; color: #555">frame ${o.frame} · ${o.filename} · ${ct || "no content type"} · ${o.size} bytes${o.status !== null ? html` · status ${o.status}` : ""}</div>`.html;
+  if (o.size === 0 || !INLINE.test(ct) || o.size > maxBytes) return `<figure style="margin: 6px 0">${caption}</figure>`;
+  if (ct.startsWith("text/")) {
+    const max = options.maxText ?? 2000;
+    const text = Buffer.from(o.bytes.subarray(0, max)).toString("utf8");
+    return `<figure style="margin: 6px 0">${caption}` + html`<pre style="max-height: 16em; overflow: auto; background: #f6f6f6; padding: 6px">${text}${o.size > max ? "\n…" : ""}</pre>`.html + `</figure>`;
+  }
+  const uri = `data:${ct};base64,${Buffer.from(o.bytes).toString("base64")}`;
+  const media = ct.startsWith("image/")
+    ? `<img src="${uri}" alt="" style="max-width: 480px; max-height: 320px">`
+    : ct.startsWith("audio/")
+      ? `<audio controls src="${uri}"></audio>`
+      : `<video controls src="${uri}" style="max-width: 480px; max-height: 320px"></video>`;
+  return `<figure style="margin: 6px 0">${media}${caption}</figure>`;
+}
+
+/** Display exported HTTP objects ({@link objectHtml} each; e.g. `showObjects(exportObjects(cap).rows)`). */
+export function showObjects(objects: readonly HttpObject[], options: { maxBytes?: number; maxText?: number } = {}): MimeBundle | undefined {
+  const plain = objects.map((o) => `frame ${o.frame}: ${o.filename} (${o.contentType || "no content type"}, ${o.size} bytes)`).join("\n");
+  const bundle = { "text/html": `<div>${objects.map((o) => objectHtml(o, options)).join("")}</div>`, "text/plain": plain || "(no objects)" };
+  return displayBundle(bundle) ? undefined : bundle;
 }

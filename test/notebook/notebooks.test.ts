@@ -8,7 +8,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { buildFlows, readCapture, TA } from "../../lib/index";
+import { buildFlows, exportObjects, httpExchanges, readCapture, TA } from "../../lib/index";
 import { TA_NAMES } from "../../lib/tcp/flags";
 import { launchChromium } from "../../lib/plot/browser";
 import { chromiumAvailable, openHtmlOffline } from "../helpers/browser";
@@ -81,8 +81,8 @@ describe.skipIf(!!skip)("notebooks/*.ipynb execute cleanly and show the lab's fa
     await Promise.all(Array.from({ length: PARALLEL }, worker));
   }, 900_000);
 
-  it("has notebooks 00–08 and 10, committed without outputs, with the tslab kernelspec", () => {
-    expect(NOTEBOOKS.map((n) => n.slice(0, 2))).toEqual(expect.arrayContaining(["00", "01", "02", "03", "04", "05", "06", "07", "08", "10"]));
+  it("has notebooks 00–10, committed without outputs, with the tslab kernelspec", () => {
+    expect(NOTEBOOKS.map((n) => n.slice(0, 2))).toEqual(expect.arrayContaining(["00", "01", "02", "03", "04", "05", "06", "07", "08", "09", "10"]));
     for (const n of NOTEBOOKS) expect(n).toMatch(/^\d\d-[a-z0-9-]+\.ipynb$/);
     for (const n of NOTEBOOKS) {
       const nb = JSON.parse(fs.readFileSync(path.join(NB_DIR, n), "utf8")) as NotebookJson;
@@ -288,5 +288,29 @@ describe.skipIf(!!skip)("notebooks/*.ipynb execute cleanly and show the lab's fa
     expect(text).toContain("Dataset folder removed.");
     // on a capture without TCP it says so instead of showing an empty ranking
     expect(textOf(otherRuns.get("dot1ad.pcap/10-many-captures.ipynb")!.nb)).toContain("These captures have no TCP connection.");
+  });
+
+  it("09 shows the decrypted page: requests with frame numbers, the 206 range answers, the objects inline", () => {
+    const data = path.join(ROOT, "data");
+    const cap = readCapture(path.join(data, "lab-clean.pcapng"), { keylog: path.join(data, "lab-clean.keylog") });
+    const nb = runs.get("09-inside-tls.ipynb")!.nb;
+    const text = textOf(nb);
+    const ex = httpExchanges(cap);
+    expect(ex.length).toBeGreaterThanOrEqual(5);
+    expect(text).toContain("80</b> of 97 TLS records decrypted");
+    for (const x of ex.filter((e) => e.status === 206)) {
+      expect(text).toContain(`Frame <b>${x.requestRow + 1}</b> asks for <code>${x.uri}</code> with <code>Range: ${x.range}</code>; frame <b>${x.responseRow + 1}</b>`);
+      expect(text).toContain(`Content-Range: ${x.contentRange}`);
+    }
+    expect(ex.filter((e) => e.status === 206).map((e) => e.contentType)).toEqual(["audio/ogg", "video/webm"]);
+    // the page's four objects (HTML, image, audio, video) as tshark exports them, shown inline
+    const objects = exportObjects(cap).rows;
+    expect(objects.map((o) => o.contentType).slice(0, 4).sort()).toEqual(["audio/ogg", "image/jpeg", "text/html", "video/webm"]);
+    const html = outputsOf(nb).filter((o) => o.data && "text/html" in o.data).map((o) => mimeText(o, "text/html")).join("\n");
+    const img = objects.find((o) => o.contentType === "image/jpeg")!;
+    expect(html).toContain(`<img src="data:image/jpeg;base64,${Buffer.from(img.bytes).toString("base64")}"`);
+    expect(html).toMatch(/<audio controls src="data:audio\/ogg;base64,/);
+    expect(html).toMatch(/<video controls src="data:video\/webm;base64,/);
+    expect(html).toContain("Computer Networks capture test page");
   });
 });
