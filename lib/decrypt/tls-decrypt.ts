@@ -19,7 +19,7 @@ import { FrameCtx } from "../app/frame";
 import { DirReasm, MAX_MSP, feedSegment, type ParseResult, type SegmentSink } from "../app/reasm";
 import { seqDiff } from "../base/seq";
 import type { TlsParser, TlsRecordHook, TlsSession } from "../app/tls";
-import { HttpParser, HttpSession, looksLikeHttp, type HttpStreamSummary } from "../app/http";
+import { HttpParser, HttpSession, concatParts, looksLikeHttp, type HttpStreamSummary } from "../app/http";
 import { isH2Preface } from "../app/http2";
 import { ALERT_DESCRIPTIONS, ALERT_LEVELS, HANDSHAKE_NAMES } from "../app/tls-names";
 import { Layer } from "../table/layers";
@@ -229,7 +229,6 @@ export class TlsDecryptor implements TlsStreamHook, TlsRecordHook {
 
   private drainOoo(d: Dir, first: Uint8Array): Uint8Array {
     const parts = [first];
-    let total = first.length;
     while (d.ooo.length) {
       const o = d.ooo[0];
       const off = seqDiff(d.next, o.seq);
@@ -239,10 +238,9 @@ export class TlsDecryptor implements TlsStreamHook, TlsRecordHook {
       if (off >= o.bytes.length) continue;
       const b = o.bytes.subarray(off);
       parts.push(b);
-      total += b.length;
       d.next = (o.seq + o.bytes.length) >>> 0;
     }
-    return parts.length === 1 ? first : concat(parts, total);
+    return parts.length === 1 ? first : concatParts(parts);
   }
 
   /** The hole before the buffered bytes was never captured: continue after it, marking what it broke. */
@@ -487,7 +485,7 @@ export class TlsDecryptor implements TlsStreamHook, TlsRecordHook {
   private protectedHandshake(S: Sess, tls: TlsSession, d: Dir, dir: number, ver: number, p: Uint8Array, ctx: FrameCtx): void {
     let b = p;
     if (d.hs) {
-      b = concat([d.hs, p], d.hs.length + p.length);
+      b = concatParts([d.hs, p]);
       d.hs = null;
     }
     let o = 0;
@@ -830,7 +828,7 @@ export class TlsDecryptor implements TlsStreamHook, TlsRecordHook {
     if (!S) return new Uint8Array(0);
     const cd = S.clientDir < 0 ? 0 : S.clientDir;
     const d = S.dirs[direction === 0 ? cd : cd ^ 1];
-    return concat(d.plain, d.plain.reduce((a, b) => a + b.length, 0));
+    return d.plain.length === 1 ? d.plain[0].slice() : concatParts(d.plain);
   }
 
   /** Streams the stage followed. */
@@ -872,16 +870,6 @@ function insertOoo(d: Dir, seq: number, bytes: Uint8Array): void {
   let i = d.ooo.length;
   while (i > 0 && seqDiff(d.ooo[i - 1].seq, seq) > 0) i--;
   d.ooo.splice(i, 0, { seq, bytes });
-}
-
-function concat(parts: Uint8Array[], total: number): Uint8Array {
-  const out = new Uint8Array(total);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
 }
 
 /**
