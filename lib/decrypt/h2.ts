@@ -6,11 +6,9 @@
 import { Layer } from "../table/layers";
 import type { FrameCtx } from "../app/frame";
 import { ONE_MORE, type ParseResult } from "../app/reasm";
-import { H2_PREFACE, isH2Preface } from "../app/http2";
+import { H2_PREFACE, h2FrameHeader, h2FrameText, isH2Preface, partialH2Preface } from "../app/http2";
 import { mediaText } from "../app/http";
 import { HpackDecoder, HpackError } from "./hpack";
-
-const FRAME_NAMES = ["DATA", "HEADERS", "PRIORITY", "RST_STREAM", "SETTINGS", "PUSH_PROMISE", "PING", "GOAWAY", "WINDOW_UPDATE", "CONTINUATION", "ALTSVC", "BLOCKED", "ORIGIN", "PRIORITY_UPDATE"];
 
 export const HTTP_REASONS: Record<number, string> = {
   100: "Continue", 101: "Switching Protocols", 103: "Early Hints", 200: "OK", 201: "Created", 202: "Accepted",
@@ -87,9 +85,7 @@ export class H2Connection {
     let o = 0;
     while (o < b.length) {
       if (toServer && b[o] === 0x50) {
-        if (b.length - o < H2_PREFACE.length && "PRI * HTTP/2.0".startsWith(Buffer.from(b.subarray(o, Math.min(b.length, o + 14))).toString("latin1"))) {
-          return { consumed: o, need: H2_PREFACE.length };
-        }
+        if (partialH2Preface(b, o)) return { consumed: o, need: H2_PREFACE.length };
         if (isH2Preface(b, o)) {
           ctx.pdu("HTTP2", "Magic", Layer.HTTP);
           o += H2_PREFACE.length;
@@ -97,15 +93,12 @@ export class H2Connection {
         }
       }
       if (b.length - o < 9) return { consumed: o, need: ONE_MORE };
-      const len = (b[o] << 16) | (b[o + 1] << 8) | b[o + 2];
+      const { length: len, type, flags, streamId: sid } = h2FrameHeader(b, o);
       const total = 9 + len;
       if (b.length - o < total) return { consumed: o, need: total };
-      const type = b[o + 3];
-      const flags = b[o + 4];
-      const sid = (((b[o + 5] & 0x7f) << 24) | (b[o + 6] << 16) | (b[o + 7] << 8) | b[o + 8]) >>> 0;
       const payload = b.subarray(o + 9, o + total);
       let proto = "HTTP2";
-      let info = `${FRAME_NAMES[type] ?? `Unknown type (${type})`}[${sid}]`;
+      let info = h2FrameText(type, sid);
       const fr: H2Frame = { type, flags, streamId: sid, length: len, headers: null };
       const list = this.frames.get(ctx.row);
       if (list) list.push(fr);
