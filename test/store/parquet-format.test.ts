@@ -4,27 +4,14 @@
  * with nulls, both codecs, wide dictionaries and many row groups, against the values written.
  */
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
-import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { duckdbSession } from "../helpers/duckdb";
 import { encodeChunk } from "../../lib/store/parquet-format";
 import { ParquetFileWriter, writeParquet } from "../../lib/store/parquet";
 import { cellOf, type StoreTable } from "../../lib/store/column";
 
-let tmp: string;
-let db: DuckDBInstance;
-let con: DuckDBConnection;
-beforeAll(async () => {
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), "pcapframe-pqfmt-"));
-  db = await DuckDBInstance.create(":memory:");
-  con = await db.connect();
-});
-afterAll(() => {
-  con?.closeSync();
-  db?.closeSync();
-  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
-});
+const duck = duckdbSession("pcapframe-pqfmt-");
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 
@@ -54,7 +41,7 @@ describe("column chunks, byte by byte", () => {
   });
 
   it("a file is PAR1, the chunks, the footer, its length, PAR1", () => {
-    const f = path.join(tmp, "frame.parquet");
+    const f = path.join(duck.tmp, "frame.parquet");
     writeParquet({ length: 2, columns: [{ name: "a", type: "int32", values: Int32Array.from([5, -5]) }] }, f, { codec: "UNCOMPRESSED" });
     const b = fs.readFileSync(f);
     expect(b.subarray(0, 4).toString()).toBe("PAR1");
@@ -93,9 +80,9 @@ describe("read back by DuckDB", () => {
     ["SNAPPY", "hyparquet-writer"],
   ] as const)("%s (%s): every value of 10 000 rows in 3 row groups, wide dictionaries, 30 percent nulls", async (codec, engine) => {
     const t = mixed(10_000, 7);
-    const f = path.join(tmp, `mixed-${codec}-${engine}.parquet`);
+    const f = path.join(duck.tmp, `mixed-${codec}-${engine}.parquet`);
     writeParquet(t, f, { codec, engine, rowGroupRows: 4096 });
-    const r = await con.runAndReadAll(`SELECT * FROM read_parquet('${f}')`);
+    const r = await duck.con.runAndReadAll(`SELECT * FROM read_parquet('${f}')`);
     const cols = r.getColumnsJS() as unknown[][];
     expect(r.currentRowCount).toBe(t.length);
     for (const [j, c] of t.columns.entries()) {
@@ -107,12 +94,12 @@ describe("read back by DuckDB", () => {
         }
       }
     }
-    const g = await con.runAndReadAll(`SELECT count(DISTINCT row_group_id)::INT FROM parquet_metadata('${f}')`);
+    const g = await duck.con.runAndReadAll(`SELECT count(DISTINCT row_group_id)::INT FROM parquet_metadata('${f}')`);
     expect(g.getColumnsJS()[0][0]).toBe(3);
   });
 
   it("numeric chunks carry min/max (unsigned order for UINT_*, -0 for a zero minimum) and null counts; DuckDB prunes with them", async () => {
-    const f = path.join(tmp, "stats.parquet");
+    const f = path.join(duck.tmp, "stats.parquet");
     const nulls = Uint8Array.from([0, 1, 0, 0]);
     writeParquet(
       {
@@ -126,19 +113,19 @@ describe("read back by DuckDB", () => {
       },
       f,
     );
-    const r = await con.runAndReadAll(`SELECT path_in_schema AS c, stats_min_value AS lo, stats_max_value AS hi, stats_null_count::INT AS nulls FROM parquet_metadata('${f}') ORDER BY column_id`);
+    const r = await duck.con.runAndReadAll(`SELECT path_in_schema AS c, stats_min_value AS lo, stats_max_value AS hi, stats_null_count::INT AS nulls FROM parquet_metadata('${f}') ORDER BY column_id`);
     expect(r.getRowObjectsJS()).toEqual([
       { c: "u32", lo: "7", hi: "4294967295", nulls: 1 },
       { c: "i64", lo: "-5", hi: String(2n ** 60n), nulls: 0 },
       { c: "f", lo: "-0.0", hi: "2.5", nulls: 1 },
       { c: "s", lo: null, hi: null, nulls: null },
     ]);
-    const big = await con.runAndReadAll(`SELECT count(*)::INT FROM read_parquet('${f}') WHERE u32 >= 2147483648`);
+    const big = await duck.con.runAndReadAll(`SELECT count(*)::INT FROM read_parquet('${f}') WHERE u32 >= 2147483648`);
     expect(big.getColumnsJS()[0][0]).toBe(2);
   });
 
   it("values stored in another array than their type's (a Float64Array under int32, numbers under uint16 and int64) are written as the type", async () => {
-    const f = path.join(tmp, "coerce.parquet");
+    const f = path.join(duck.tmp, "coerce.parquet");
     writeParquet(
       {
         length: 3,
@@ -150,20 +137,20 @@ describe("read back by DuckDB", () => {
       },
       f,
     );
-    const r = await con.runAndReadAll(`SELECT a, b, c::INT AS c FROM read_parquet('${f}')`);
+    const r = await duck.con.runAndReadAll(`SELECT a, b, c::INT AS c FROM read_parquet('${f}')`);
     expect(r.getRowObjectsJS()).toEqual([{ a: 1, b: 7, c: 5 }, { a: -2, b: 65535, c: 0 }, { a: 3, b: 0, c: -9 }]);
   });
 
   it("an empty table gives a file with its schema; the writer's footer carries key/value metadata", async () => {
-    const f = path.join(tmp, "empty.parquet");
+    const f = path.join(duck.tmp, "empty.parquet");
     writeParquet({ length: 0, columns: [{ name: "a", type: "uint32", values: new Uint32Array(0) }] }, f);
-    const r = await con.runAndReadAll(`SELECT count(*)::INT AS n FROM read_parquet('${f}')`);
+    const r = await duck.con.runAndReadAll(`SELECT count(*)::INT AS n FROM read_parquet('${f}')`);
     expect(r.getColumnsJS()[0][0]).toBe(0);
-    const g = path.join(tmp, "kv.parquet");
+    const g = path.join(duck.tmp, "kv.parquet");
     const w = new ParquetFileWriter(g, { metadata: { "pcapframe.source": "x.pcap" } });
     w.append({ length: 1, columns: [{ name: "a", type: "float64", values: Float64Array.from([1.5]) }] });
     expect(w.close()).toBe(true);
-    const kv = await con.runAndReadAll(`SELECT decode(key) AS k, decode(value) AS v FROM parquet_kv_metadata('${g}')`);
+    const kv = await duck.con.runAndReadAll(`SELECT decode(key) AS k, decode(value) AS v FROM parquet_kv_metadata('${g}')`);
     expect(kv.getRowObjectsJS()).toEqual([{ k: "pcapframe.source", v: "x.pcap" }]);
   });
 });

@@ -5,10 +5,9 @@
  * Captures: data/ and, when present, ../shared/captures (skipped cleanly when absent).
  */
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
-import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { duckdbSession } from "../helpers/duckdb";
 import { readCapture, Capture } from "../../lib/capture/capture";
 import { buildFlows } from "../../lib/flows/build";
 import { csvCell } from "../../lib/base/csv";
@@ -36,24 +35,12 @@ const DATA_CAPTURES = fs
   .map((f) => path.join(DATA_DIR, f));
 const SHARED_CAPTURES = shared ? fs.readdirSync(shared).filter(isCapture).sort().map((f) => path.join(shared, f)) : [];
 
-let tmp: string;
-let db: DuckDBInstance;
-let con: DuckDBConnection;
-beforeAll(async () => {
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), "pcapframe-store-"));
-  db = await DuckDBInstance.create(":memory:");
-  con = await db.connect();
-});
-afterAll(() => {
-  con?.closeSync();
-  db?.closeSync();
-  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
-});
+const duck = duckdbSession("pcapframe-store-");
 
 const q = (s: string) => s.replace(/'/g, "''");
 
 async function rows(query: string): Promise<{ names: string[]; cols: unknown[][]; n: number }> {
-  const r = await con.runAndReadAll(query);
+  const r = await duck.con.runAndReadAll(query);
   return { names: r.columnNames(), cols: r.getColumnsJS() as unknown[][], n: r.currentRowCount };
 }
 
@@ -156,7 +143,7 @@ describe("writeParquet", () => {
         { name: "d", type: "string", values: Uint32Array.from([0, 1, 0, 9, 1]), dictionary: ["tcp", "udp"] },
       ],
     };
-    const f = path.join(tmp, "types.parquet");
+    const f = path.join(duck.tmp, "types.parquet");
     writeParquet(t, f, { rowGroupRows: 2 });
     const r = await rows(`SELECT * FROM read_parquet('${q(f)}')`);
     for (const [j, c] of t.columns.entries()) {
@@ -176,7 +163,7 @@ describe("writeParquet", () => {
 
 describe("convert: DuckDB reads back the CSVs (data/)", () => {
   it("every capture of data/, packets and flows", async () => {
-    const out = path.join(tmp, "data-ds");
+    const out = path.join(duck.tmp, "data-ds");
     const res = await convert(DATA_CAPTURES, { out, batchRows: 1000, workers: 1 });
     expect(res.files.every((f) => !f.failed)).toBe(true);
     for (const f of DATA_CAPTURES) {
@@ -190,7 +177,7 @@ describe("convert: DuckDB reads back the CSVs (data/)", () => {
 
 describe.skipIf(!shared)("convert: DuckDB reads back the CSVs (../shared/captures)", () => {
   it("every capture of the shared corpus", async () => {
-    const out = path.join(tmp, "shared-ds");
+    const out = path.join(duck.tmp, "shared-ds");
     await convert(SHARED_CAPTURES, { out, workers: 1 });
     for (const f of SHARED_CAPTURES) await expectSameAsCsv(out, f);
   });
@@ -205,9 +192,9 @@ describe("partitions and row groups", () => {
       { t: t0 + 61, src: "10.0.0.1", dst: "10.0.0.2", sport: 1000, dport: 80, seq: 2, ack: 10, flags: "A" },
       { t: t0 + 3700, src: "10.0.0.3", dst: "10.0.0.2", sport: 1001, dport: 80, seq: 1, flags: "S" },
     ]);
-    const file = path.join(tmp, "hours.pcap");
+    const file = path.join(duck.tmp, "hours.pcap");
     fs.writeFileSync(file, bytes);
-    const out = path.join(tmp, "hours-ds");
+    const out = path.join(duck.tmp, "hours-ds");
     const r = convertFile(file, { out, batchRows: 2 });
     const name = partFileName(file);
     const rel = r.written.map((w) => path.relative(out, w)).sort();
@@ -228,9 +215,9 @@ describe("partitions and row groups", () => {
 
 describe("shards", () => {
   it("convert validates its options with one clear message", async () => {
-    await expect(convert([path.join(DATA_DIR, "lab-lossy.pcapng")], { out: tmp, batchrows: 5 } as never)).rejects.toThrow(/convert: unknown option "batchrows"/);
+    await expect(convert([path.join(DATA_DIR, "lab-lossy.pcapng")], { out: duck.tmp, batchrows: 5 } as never)).rejects.toThrow(/convert: unknown option "batchrows"/);
     await expect(convert([path.join(DATA_DIR, "lab-lossy.pcapng")], { out: "" })).rejects.toThrow(/output directory is required/);
-    await expect(convert([path.join(DATA_DIR, "lab-lossy.pcapng")], { out: tmp, shard: { index: 4, count: 3 } })).rejects.toThrow(/shard/);
+    await expect(convert([path.join(DATA_DIR, "lab-lossy.pcapng")], { out: duck.tmp, shard: { index: 4, count: 3 } })).rejects.toThrow(/shard/);
   });
 
   it("parses i/n and refuses nonsense", () => {
@@ -240,9 +227,9 @@ describe("shards", () => {
 
   it("3 shards of the corpus union to the single run; a connection's packets and flow row are in one shard", async () => {
     const files = [...DATA_CAPTURES, ...SHARED_CAPTURES];
-    const single = path.join(tmp, "single");
+    const single = path.join(duck.tmp, "single");
     await convert(files, { out: single, workers: 1 });
-    const dirs = [1, 2, 3].map((i) => path.join(tmp, `shard${i}`));
+    const dirs = [1, 2, 3].map((i) => path.join(duck.tmp, `shard${i}`));
     for (let i = 1; i <= 3; i++) await convert(files, { out: dirs[i - 1], shard: { index: i, count: 3 }, workers: 1 });
     const union = (t: string) => `(${dirs.map((d, i) => `SELECT ${i + 1} AS shard, * FROM read_parquet('${q(d)}/${t}/**/*.parquet', hive_partitioning = true)`).join(" UNION ALL ")})`;
     const one = (t: string) => `read_parquet('${q(single)}/${t}/**/*.parquet', hive_partitioning = true)`;
@@ -283,8 +270,8 @@ describe("shards", () => {
 
 describe("bad input among many files", () => {
   it("keeps every packet before the fault, warns with file and byte offset, goes on with the next file", async () => {
-    const files = [path.join(DATA_DIR, "bad-truncated.pcap"), path.join(DATA_DIR, "not-a-capture.txt"), path.join(tmp, "missing.pcap"), path.join(DATA_DIR, "bad-pcapng-blocklen.pcapng"), path.join(DATA_DIR, "tcp-handshake-nano.pcap")];
-    const out = path.join(tmp, "bad-ds");
+    const files = [path.join(DATA_DIR, "bad-truncated.pcap"), path.join(DATA_DIR, "not-a-capture.txt"), path.join(duck.tmp, "missing.pcap"), path.join(DATA_DIR, "bad-pcapng-blocklen.pcapng"), path.join(DATA_DIR, "tcp-handshake-nano.pcap")];
+    const out = path.join(duck.tmp, "bad-ds");
     const res = await convert(files, { out, workers: 1 });
     const byFile = new Map(res.files.map((f) => [path.basename(f.file), f]));
     const trunc = readCapture(files[0]);
@@ -304,7 +291,7 @@ describe("bad input among many files", () => {
 
 describe("sql()", () => {
   it("returns typed columns over the views packets and flows", async () => {
-    const out = path.join(tmp, "sql-ds");
+    const out = path.join(duck.tmp, "sql-ds");
     const file = path.join(DATA_DIR, "lab-lossy.pcapng");
     convertFile(file, { out });
     const t = await sql(out, "SELECT stream, count(*) AS n, sum(tcp_len) AS bytes, max(ack_rtt) AS rtt, any_value(date) AS date FROM packets WHERE stream IS NOT NULL GROUP BY stream ORDER BY stream");
@@ -324,7 +311,7 @@ describe("sql()", () => {
     const f = await sql(out, "SELECT state, count(*) AS n FROM flows GROUP BY state ORDER BY state");
     expect(storeToCSV(f).split("\n")[0]).toBe("state,n");
     await expect(sql(out, "SELECT nope FROM packets")).rejects.toThrow(/nope/);
-    await expect(sql(path.join(tmp, "absent"), "SELECT 1")).rejects.toThrow(TypeError);
+    await expect(sql(path.join(duck.tmp, "absent"), "SELECT 1")).rejects.toThrow(TypeError);
   });
 });
 
@@ -342,7 +329,7 @@ describe("progress", () => {
   it("onProgress by bytes: monotonic, ends at the files' total; a one-line text with bar, rate and ETA", async () => {
     const files = ["lab-lossy.pcapng", "modbusBig.pcap", "bad-truncated.pcap"].map((f) => path.join(DATA_DIR, f));
     const seen: import("../../lib/store/convert").ConvertProgress[] = [];
-    await convert(files, { out: path.join(tmp, "progress-ds"), workers: 1, batchRows: 2000, onProgress: (p) => seen.push(p) });
+    await convert(files, { out: path.join(duck.tmp, "progress-ds"), workers: 1, batchRows: 2000, onProgress: (p) => seen.push(p) });
     const total = files.reduce((s, f) => s + fs.statSync(f).size, 0);
     expect(seen.length).toBeGreaterThan(files.length);
     for (let i = 1; i < seen.length; i++) expect(seen[i].bytesDone).toBeGreaterThanOrEqual(seen[i - 1].bytesDone);
@@ -360,7 +347,7 @@ describe("any table", () => {
     expect(toArrow(cap).numRows).toBe(cap.length);
     expect(toArrow(cap).schema.fields.length).toBe(packetStoreColumnNames().length);
     const flows = buildFlows(cap);
-    const f = path.join(tmp, "flows-only.parquet");
+    const f = path.join(duck.tmp, "flows-only.parquet");
     expect(writeParquet(flows, f)).toEqual({ rows: flows.length, rowGroups: 1 });
     const r = await rows(`SELECT count(*)::INT AS n, count(DISTINCT state)::INT AS s FROM read_parquet('${q(f)}')`);
     expect(r.cols[0][0]).toBe(flows.length);
@@ -375,7 +362,7 @@ describe("int64 without a BigInt per row", () => {
     const vals = [0, 1, 2 ** 31, 2 ** 32 - 1, 2 ** 32, 2 ** 40 + 12345, Number.MAX_SAFE_INTEGER, -5];
     expect([...int64FromDoubles(vals, vals.length, (k) => k)]).toEqual(vals.map((v) => BigInt(v)));
     const t0 = 4102444799; // 2099-12-31T23:59:59Z
-    const file = path.join(tmp, "ns.pcap");
+    const file = path.join(duck.tmp, "ns.pcap");
     fs.writeFileSync(file, pcap([{ t: t0 + 0.999999, src: "10.0.0.1", dst: "10.0.0.2", sport: 1, dport: 2, seq: 1, flags: "S" }]));
     const cap = readCapture(file);
     const ns = packetStore(cap, { columns: ["time_ns"] }).columns[0].values as BigInt64Array;
@@ -386,7 +373,7 @@ describe("int64 without a BigInt per row", () => {
 const BIG = path.join(DATA_DIR, "..", "bench", "big.pcap");
 describe.skipIf(!process.env.PCAPFRAME_BIG || !fs.existsSync(BIG))("convert: the 1 M-packet benchmark capture (PCAPFRAME_BIG=1, after node bench/make-big.js)", () => {
   it("DuckDB reads back the packet and flow CSVs", async () => {
-    const out = path.join(tmp, "big-ds");
+    const out = path.join(duck.tmp, "big-ds");
     await convert([BIG], { out, workers: 1 });
     const { packets, flows } = await expectSameAsCsv(out, BIG);
     expect(packets).toBe(1_000_001);
