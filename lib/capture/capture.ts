@@ -16,13 +16,13 @@ import { packetTable, type PacketColumn, type PacketTableSchema } from "./table"
 import { epochString } from "../base/format";
 import { ByteWriter, StringBytesCache, textOf } from "../base/byte-writer";
 import { buildInfo, writeInfo as writeTcpInfo, type InfoSource } from "../tcp/info";
-
-const ARROW = Buffer.from(" \u2192 ", "utf8");
-const UDP_LEN = Buffer.from(" Len=", "utf8");
 import { writePacketCSV } from "./packet-writer";
 import { summarize, summaryHtml, summaryText, type CaptureSummary } from "./summary";
 import { displayBundle } from "../base/tslab";
 import * as util from "node:util";
+
+const ARROW = Buffer.from(" \u2192 ", "utf8");
+const UDP_LEN = Buffer.from(" Len=", "utf8");
 
 export interface FrameOptions {
   /** Column names (see `Capture.columnNames`); default: Wireshark's packet-list columns. */
@@ -96,11 +96,7 @@ export class Capture {
         throw new TypeError(`${what}: a table of packets needs its "no" column (frame numbers); columns: ${selection.columnNames.join(", ")}`);
       }
       const m = new Uint8Array(n);
-      for (let i = 0; i < selection.length; i++) {
-        const f = selection.get(i, "no") as number | null;
-        if (f === null || !(f >= 1 && f <= n)) throw new RangeError(`${what}: frame ${f} is not a frame of this capture (1…${n})`);
-        m[f - 1] = 1;
-      }
+      for (let i = 0; i < selection.length; i++) m[this.rowOfFrame(selection.get(i, "no") as number, what)] = 1;
       return m;
     }
     throw new TypeError(`${what}: expected a display filter (string), a table of packets (cap.filter(…)) or a predicate (row, cap) => boolean`);
@@ -117,9 +113,10 @@ export class Capture {
     return out;
   }
 
-  private rowOfFrame(frame: number, what: string): number {
-    if (!Number.isInteger(frame) || frame < 1 || frame > this.packets.length) {
-      throw new RangeError(`${what}: frame ${frame} is not a frame of this capture (frames are numbered 1…${this.packets.length}, as in Wireshark)`);
+  /** The row of a frame number (Wireshark's `no`); anything else is a RangeError naming the valid range. */
+  private rowOfFrame(frame: number | null, what: string): number {
+    if (frame === null || !Number.isInteger(frame) || frame < 1 || frame > this.packets.length) {
+      throw new RangeError(`${what}: frame ${frame} out of range: the capture's frames are numbered 1…${this.packets.length}, as in Wireshark`);
     }
     return frame - 1;
   }
@@ -212,13 +209,7 @@ export class Capture {
   frames(numbers: number | ArrayLike<number>): Table<PacketTableSchema> {
     const list = typeof numbers === "number" ? [numbers] : numbers;
     const rows = new Uint32Array(list.length);
-    for (let k = 0; k < list.length; k++) {
-      const n = list[k];
-      if (!Number.isInteger(n) || n < 1 || n > this.packets.length) {
-        throw new RangeError(`frame ${n} out of range: the capture has frames 1..${this.packets.length}`);
-      }
-      rows[k] = n - 1;
-    }
+    for (let k = 0; k < list.length; k++) rows[k] = this.rowOfFrame(list[k], "frames");
     return this.table().take(rows);
   }
 

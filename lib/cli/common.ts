@@ -2,7 +2,7 @@
 import * as fs from "node:fs";
 import { readCapture, Capture } from "../capture/capture";
 import { terminalProgress } from "../base/progress";
-import { FilterError } from "../filter/index";
+import { compileFilter, FilterError } from "../filter/index";
 import type { ReadOptions } from "../read/options";
 import { type CommandIO, type OptionSpec, type ParsedArgs, type PositionalSpec, UsageError, suggest } from "./args";
 
@@ -48,15 +48,24 @@ export function loadCapture(cmd: string, args: ParsedArgs, io: CommandIO, extra:
   return cap;
 }
 
-/** The rows a display filter selects (undefined: no filter); an invalid filter is a usage error with its message. */
-export function filterRows(cmd: string, cap: Capture, expr: string | undefined): number[] | undefined {
-  if (expr === undefined) return undefined;
+/** Run `f`; a FilterError from it is a usage error with its message. */
+function asUsage<T>(cmd: string, f: () => T): T {
   try {
-    return Array.from(cap.filterRows(expr));
+    return f();
   } catch (e) {
     if (e instanceof FilterError) throw new UsageError(cmd, `invalid display filter: ${e.message}`);
     throw e;
   }
+}
+
+/** The rows a display filter selects (undefined: no filter); an invalid filter is a usage error with its message. */
+export function filterRows(cmd: string, cap: Capture, expr: string | undefined): number[] | undefined {
+  return expr === undefined ? undefined : asUsage(cmd, () => Array.from(cap.filterRows(expr)));
+}
+
+/** Check a display filter without running it (before the capture is read): an invalid one is a usage error. */
+export function checkFilter(cmd: string, expr: string | undefined): void {
+  if (expr !== undefined) asUsage(cmd, () => compileFilter(expr));
 }
 
 /** Check packet column names (a bad one is a usage error naming the nearest known column). */

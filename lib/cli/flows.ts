@@ -3,7 +3,7 @@ import { buildFlows, FLOW_CSV_COLUMNS } from "../flows/build";
 import type { FlowTable } from "../flows/table";
 import { flowColumns, type FlowTableSchema } from "../flows/schema";
 import type { CommandSpec } from "./args";
-import { FILE_ARG, FILTER_OPTION, READ_OPTIONS, checkFlowColumns, filterRows, loadCapture } from "./common";
+import { FILE_ARG, FILTER_OPTION, READ_OPTIONS, checkFilter, checkFlowColumns, loadCapture } from "./common";
 
 /** Flow columns filled from the application-layer dissectors (TLS, HTTP, Zeek's service): only they need them read. */
 const APP_COLUMNS = new Set(flowColumns().filter((c) => c.mirrors === "dissector" || c.name === "app").map((c) => c.name));
@@ -61,24 +61,23 @@ export const flows: CommandSpec = {
     if (cols) checkFlowColumns("flows", cols, flowColumns().map((c) => c.name));
     // the command pays only for what its columns need: without application columns, no application layers
     const needsApp = !cols || cols.some((c) => APP_COLUMNS.has(c));
-    const cap = loadCapture("flows", args, io, needsApp ? {} : { appLayers: false });
     const filter = args.opts.filter as string | undefined;
-    if (filter !== undefined) filterRows("flows", cap, filter); // a bad filter is a usage error
+    checkFilter("flows", filter);
+    const cap = loadCapture("flows", args, io, needsApp ? {} : { appLayers: false });
     // -Y: the flows that have a matching packet
     const table = buildFlows(cap, { filter });
     if (args.opts.csv) {
       table.writeCSV((s) => io.out(s), { columns: cols ?? FLOW_CSV_COLUMNS });
       return 0;
     }
-    const keep = Array.from({ length: table.length }, (_, i) => i);
     if (cols) {
       const rows: string[][] = [];
-      for (const i of keep) rows.push(cols.map((c) => n(table.get(i, c as keyof FlowTableSchema & string))));
+      for (let i = 0; i < table.length; i++) rows.push(cols.map((c) => n(table.get(i, c as keyof FlowTableSchema & string))));
       io.out(textTable(cols, rows, cols.map((c) => table.describeColumns().find((d) => d.name === c)?.kind === "number")));
       return 0;
     }
     const rows: string[][] = [];
-    for (const i of keep) rows.push(TEXT_VIEW.map((v) => v.cell(table, i)));
+    for (let i = 0; i < table.length; i++) rows.push(TEXT_VIEW.map((v) => v.cell(table, i)));
     io.out(textTable(TEXT_VIEW.map((v) => v.head), rows, TEXT_VIEW.map((v) => v.right === true)));
     return 0;
   },
