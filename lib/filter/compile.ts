@@ -15,6 +15,7 @@ import {
 } from "./values";
 import { WS_FIELDS, WS_PROTOCOLS, WS_TFS, WS_VALUES } from "./wireshark-fields";
 import { ipv6ToString } from "../base/format";
+import { concatParts } from "../app/http";
 import type { FilterSource } from "./source";
 
 /** A typed operand: a field, slice, function call or arithmetic over fields. */
@@ -592,14 +593,7 @@ function sliceValue(b: Uint8Array, ranges: SliceRange[]): Uint8Array | null {
     parts.push(b.subarray(start, end));
     start = end;
   }
-  if (parts.length === 1) return parts[0];
-  const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  return concatParts(parts);
 }
 
 function valueText(v: Value, cat: Cat): string {

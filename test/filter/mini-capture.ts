@@ -2,7 +2,9 @@
 // options, an HTTP request, an ICMP port-unreachable quoting a TCP header, an ARP broadcast, a DNS query,
 // and an IPv6 UDP datagram. Expected results were checked with tshark 4.0.17 (-2 -n -Y).
 
-const hex = (s: string) => Uint8Array.from(s.replace(/\s+/g, "").match(/../g)!.map((h) => parseInt(h, 16)));
+import { concat, hex } from "../helpers/app-pcap";
+import { pcapOfFrames } from "../helpers/pcap-writer";
+
 const MAC_A = "020000000001";
 const MAC_B = "020000000002";
 
@@ -25,7 +27,7 @@ function ipv4(src: string, dst: string, proto: number, payload: Uint8Array, ttl 
   const ck = ~sum & 0xffff;
   h[10] = ck >> 8;
   h[11] = ck & 255;
-  return cat(h, payload);
+  return concat(h, payload);
 }
 
 function tcp(sp: number, dp: number, seq: number, ack: number, flags: number, opts: Uint8Array, payload: Uint8Array, win = 64240): Uint8Array {
@@ -39,20 +41,11 @@ function tcp(sp: number, dp: number, seq: number, ack: number, flags: number, op
   h[13] = flags;
   dv.setUint16(14, win);
   h.set(opts, 20);
-  return cat(h, payload);
+  return concat(h, payload);
 }
 
-function cat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
 
-const eth = (dst: string, src: string, type: number, payload: Uint8Array) => cat(hex(dst + src), Uint8Array.of(type >> 8, type & 255), payload);
+const eth = (dst: string, src: string, type: number, payload: Uint8Array) => concat(hex(dst + src), Uint8Array.of(type >> 8, type & 255), payload);
 
 export function miniCapture(): Uint8Array {
   const synOpts = hex("020405b4 0402 080a 00000064 00000000 01 030307");
@@ -66,27 +59,17 @@ export function miniCapture(): Uint8Array {
     // 4 HTTP request
     eth(MAC_B, MAC_A, 0x0800, ipv4("10.0.0.1", "10.0.0.2", 6, tcp(40000, 80, 1001, 5001, 0x18, new Uint8Array(0), new TextEncoder().encode("GET /index.html HTTP/1.1\r\nHost: example.com\r\nUser-Agent: mini\r\n\r\n"), 502))),
     // 5 ICMP port unreachable from 10.0.0.254 quoting a UDP datagram 10.0.0.1:5353 → 10.0.0.9:53
-    eth(MAC_A, MAC_B, 0x0800, ipv4("10.0.0.254", "10.0.0.1", 1, cat(hex("03030000 00000000"), ipv4("10.0.0.1", "10.0.0.9", 17, hex("14e90035 00100000 0102030405060708"), 62)), 255)),
+    eth(MAC_A, MAC_B, 0x0800, ipv4("10.0.0.254", "10.0.0.1", 1, concat(hex("03030000 00000000"), ipv4("10.0.0.1", "10.0.0.9", 17, hex("14e90035 00100000 0102030405060708"), 62)), 255)),
     // 6 ARP request (broadcast) who has 10.0.0.2? tell 10.0.0.1
     eth("ffffffffffff", MAC_A, 0x0806, hex("0001 0800 06 04 0001" + MAC_A + "0a000001 000000000000 0a000002")),
     // 7 DNS query example.com A, 10.0.0.1:5353 → 10.0.0.53:53
     eth(MAC_B, MAC_A, 0x0800, ipv4("10.0.0.1", "10.0.0.53", 17, (() => {
       const dns = hex("1234 0100 0001 0000 0000 0000 07 6578616d706c65 03 636f6d 00 0001 0001");
-      const u = cat(hex("14e9 0035"), Uint8Array.of(0, 8 + dns.length), hex("0000"), dns);
+      const u = concat(hex("14e9 0035"), Uint8Array.of(0, 8 + dns.length), hex("0000"), dns);
       return u;
     })())),
     // 8 IPv6 UDP fe80::1:1000 → ff02::1:2000
-    eth("333300000001", MAC_A, 0x86dd, cat(hex("60000000 000c 11 40 fe800000000000000000000000000001 ff020000000000000000000000000001"), hex("03e8 07d0 000c 0000 61626364"))),
+    eth("333300000001", MAC_A, 0x86dd, concat(hex("60000000 000c 11 40 fe800000000000000000000000000001 ff020000000000000000000000000001"), hex("03e8 07d0 000c 0000 61626364"))),
   ];
-  const head = hex("d4c3b2a1 0200 0400 00000000 00000000 ffff0000 01000000");
-  const recs = frames.map((f, i) => {
-    const h = new Uint8Array(16);
-    const dv = new DataView(h.buffer);
-    dv.setUint32(0, 1700000000 + i, true);
-    dv.setUint32(4, i * 1000, true);
-    dv.setUint32(8, f.length, true);
-    dv.setUint32(12, f.length, true);
-    return cat(h, f);
-  });
-  return cat(head, ...recs);
+  return pcapOfFrames(frames, undefined, { snaplen: 65535 });
 }
